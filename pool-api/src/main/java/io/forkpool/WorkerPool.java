@@ -1,0 +1,115 @@
+package io.forkpool;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * A pool of worker JVMs, one per core by default, that runs {@link Task}s and completes
+ * {@link CompletableFuture}s with their results.
+ *
+ * <pre>{@code
+ * try (WorkerPool pool = WorkerPool.builder().build()) {           // one worker per core
+ *     CompletableFuture<Long> one = pool.submit(CountPrimes.class, new Range(0, 100_000));
+ *     List<Long> all = pool.invokeAll(CountPrimes.class, ranges); // in input order
+ * }
+ * }</pre>
+ *
+ * <p><b>Every future completes</b>: with the task's output; with a {@link TaskFailedException}
+ * when the task threw; with a {@link WorkerCrashedException} when the worker process running it
+ * died; with a {@link java.util.concurrent.CancellationException} when it was cancelled or the
+ * pool was closed with {@link #closeNow()} before the task ran.
+ *
+ * <p><b>Threads</b>: all methods are thread-safe. Futures are completed on the pool's I/O
+ * threads, so dependent stages attached without an executor ({@code thenApply} rather than
+ * {@code thenApplyAsync}) run there and delay that worker's next result: keep them short, or
+ * pass an executor.
+ */
+public interface WorkerPool extends AutoCloseable {
+
+    /**
+     * Starts configuring a pool; see {@link WorkerPoolBuilder} for every option and its default.
+     *
+     * @return a new builder
+     */
+    static WorkerPoolBuilder builder() {
+        return new WorkerPoolBuilder();
+    }
+
+    /**
+     * Queues one task. Never blocks: the input is encoded on the calling thread, then the task
+     * waits in the pool's queue until a worker pulls it.
+     *
+     * @param taskClass the task to run in a worker
+     * @param input its input, encoded with Jackson on this thread
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return a future completed with the output, or exceptionally as described on {@link WorkerPool}
+     * @throws IllegalArgumentException if the class can never run (not public, abstract, no public
+     *     no-argument constructor, unresolved type arguments) or the input cannot be encoded
+     * @throws RejectedExecutionException if the pool is closing or closed
+     */
+    <I, O> CompletableFuture<O> submit(Class<? extends Task<I, O>> taskClass, I input);
+
+    /**
+     * Queues one task per input and returns a future of all outputs in input order. Never blocks.
+     *
+     * <p>The returned future completes when every task has succeeded, or, as soon as one fails,
+     * exceptionally with that task's exception; the tasks not yet started are then cancelled.
+     * Cancelling the returned future cancels the tasks that have not completed.
+     *
+     * @param taskClass the task to run in a worker
+     * @param inputs the inputs, one task each
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return a future of the outputs, in the order of {@code inputs}
+     * @throws IllegalArgumentException as for {@link #submit}
+     * @throws RejectedExecutionException if the pool is closing or closed
+     */
+    <I, O> CompletableFuture<List<O>> submitAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs);
+
+    /**
+     * Runs one task per input and waits for all outputs, in input order. Blocks.
+     *
+     * <p>Fails fast: when one task fails, the tasks not yet started are cancelled and that task's
+     * exception is thrown (a {@link TaskFailedException} or a {@link WorkerCrashedException}).
+     *
+     * @param taskClass the task to run in a worker
+     * @param inputs the inputs, one task each
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return the outputs, in the order of {@code inputs}
+     * @throws InterruptedException if the calling thread is interrupted while waiting; the
+     *     remaining tasks are then cancelled
+     * @throws ForkPoolException the first failure, as described above
+     * @throws java.util.concurrent.CancellationException if the pool was closed with
+     *     {@link #closeNow()} before all tasks ran
+     */
+    <I, O> List<O> invokeAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs)
+            throws InterruptedException;
+
+    /**
+     * Takes a consistent-enough snapshot of the pool: its workers and task counters. Never blocks
+     * on tasks; cheap enough to call every second.
+     *
+     * @return a snapshot
+     */
+    PoolStats stats();
+
+    /**
+     * Closes gracefully: stops accepting tasks, lets queued and running tasks finish (for at most
+     * {@link WorkerPoolBuilder#closeTimeout}), then stops every worker (asks, waits, then kills
+     * its whole process tree) and waits for each to exit. Tasks still unfinished when the timeout
+     * expires complete with a {@link java.util.concurrent.CancellationException}. Blocks until
+     * the workers are gone; idempotent; safe to call from any thread.
+     */
+    @Override
+    void close();
+
+    /**
+     * Closes at once: stops accepting tasks, completes queued and running tasks with a
+     * {@link java.util.concurrent.CancellationException}, and kills the workers. Blocks until the
+     * workers are gone; idempotent.
+     */
+    void closeNow();
+}

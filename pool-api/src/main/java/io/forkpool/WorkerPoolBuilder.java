@@ -1,0 +1,224 @@
+package io.forkpool;
+
+import io.forkpool.spi.WorkerPoolProvider;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Configures and starts a {@link WorkerPool}. Every setting has a documented default, so
+ * {@code WorkerPool.builder().build()} is a complete pool. Not thread-safe; {@link #build()} may
+ * be called more than once, each call starting a new pool.
+ *
+ * <p>The pool itself comes from the runtime found on the class path ({@code pool-runtime}), through
+ * {@link ServiceLoader}.
+ */
+public final class WorkerPoolBuilder {
+
+    /** The JVM options a worker gets unless {@link #jvmOptions} replaces them. */
+    public static final List<String> DEFAULT_JVM_OPTIONS =
+            List.of("-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto");
+
+    private static final AtomicInteger POOL_SEQUENCE = new AtomicInteger();
+
+    private String name;
+    private int workers = Runtime.getRuntime().availableProcessors();
+    private Path javaExecutable = Path.of(System.getProperty("java.home"), "bin", "java");
+    private List<String> classpath = splitClasspath(System.getProperty("java.class.path", ""));
+    private List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
+    private final Map<String, String> environment = new HashMap<>();
+    private Path workingDirectory = Path.of("").toAbsolutePath();
+    private int maxFrameLength = 64 << 20;
+    private int tasksInFlightPerWorker = 2;
+    private Duration startupTimeout = Duration.ofSeconds(30);
+    private Duration closeTimeout = Duration.ofSeconds(30);
+
+    WorkerPoolBuilder() {
+    }
+
+    /**
+     * Names the pool; the name appears in thread names and log lines.
+     * Default: {@code forkpool-1}, {@code forkpool-2}, … in order of creation.
+     *
+     * @param name a non-blank name
+     * @return this builder
+     */
+    public WorkerPoolBuilder name(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+        return this;
+    }
+
+    /**
+     * Sets how many worker JVMs run at once. Default: {@link Runtime#availableProcessors()}.
+     *
+     * @param workers from 1 to 4096
+     * @return this builder
+     */
+    public WorkerPoolBuilder workers(int workers) {
+        this.workers = workers;
+        return this;
+    }
+
+    /**
+     * Sets the {@code java} launcher for the workers, e.g. another installed JDK's
+     * {@code bin/java} to run tasks on a different Java version. Default: the launcher of the
+     * JVM that builds the pool ({@code ${java.home}/bin/java}).
+     *
+     * @param javaExecutable path of a {@code java} executable
+     * @return this builder
+     */
+    public WorkerPoolBuilder javaExecutable(Path javaExecutable) {
+        this.javaExecutable = Objects.requireNonNull(javaExecutable, "javaExecutable");
+        return this;
+    }
+
+    /**
+     * Sets the workers' class path; it must hold forkpool's worker bootstrap, its dependencies
+     * and the task classes. Default: the building JVM's own {@code java.class.path}.
+     *
+     * @param entries class path entries (jars or directories)
+     * @return this builder
+     */
+    public WorkerPoolBuilder classpath(List<String> entries) {
+        this.classpath = List.copyOf(entries);
+        return this;
+    }
+
+    /**
+     * Replaces the workers' JVM options (heap size, GC, system properties…). Default:
+     * {@link #DEFAULT_JVM_OPTIONS}: the serial collector (one worker per core needs no parallel
+     * GC threads), no perf-data file, class-data sharing when available. The runtime always adds
+     * {@code -XX:+ExitOnOutOfMemoryError} so that an out-of-memory error ends the worker at once.
+     *
+     * @param options options such as {@code -Xmx256m}, passed verbatim, never through a shell
+     * @return this builder
+     */
+    public WorkerPoolBuilder jvmOptions(List<String> options) {
+        this.jvmOptions = List.copyOf(options);
+        return this;
+    }
+
+    /**
+     * Sets the workers' JVM options; see {@link #jvmOptions(List)}.
+     *
+     * @param options options passed verbatim
+     * @return this builder
+     */
+    public WorkerPoolBuilder jvmOptions(String... options) {
+        return jvmOptions(Arrays.asList(options));
+    }
+
+    /**
+     * Adds or overrides one environment variable of the workers. Default: the workers inherit
+     * the building JVM's environment unchanged.
+     *
+     * @param variable the variable's name
+     * @param value its value
+     * @return this builder
+     */
+    public WorkerPoolBuilder environment(String variable, String value) {
+        environment.put(Objects.requireNonNull(variable, "variable"), Objects.requireNonNull(value, "value"));
+        return this;
+    }
+
+    /**
+     * Sets the workers' working directory. Default: the building JVM's working directory.
+     *
+     * @param directory an existing directory
+     * @return this builder
+     */
+    public WorkerPoolBuilder workingDirectory(Path directory) {
+        this.workingDirectory = Objects.requireNonNull(directory, "directory").toAbsolutePath();
+        return this;
+    }
+
+    /**
+     * Caps the payload of one protocol frame, in either direction; larger task inputs or outputs
+     * fail that task, and a worker announcing a larger frame is treated as broken. The cap is
+     * checked before any buffer is allocated. Default: 64 MiB.
+     *
+     * @param bytes from 1 KiB to {@link PoolOptions#MAX_FRAME_LENGTH_LIMIT}
+     * @return this builder
+     */
+    public WorkerPoolBuilder maxFrameLength(int bytes) {
+        this.maxFrameLength = bytes;
+        return this;
+    }
+
+    /**
+     * Sets how many tasks one worker holds at once: one runs, the others wait inside the worker so
+     * it never idles for a round trip. Higher values help tiny tasks and hurt load balance for
+     * long ones. Default: 2.
+     *
+     * @param tasks from 1 to 1024
+     * @return this builder
+     */
+    public WorkerPoolBuilder tasksInFlightPerWorker(int tasks) {
+        this.tasksInFlightPerWorker = tasks;
+        return this;
+    }
+
+    /**
+     * Sets how long a worker may take from being spawned to saying hello; past it the worker is
+     * killed and the start fails. Default: 30 seconds.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public WorkerPoolBuilder startupTimeout(Duration timeout) {
+        this.startupTimeout = Objects.requireNonNull(timeout, "timeout");
+        return this;
+    }
+
+    /**
+     * Sets how long {@link WorkerPool#close()} lets queued and running tasks finish before it
+     * cancels them and stops the workers. Default: 30 seconds.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public WorkerPoolBuilder closeTimeout(Duration timeout) {
+        this.closeTimeout = Objects.requireNonNull(timeout, "timeout");
+        return this;
+    }
+
+    /**
+     * Validates the settings without starting anything.
+     *
+     * @return the settings a pool built now would get
+     * @throws IllegalArgumentException if a setting is out of range, naming it and the value
+     */
+    public PoolOptions options() {
+        String poolName = name != null ? name : "forkpool-" + POOL_SEQUENCE.incrementAndGet();
+        return new PoolOptions(poolName, workers, javaExecutable, classpath, jvmOptions, environment,
+                workingDirectory, maxFrameLength, tasksInFlightPerWorker, startupTimeout, closeTimeout);
+    }
+
+    /**
+     * Starts the workers in parallel and returns once every one has said hello. Blocks.
+     *
+     * @return a running pool
+     * @throws IllegalArgumentException if a setting is out of range
+     * @throws PoolStartupException if the workers cannot be started
+     * @throws IllegalStateException if no forkpool runtime is on the class path
+     */
+    public WorkerPool build() {
+        PoolOptions options = options();
+        WorkerPoolProvider provider = ServiceLoader.load(WorkerPoolProvider.class, WorkerPoolBuilder.class.getClassLoader())
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(
+                        "no forkpool runtime on the class path: add the io.forkpool:pool-runtime dependency"));
+        return provider.create(options);
+    }
+
+    private static List<String> splitClasspath(String classpath) {
+        return Arrays.stream(classpath.split(File.pathSeparator)).filter(s -> !s.isEmpty()).toList();
+    }
+}

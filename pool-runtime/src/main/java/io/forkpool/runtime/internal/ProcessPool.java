@@ -1,0 +1,572 @@
+package io.forkpool.runtime.internal;
+
+import io.forkpool.ForkPoolException;
+import io.forkpool.PoolOptions;
+import io.forkpool.PoolStartupException;
+import io.forkpool.PoolStats;
+import io.forkpool.Task;
+import io.forkpool.WorkerCrashedException;
+import io.forkpool.WorkerPool;
+import io.forkpool.WorkerStats;
+import io.forkpool.internal.protocol.Messages;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The process-based {@link WorkerPool}. See {@link PoolState} for its lifecycle and
+ * {@link WorkerProcess} for one worker's.
+ *
+ * <p>Dispatch: {@code submit} encodes the input on the caller's thread and appends the task to
+ * one shared deque. Each worker's sender thread pulls from it while its worker holds fewer than
+ * {@code tasksInFlightPerWorker} tasks, so a fast worker takes more and no central dispatcher
+ * thread stands in the way as workers are added. Replies are read and futures completed on
+ * each worker's io thread.
+ *
+ * <p>The {@code -supervisor} thread handles worker exits, restarts and start-up timeouts; nothing
+ * on it blocks for long.
+ */
+public final class ProcessPool implements WorkerPool {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.forkpool.pool");
+
+    /** Workers that die before saying hello this many times in a row mean a crash loop. */
+    static final int MAX_STARTUP_FAILURES_IN_A_ROW = 5;
+    /** A worker that served this long before dying resets its slot's restart backoff. */
+    static final long HEALTHY_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(10);
+    static final long BACKOFF_INITIAL_MILLIS = 50;
+    static final long BACKOFF_MAX_MILLIS = 5_000;
+    /** Grace periods of the stop escalation: SHUTDOWN + lifeline, then SIGTERM, then SIGKILL. */
+    static final long STOP_GRACE_MILLIS = 1_000;
+    static final long TERM_GRACE_MILLIS = 1_000;
+
+    private final PoolOptions options;
+    private final JsonMapper mapper;
+    private final WorkerLauncher launcher;
+    private final ScheduledThreadPoolExecutor supervisor;
+    private final WorkerSlot[] slots;
+    private final BlockingDeque<TaskRecord> queue = new LinkedBlockingDeque<>();
+    private final ConcurrentHashMap<Class<?>, TaskType> taskTypes = new ConcurrentHashMap<>();
+
+    private final AtomicLong taskIds = new AtomicLong();
+    /** Tasks submitted and not yet completed; close() waits for it to reach zero. */
+    private final AtomicLong outstanding = new AtomicLong();
+    private final LongAdder submitted = new LongAdder();
+    private final LongAdder succeeded = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final LongAdder cancelled = new LongAdder();
+    private final AtomicInteger startupFailuresInARow = new AtomicInteger();
+
+    private final Object lifecycle = new Object();
+    private volatile PoolState state = PoolState.STARTING; // written under lifecycle
+    private volatile String failure; // why the pool FAILED
+    private boolean closerClaimed; // guarded by lifecycle
+    private volatile boolean abortDrain; // closeNow() during a graceful close
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+    /**
+     * Starts the workers in parallel and waits until each has said hello.
+     *
+     * @throws PoolStartupException if any worker cannot start; nothing is left running
+     */
+    public ProcessPool(PoolOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.mapper = Messages.newMapper(options.maxFrameLength());
+        this.supervisor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, options.name() + "-supervisor");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.supervisor.setRemoveOnCancelPolicy(true);
+        this.slots = new WorkerSlot[options.workers()];
+        try {
+            this.launcher = new WorkerLauncher(options, mapper);
+        } catch (IOException e) {
+            supervisor.shutdownNow();
+            throw new PoolStartupException("cannot create the private socket directory: " + e, e);
+        }
+        ShutdownHook.register(this);
+        try {
+            startAll();
+        } catch (RuntimeException e) {
+            closeNow();
+            throw e;
+        }
+        LOG.info("pool {} ready: {} workers, java {}", options.name(), slots.length, options.javaExecutable());
+    }
+
+    private void startAll() {
+        long deadline = System.nanoTime() + options.startupTimeout().toNanos();
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = new WorkerSlot(i);
+            spawn(slots[i]);
+        }
+        for (WorkerSlot slot : slots) {
+            WorkerProcess process = slot.process;
+            if (process == null) {
+                throw new PoolStartupException("cannot start worker " + slot.id + ": " + failure, null);
+            }
+            try {
+                process.ready.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                throw (RuntimeException) e.getCause();
+            } catch (TimeoutException e) {
+                process.kill("did not say hello within " + options.startupTimeout());
+                awaitQuietly(process.ready);
+                throw new PoolStartupException("worker " + slot.id + " (pid " + process.pid
+                        + ") did not say hello within " + options.startupTimeout(), null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PoolStartupException("interrupted while starting workers", e);
+            }
+        }
+        synchronized (lifecycle) {
+            if (state == PoolState.STARTING) {
+                state = PoolState.RUNNING;
+            }
+        }
+    }
+
+    private static void awaitQuietly(CompletableFuture<?> future) {
+        try {
+            future.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // reported elsewhere
+        }
+    }
+
+    /** Spawns a process into a slot and starts its threads. Never throws. */
+    private void spawn(WorkerSlot slot) {
+        WorkerLauncher.Spawned spawned;
+        int incarnation = ++slot.incarnations;
+        try {
+            spawned = launcher.spawn(slot.id, incarnation);
+        } catch (IOException | RuntimeException e) {
+            String why = "cannot start " + launcher.command().get(0) + ": " + e.getMessage();
+            failure = why;
+            LOG.error("pool {}: worker {}: {}", options.name(), slot.id, why);
+            if (state.restartsWorkers()) {
+                onStartupFailure(slot, why);
+            }
+            return;
+        }
+        WorkerProcess process = new WorkerProcess(this, slot, spawned, options.tasksInFlightPerWorker());
+        slot.process = process;
+        process.ready.thenRun(() -> startupFailuresInARow.set(0));
+        process.start();
+        supervisor.schedule(() -> {
+            if (!process.ready.isDone()) {
+                process.kill("did not say hello within " + options.startupTimeout());
+            }
+        }, options.startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    // ---- submitting ----------------------------------------------------------------------------
+
+    @Override
+    public <I, O> CompletableFuture<O> submit(Class<? extends Task<I, O>> taskClass, I input) {
+        TaskType type = taskType(taskClass);
+        byte[] encoded = encode(type, input);
+        TaskRecord task = newRecord(type, encoded);
+        enqueue(List.of(task));
+        @SuppressWarnings("unchecked")
+        CompletableFuture<O> future = (CompletableFuture<O>) task.future;
+        return future;
+    }
+
+    @Override
+    public <I, O> CompletableFuture<List<O>> submitAll(Class<? extends Task<I, O>> taskClass,
+            List<? extends I> inputs) {
+        TaskType type = taskType(taskClass);
+        Objects.requireNonNull(inputs, "inputs");
+        byte[][] encoded = new byte[inputs.size()][];
+        for (int i = 0; i < encoded.length; i++) { // encode all first: a bad input queues nothing
+            encoded[i] = encode(type, inputs.get(i));
+        }
+        List<TaskRecord> tasks = new ArrayList<>(encoded.length);
+        for (byte[] input : encoded) {
+            tasks.add(newRecord(type, input));
+        }
+        CompletableFuture<List<O>> all = new CompletableFuture<>();
+        Object[] outputs = new Object[tasks.size()];
+        AtomicInteger remaining = new AtomicInteger(tasks.size());
+        if (tasks.isEmpty()) {
+            all.complete(List.of());
+        }
+        for (int i = 0; i < tasks.size(); i++) {
+            int index = i;
+            tasks.get(i).future.whenComplete((output, error) -> {
+                if (error != null) {
+                    all.completeExceptionally(error);
+                } else {
+                    outputs[index] = output;
+                    if (remaining.decrementAndGet() == 0) {
+                        @SuppressWarnings("unchecked")
+                        List<O> list = (List<O>) Arrays.asList(outputs);
+                        all.complete(list);
+                    }
+                }
+            });
+        }
+        // Fail fast and honour cancellation: once the batch is decided, unfinished tasks go.
+        all.whenComplete((list, error) -> {
+            if (error != null) {
+                for (TaskRecord task : tasks) {
+                    task.future.cancel(false);
+                }
+            }
+        });
+        enqueue(tasks);
+        return all;
+    }
+
+    @Override
+    public <I, O> List<O> invokeAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs)
+            throws InterruptedException {
+        CompletableFuture<List<O>> all = submitAll(taskClass, inputs);
+        try {
+            return all.get();
+        } catch (InterruptedException e) {
+            all.cancel(false);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            throw new ForkPoolException("batch failed: " + cause, cause);
+        }
+    }
+
+    private TaskType taskType(Class<?> taskClass) {
+        Objects.requireNonNull(taskClass, "taskClass");
+        return taskTypes.computeIfAbsent(taskClass, c -> TaskType.of(c, mapper));
+    }
+
+    private byte[] encode(TaskType type, Object input) {
+        byte[] encoded = type.encodeInput(input);
+        long payload = (long) type.namePrefix().length + encoded.length;
+        if (payload > options.maxFrameLength()) {
+            throw new IllegalArgumentException("the input of " + type.name() + " encodes to " + payload
+                    + " bytes, more than maxFrameLength " + options.maxFrameLength());
+        }
+        return encoded;
+    }
+
+    private TaskRecord newRecord(TaskType type, byte[] input) {
+        TaskRecord task = new TaskRecord(taskIds.incrementAndGet(), type, input);
+        task.future.whenComplete((output, error) -> onTaskDone(error));
+        return task;
+    }
+
+    private void enqueue(List<TaskRecord> tasks) {
+        // Count first, then check: close() waits for outstanding to drain, so a task that passed
+        // the check is always either drained or cancelled by the final sweep.
+        outstanding.addAndGet(tasks.size());
+        PoolState now = state;
+        if (!now.acceptsTasks()) {
+            outstanding.addAndGet(-tasks.size());
+            throw new RejectedExecutionException("pool " + options.name() + " is " + now.name().toLowerCase()
+                    + (failure != null && now == PoolState.FAILED ? ": " + failure : ""));
+        }
+        submitted.add(tasks.size());
+        queue.addAll(tasks);
+        if (state.ordinal() >= PoolState.FAILED.ordinal()) {
+            // Raced with closeNow() or a pool failure whose sweep may have run already.
+            for (TaskRecord task : tasks) {
+                if (queue.remove(task)) {
+                    abandon(task);
+                }
+            }
+        }
+    }
+
+    private void onTaskDone(Throwable error) {
+        if (error == null) {
+            succeeded.increment();
+        } else if (error instanceof CancellationException) {
+            cancelled.increment();
+        } else {
+            failed.increment();
+        }
+        if (outstanding.decrementAndGet() == 0 && state != PoolState.RUNNING) {
+            synchronized (lifecycle) {
+                lifecycle.notifyAll();
+            }
+        }
+    }
+
+    /** Completes a task the pool will not run: cancelled when closing, failed when the pool failed. */
+    private void abandon(TaskRecord task) {
+        if (state == PoolState.FAILED && failure != null) {
+            task.future.completeExceptionally(new ForkPoolException("pool " + options.name() + " failed: " + failure));
+        } else {
+            task.future.completeExceptionally(new CancellationException(task + " cancelled: pool "
+                    + options.name() + " closed before it completed"));
+        }
+    }
+
+    // ---- worker exits and restarts (supervisor thread) -----------------------------------------
+
+    void onWorkerExit(WorkerProcess process, WorkerProcess.State before, int exitCode, String description,
+            String outputTail, List<TaskRecord> orphans, long uptimeMillis) {
+        WorkerSlot slot = process.slot;
+        boolean expected = before == WorkerProcess.State.STOPPING || !state.restartsWorkers() && state != PoolState.STARTING;
+        if (!process.ready.isDone()) {
+            process.ready.completeExceptionally(new PoolStartupException("worker " + slot.id + " (pid " + process.pid
+                    + ") " + description + " before it said hello, after " + uptimeMillis + " ms"
+                    + (outputTail.isEmpty() ? "; it wrote no output" : "; its output:\n" + outputTail), null));
+        }
+        for (TaskRecord task : orphans) {
+            if (expected) {
+                abandon(task);
+            } else {
+                task.future.completeExceptionally(new WorkerCrashedException(task.id, task.type.name(), slot.id,
+                        process.pid, exitCode, description, outputTail));
+            }
+        }
+        if (expected) {
+            LOG.debug("pool {}: {} stopped: {}", options.name(), process, description);
+            return;
+        }
+        LOG.warn("pool {}: {} died after {} ms: {}; {} task(s) in flight failed{}", options.name(), process,
+                uptimeMillis, description, orphans.size(),
+                outputTail.isEmpty() ? "" : "; last output:\n" + outputTail);
+        if (!state.restartsWorkers() || slot.process != process) {
+            return;
+        }
+        if (process.diedBeforeReady()) {
+            onStartupFailure(slot, "worker " + slot.id + " (pid " + process.pid + ") " + description
+                    + " before it said hello" + (outputTail.isEmpty() ? "" : "; its output:\n" + outputTail));
+        } else {
+            boolean healthy = System.nanoTime() - process.readyNanos() >= HEALTHY_PERIOD_NANOS;
+            slot.crashStreak = healthy ? 1 : slot.crashStreak + 1;
+            scheduleRestart(slot);
+        }
+    }
+
+    private void onStartupFailure(WorkerSlot slot, String why) {
+        failure = why;
+        if (startupFailuresInARow.incrementAndGet() >= MAX_STARTUP_FAILURES_IN_A_ROW) {
+            fail("workers cannot start (" + MAX_STARTUP_FAILURES_IN_A_ROW + " failed in a row); last: " + why);
+            return;
+        }
+        slot.crashStreak++;
+        scheduleRestart(slot);
+    }
+
+    private void scheduleRestart(WorkerSlot slot) {
+        long delay = slot.crashStreak <= 1 ? 0
+                : Math.min(BACKOFF_MAX_MILLIS, BACKOFF_INITIAL_MILLIS << Math.min(20, slot.crashStreak - 2));
+        LOG.info("pool {}: restarting worker {} in {} ms", options.name(), slot.id, delay);
+        supervisor.schedule(() -> {
+            if (state.restartsWorkers()) {
+                spawn(slot);
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Crash loop: stop intake, fail what is queued, stop the workers. Supervisor thread. */
+    private void fail(String why) {
+        synchronized (lifecycle) {
+            if (!state.restartsWorkers()) {
+                return;
+            }
+            failure = why;
+            state = PoolState.FAILED;
+            lifecycle.notifyAll();
+        }
+        LOG.error("pool {} failed: {}", options.name(), why);
+        sweepQueue();
+        for (WorkerSlot slot : slots) {
+            WorkerProcess process = slot.process;
+            if (process != null) {
+                process.stop();
+            }
+        }
+    }
+
+    private void sweepQueue() {
+        TaskRecord task;
+        while ((task = queue.pollFirst()) != null) {
+            abandon(task);
+        }
+    }
+
+    // ---- closing -------------------------------------------------------------------------------
+
+    @Override
+    public void close() {
+        shutdown(false);
+    }
+
+    @Override
+    public void closeNow() {
+        shutdown(true);
+    }
+
+    private void shutdown(boolean now) {
+        boolean closer;
+        synchronized (lifecycle) {
+            if (state == PoolState.RUNNING || state == PoolState.STARTING) {
+                state = now ? PoolState.STOPPING : PoolState.CLOSING;
+            }
+            if (now) {
+                abortDrain = true;
+                lifecycle.notifyAll();
+            }
+            closer = !closerClaimed;
+            closerClaimed = true;
+        }
+        if (!closer) {
+            terminated.join();
+            return;
+        }
+        try {
+            if (state == PoolState.CLOSING) {
+                awaitDrained(System.nanoTime() + options.closeTimeout().toNanos());
+            }
+            synchronized (lifecycle) {
+                state = PoolState.STOPPING;
+            }
+            sweepQueue();
+            stopWorkers();
+            sweepQueue(); // whatever a sender put back while dying
+            supervisor.shutdownNow();
+            launcher.close();
+        } finally {
+            synchronized (lifecycle) {
+                state = PoolState.TERMINATED;
+            }
+            ShutdownHook.deregister(this);
+            terminated.complete(null);
+            LOG.info("pool {} closed", options.name());
+        }
+    }
+
+    private void awaitDrained(long deadlineNanos) {
+        synchronized (lifecycle) {
+            while (outstanding.get() > 0 && !abortDrain && state == PoolState.CLOSING) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    LOG.warn("pool {}: close timeout {} expired with {} task(s) unfinished; cancelling them",
+                            options.name(), options.closeTimeout(), outstanding.get());
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lifecycle, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Ask, wait, SIGTERM the tree, wait, SIGKILL the tree, wait: always ends. */
+    private void stopWorkers() {
+        List<WorkerProcess> processes = new ArrayList<>();
+        for (WorkerSlot slot : slots) {
+            if (slot != null && slot.process != null) {
+                processes.add(slot.process);
+            }
+        }
+        processes.forEach(WorkerProcess::stop);
+        if (!awaitAll(processes, STOP_GRACE_MILLIS)) {
+            processes.stream().filter(p -> p.process.isAlive()).forEach(p -> ProcessTrees.signal(p.process.toHandle(), false));
+            if (!awaitAll(processes, TERM_GRACE_MILLIS)) {
+                processes.stream().filter(p -> p.process.isAlive()).forEach(p -> ProcessTrees.signal(p.process.toHandle(), true));
+                awaitAll(processes, 10_000);
+            }
+        }
+        // Exit handlers run on the supervisor thread: let them finish their reports.
+        for (WorkerProcess process : processes) {
+            awaitQuietly(process.process.onExit());
+            process.joinThreads(1_000);
+        }
+        try {
+            supervisor.submit(() -> { }).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            // nothing more to wait for
+        }
+    }
+
+    private static boolean awaitAll(List<WorkerProcess> processes, long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        for (WorkerProcess process : processes) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (!ProcessTrees.awaitExit(process.process, Math.max(0, left))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- stats and accessors -------------------------------------------------------------------
+
+    @Override
+    public PoolStats stats() {
+        List<WorkerStats> workers = new ArrayList<>(slots.length);
+        long restarts = 0;
+        for (WorkerSlot slot : slots) {
+            if (slot == null) {
+                continue;
+            }
+            WorkerProcess process = slot.process;
+            boolean alive = process != null && process.process.isAlive();
+            workers.add(new WorkerStats(slot.id, alive ? process.pid : -1,
+                    process == null ? "NONE" : process.state().name(), slot.tasksCompleted.sum(), slot.restarts()));
+            restarts += slot.restarts();
+        }
+        return new PoolStats(workers, submitted.sum(), succeeded.sum(), failed.sum(), cancelled.sum(), queue.size(),
+                restarts);
+    }
+
+    PoolOptions options() {
+        return options;
+    }
+
+    JsonMapper mapper() {
+        return mapper;
+    }
+
+    String name() {
+        return options.name();
+    }
+
+    BlockingDeque<TaskRecord> queue() {
+        return queue;
+    }
+
+    ScheduledExecutorService supervisor() {
+        return supervisor;
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessPool[" + options.name() + ", " + state + ", " + slots.length + " workers]";
+    }
+}

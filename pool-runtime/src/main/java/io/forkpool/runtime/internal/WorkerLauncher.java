@@ -1,0 +1,136 @@
+package io.forkpool.runtime.internal;
+
+import io.forkpool.PoolOptions;
+import io.forkpool.internal.protocol.Messages;
+import io.forkpool.worker.WorkerMain;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Spawns worker processes. Each worker gets its own Unix domain socket in a directory only this
+ * user can enter (0700), and a random token; both travel on the worker's standard input, never on
+ * its command line. The command is an argument list handed to {@link ProcessBuilder}: no shell
+ * ever sees it, so no option or path can be interpreted as shell syntax.
+ */
+final class WorkerLauncher implements AutoCloseable {
+
+    /** JVM options every worker gets after the user's, so they cannot be switched off by accident. */
+    static final List<String> REQUIRED_JVM_OPTIONS = List.of("-XX:+ExitOnOutOfMemoryError");
+
+    /** Linux caps a socket path at 108 bytes including the terminator. */
+    private static final int MAX_SOCKET_PATH = 100;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final PoolOptions options;
+    private final JsonMapper mapper;
+    private final Path socketDirectory;
+    private final List<String> command;
+
+    /** A spawned worker: its process, the socket it will connect to, and the token it must say. */
+    record Spawned(Process process, ServerSocketChannel server, Path socket, String token) {
+    }
+
+    WorkerLauncher(PoolOptions options, JsonMapper mapper) throws IOException {
+        this.options = options;
+        this.mapper = mapper;
+        this.socketDirectory = createPrivateDirectory();
+        this.command = command(options);
+    }
+
+    static List<String> command(PoolOptions options) {
+        List<String> command = new ArrayList<>();
+        command.add(options.javaExecutable().toString());
+        command.addAll(options.jvmOptions());
+        command.addAll(REQUIRED_JVM_OPTIONS);
+        command.add("-cp");
+        command.add(String.join(File.pathSeparator, options.classpath()));
+        command.add(WorkerMain.class.getName());
+        return List.copyOf(command);
+    }
+
+    List<String> command() {
+        return command;
+    }
+
+    /**
+     * Binds a fresh socket, starts the process and writes its bootstrap line. Does not wait for
+     * the worker to connect.
+     */
+    Spawned spawn(int workerId, int incarnation) throws IOException {
+        Path socket = socketDirectory.resolve("w" + workerId + "-" + incarnation + ".sock");
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            server.bind(UnixDomainSocketAddress.of(socket), 1);
+            String token = newToken();
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(options.workingDirectory().toFile())
+                    .redirectErrorStream(true);
+            builder.environment().putAll(options.environment());
+            Process process = builder.start();
+            writeBootstrap(process, new Messages.Bootstrap(Messages.PROTOCOL_VERSION, socket.toString(), token,
+                    workerId, options.maxFrameLength()));
+            return new Spawned(process, server, socket, token);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            Files.deleteIfExists(socket);
+            throw e;
+        }
+    }
+
+    private void writeBootstrap(Process process, Messages.Bootstrap bootstrap) {
+        try {
+            OutputStream stdin = process.getOutputStream();
+            stdin.write(mapper.writeValueAsBytes(bootstrap));
+            stdin.write('\n');
+            stdin.flush();
+        } catch (IOException e) {
+            // The worker died at once; its exit is reported through onExit with its output.
+        }
+    }
+
+    private static String newToken() {
+        byte[] token = new byte[16];
+        RANDOM.nextBytes(token);
+        return HexFormat.of().formatHex(token);
+    }
+
+    private static Path createPrivateDirectory() throws IOException {
+        Path base = Path.of(System.getProperty("java.io.tmpdir"));
+        // Leave room for "/forkpool-<random>/w<id>-<n>.sock".
+        if (base.toString().length() > MAX_SOCKET_PATH - 48 && Files.isDirectory(Path.of("/tmp"))) {
+            base = Path.of("/tmp");
+        }
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            return Files.createTempDirectory(base, "forkpool-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        return Files.createTempDirectory(base, "forkpool-");
+    }
+
+    /** Deletes the socket directory and anything left in it. */
+    @Override
+    public void close() {
+        try (var entries = Files.list(socketDirectory)) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                Files.deleteIfExists(entry);
+            }
+            Files.deleteIfExists(socketDirectory);
+        } catch (IOException e) {
+            // best effort: a temp directory left behind is harmless
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.forkpool.runtime.internal;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A stable worker position in the pool (id 0..workers-1). Its process is replaced when it dies;
+ * the slot keeps counting across replacements.
+ */
+final class WorkerSlot {
+
+    final int id;
+    final LongAdder tasksCompleted = new LongAdder();
+    /** The current process; written by the supervisor thread, read by any. */
+    volatile WorkerProcess process;
+    /** Processes started for this slot so far, the first included; supervisor thread only. */
+    int incarnations;
+    /** Deaths in a row without a healthy period in between; drives the restart backoff. */
+    int crashStreak;
+
+    WorkerSlot(int id) {
+        this.id = id;
+    }
+
+    int restarts() {
+        return Math.max(0, incarnations - 1);
+    }
+}

@@ -1,0 +1,39 @@
+package io.forkpool.internal.protocol;
+
+/**
+ * The message types of protocol version 1, one byte in the frame header. See docs/PROTOCOL.md,
+ * which is normative; this class only names the numbers.
+ */
+public final class FrameType {
+
+    /** Worker → supervisor, first frame on the channel; JSON {@link Messages.Hello}; correlation id 0. */
+    public static final int HELLO = 0x01;
+    /** Supervisor → worker: run a task; correlation id = task id; payload see {@link TaskRequest}. */
+    public static final int TASK = 0x10;
+    /** Worker → supervisor: the task's output as a JSON document; correlation id = task id. */
+    public static final int RESULT = 0x11;
+    /** Worker → supervisor: the task threw; JSON {@link Messages.TaskFailure}; correlation id = task id. */
+    public static final int FAILURE = 0x12;
+    /** Supervisor → worker: stop after the current task and exit 0; empty; correlation id 0. */
+    public static final int SHUTDOWN = 0x20;
+
+    private FrameType() {
+    }
+
+    /**
+     * Names a type byte for error messages.
+     *
+     * @param type the type byte, 0..255
+     * @return its name, or {@code UNKNOWN(0x..)}
+     */
+    public static String name(int type) {
+        switch (type) {
+            case HELLO: return "HELLO";
+            case TASK: return "TASK";
+            case RESULT: return "RESULT";
+            case FAILURE: return "FAILURE";
+            case SHUTDOWN: return "SHUTDOWN";
+            default: return String.format("UNKNOWN(0x%02x)", type);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.forkpool.internal.protocol;
+
+/**
+ * Exit codes a forkpool worker ends with on purpose, so the supervisor can say why it ended.
+ * Codes of 128 and above are left to signals (128 + signal number).
+ */
+public final class WorkerExitCodes {
+
+    /** Told to shut down, or its channel closed cleanly. */
+    public static final int NORMAL = 0;
+    /** The JVM's {@code -XX:+ExitOnOutOfMemoryError} ended it (HotSpot exits with 3). */
+    public static final int OUT_OF_MEMORY = 3;
+    /** The bootstrap line on stdin was missing or invalid. */
+    public static final int BAD_BOOTSTRAP = 64;
+    /** It could not connect to the supervisor's socket. */
+    public static final int CHANNEL_FAILED = 65;
+    /** The supervisor broke the protocol (corrupt frame, unexpected message). */
+    public static final int PROTOCOL_ERROR = 66;
+    /** Its standard input (the lifeline to the supervisor) closed: the supervisor is gone. */
+    public static final int LIFELINE_LOST = 67;
+
+    private WorkerExitCodes() {
+    }
+
+    /**
+     * Describes an exit code in words.
+     *
+     * @param code the exit code as the JDK reports it
+     * @return e.g. "killed by signal 9 (SIGKILL)" or "exited with code 66 (protocol error)"
+     */
+    public static String describe(int code) {
+        if (code > 128 && code < 128 + 65) {
+            int signal = code - 128;
+            return "killed by signal " + signal + signalName(signal) + " (exit code " + code + ")";
+        }
+        String meaning;
+        switch (code) {
+            case NORMAL: meaning = " (normal exit)"; break;
+            case OUT_OF_MEMORY: meaning = " (out of memory: -XX:+ExitOnOutOfMemoryError)"; break;
+            case BAD_BOOTSTRAP: meaning = " (invalid bootstrap line on stdin)"; break;
+            case CHANNEL_FAILED: meaning = " (could not connect to the supervisor)"; break;
+            case PROTOCOL_ERROR: meaning = " (the worker saw a protocol error)"; break;
+            case LIFELINE_LOST: meaning = " (its lifeline to the supervisor closed)"; break;
+            default: meaning = "";
+        }
+        return "exited with code " + code + meaning;
+    }
+
+    private static String signalName(int signal) {
+        switch (signal) {
+            case 1: return " (SIGHUP)";
+            case 2: return " (SIGINT)";
+            case 3: return " (SIGQUIT)";
+            case 4: return " (SIGILL)";
+            case 6: return " (SIGABRT)";
+            case 7: return " (SIGBUS)";
+            case 8: return " (SIGFPE)";
+            case 9: return " (SIGKILL)";
+            case 11: return " (SIGSEGV)";
+            case 13: return " (SIGPIPE)";
+            case 15: return " (SIGTERM)";
+            default: return "";
+        }
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * The wire protocol between supervisor and workers: frame codec and message formats, shared by
+ * both sides and importing neither. Internal; docs/PROTOCOL.md is the normative description.
+ */
+package io.forkpool.internal.protocol;

@@ -1,0 +1,80 @@
+package io.forkpool.internal.worker;
+
+import io.forkpool.internal.protocol.Messages;
+import io.forkpool.internal.protocol.WorkerExitCodes;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The worker's standard input: first the bootstrap line, then the lifeline. The supervisor never
+ * writes to it again and keeps it open; when the supervisor dies, even by SIGKILL, the kernel
+ * closes the pipe and the read returns end-of-file within milliseconds.
+ */
+public final class Lifeline {
+
+    /** The bootstrap line is small; anything longer is not from a forkpool supervisor. */
+    static final int MAX_BOOTSTRAP_LINE = 16 * 1024;
+
+    private Lifeline() {
+    }
+
+    /**
+     * Reads the bootstrap line byte by byte, so nothing after it is consumed.
+     *
+     * @param stdin the raw standard input
+     * @return the parsed bootstrap
+     * @throws IOException if the input ends or the line is too long or invalid
+     */
+    public static Messages.Bootstrap readBootstrap(InputStream stdin) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        int b;
+        while ((b = stdin.read()) != '\n') {
+            if (b < 0) {
+                throw new EOFException("standard input ended before the bootstrap line");
+            }
+            if (line.size() >= MAX_BOOTSTRAP_LINE) {
+                throw new IOException("bootstrap line longer than " + MAX_BOOTSTRAP_LINE + " bytes");
+            }
+            line.write(b);
+        }
+        JsonMapper mapper = Messages.newMapper(MAX_BOOTSTRAP_LINE);
+        Messages.Bootstrap bootstrap = Messages.decode(mapper, line.toString(StandardCharsets.UTF_8)
+                .getBytes(StandardCharsets.UTF_8), Messages.Bootstrap.class);
+        if (bootstrap.protocolVersion() != Messages.PROTOCOL_VERSION) {
+            throw new IOException("supervisor speaks protocol version " + bootstrap.protocolVersion()
+                    + ", this worker speaks " + Messages.PROTOCOL_VERSION);
+        }
+        if (bootstrap.socketPath() == null || bootstrap.token() == null || bootstrap.maxFrameLength() <= 0) {
+            throw new IOException("bootstrap line lacks socketPath, token or maxFrameLength");
+        }
+        return bootstrap;
+    }
+
+    /**
+     * Starts the daemon thread that halts the JVM when standard input ends. It halts rather than
+     * exits so that no shutdown hook registered by task code can keep an orphaned worker alive.
+     *
+     * @param stdin the raw standard input, positioned after the bootstrap line
+     * @param workerId for the thread name
+     */
+    public static void watch(InputStream stdin, int workerId) {
+        Thread watcher = new Thread(() -> {
+            byte[] sink = new byte[256];
+            try {
+                while (stdin.read(sink) >= 0) {
+                    // the supervisor writes nothing more; ignore stray bytes
+                }
+            } catch (IOException e) {
+                // a broken pipe means the same as end of input
+            }
+            Runtime.getRuntime().halt(WorkerExitCodes.LIFELINE_LOST);
+        }, "forkpool-worker-" + workerId + "-lifeline");
+        watcher.setDaemon(true);
+        watcher.setPriority(Thread.MAX_PRIORITY);
+        watcher.start();
+    }
+}

@@ -1,0 +1,96 @@
+package io.forkpool.internal.worker;
+
+import io.forkpool.Task;
+import io.forkpool.internal.protocol.Frame;
+import io.forkpool.internal.protocol.FrameType;
+import io.forkpool.internal.protocol.Messages;
+import io.forkpool.internal.protocol.ProtocolException;
+import io.forkpool.internal.protocol.TaskRequest;
+import io.forkpool.internal.protocol.TaskTypes;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.HashMap;
+import java.util.Map;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs one TASK frame and produces its RESULT or FAILURE frame. Loads a task class only if it
+ * implements {@link Task}, without running its static initializer first, and keeps one instance
+ * per class. Confined to the worker's task thread.
+ */
+final class TaskRunner {
+
+    /** Remote stack traces are cut here so a failure report always fits a frame. */
+    private static final int MAX_STACK_TRACE_CHARS = 32 * 1024;
+
+    private final JsonMapper mapper;
+    private final int maxFrameLength;
+    private final ClassLoader loader;
+    private final Map<String, LoadedTask> loaded = new HashMap<>();
+
+    private record LoadedTask(Task<Object, Object> task, ObjectReader inputReader, ObjectWriter outputWriter) {
+    }
+
+    TaskRunner(JsonMapper mapper, int maxFrameLength, ClassLoader loader) {
+        this.mapper = mapper;
+        this.maxFrameLength = maxFrameLength;
+        this.loader = loader;
+    }
+
+    /**
+     * Runs a task frame.
+     *
+     * @param frame a TASK frame
+     * @return the reply frame, RESULT or FAILURE, with the same correlation id
+     * @throws ProtocolException if the TASK payload itself is malformed
+     */
+    Frame run(Frame frame) throws ProtocolException {
+        TaskRequest request = TaskRequest.parse(frame.payload());
+        long id = frame.correlationId();
+        try {
+            LoadedTask task = load(request.taskClass());
+            byte[] payload = frame.payload();
+            Object input = task.inputReader().readValue(payload, request.inputOffset(),
+                    payload.length - request.inputOffset());
+            Object output = task.task().execute(input);
+            byte[] encoded = task.outputWriter().writeValueAsBytes(output);
+            if (encoded.length > maxFrameLength) {
+                throw new IllegalStateException("output of " + encoded.length + " bytes exceeds maxFrameLength "
+                        + maxFrameLength);
+            }
+            return new Frame(FrameType.RESULT, id, encoded);
+        } catch (Throwable t) { // the task's failure, whatever it is, goes back to the caller
+            return failure(id, t);
+        }
+    }
+
+    private LoadedTask load(String className) throws ReflectiveOperationException {
+        LoadedTask task = loaded.get(className);
+        if (task == null) {
+            Class<?> candidate = Class.forName(className, false, loader);
+            TaskTypes.Resolved types = TaskTypes.resolve(mapper.getTypeFactory(), candidate);
+            @SuppressWarnings("unchecked")
+            Task<Object, Object> instance = (Task<Object, Object>) candidate.getConstructor().newInstance();
+            task = new LoadedTask(instance, mapper.readerFor(types.inputType()), mapper.writerFor(types.outputType()));
+            loaded.put(className, task);
+        }
+        return task;
+    }
+
+    private static String truncate(String text) {
+        return text.length() > MAX_STACK_TRACE_CHARS
+                ? text.substring(0, MAX_STACK_TRACE_CHARS) + "... (truncated)"
+                : text;
+    }
+
+    private Frame failure(long id, Throwable t) {
+        StringWriter trace = new StringWriter();
+        t.printStackTrace(new PrintWriter(trace));
+        String stack = truncate(trace.toString());
+        String message = t.getMessage() == null ? null : truncate(t.getMessage());
+        byte[] payload = mapper.writeValueAsBytes(new Messages.TaskFailure(t.getClass().getName(), message, stack));
+        return new Frame(FrameType.FAILURE, id, payload);
+    }
+}

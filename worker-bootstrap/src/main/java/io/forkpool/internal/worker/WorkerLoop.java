@@ -1,0 +1,140 @@
+package io.forkpool.internal.worker;
+
+import io.forkpool.internal.protocol.Frame;
+import io.forkpool.internal.protocol.FrameReader;
+import io.forkpool.internal.protocol.FrameType;
+import io.forkpool.internal.protocol.FrameWriter;
+import io.forkpool.internal.protocol.Messages;
+import io.forkpool.internal.protocol.ProtocolException;
+import io.forkpool.internal.protocol.WorkerExitCodes;
+import java.io.IOException;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The worker's side of the protocol, over any pair of blocking channels so it can be tested
+ * without a process. The calling thread reads frames; a separate task thread runs them one at a
+ * time and writes the replies, flushing when it has nothing more queued, so a burst of small
+ * tasks shares system calls.
+ *
+ * <p>Threads: the reader (the caller of {@link #run}) owns the {@link FrameReader}; the task
+ * thread owns the {@link FrameWriter} after the hello has been written.
+ */
+public final class WorkerLoop {
+
+    private static final Frame STOP = new Frame(FrameType.SHUTDOWN, 0, Frame.EMPTY);
+
+    private final ReadableByteChannel in;
+    private final WritableByteChannel out;
+    private final int workerId;
+    private final int maxFrameLength;
+    private final JsonMapper mapper;
+    private final TaskRunner runner;
+    private final BlockingQueue<Frame> tasks = new LinkedBlockingQueue<>();
+    /** Set by the task thread when it cannot go on; read by the reader after the join. */
+    private volatile IOException fatal;
+
+    /**
+     * Creates a loop.
+     *
+     * @param in frames from the supervisor
+     * @param out frames to the supervisor
+     * @param workerId this worker's id, for thread names
+     * @param maxFrameLength the largest payload either side may send
+     * @param loader where task classes are loaded from
+     */
+    public WorkerLoop(ReadableByteChannel in, WritableByteChannel out, int workerId, int maxFrameLength,
+            ClassLoader loader) {
+        this.in = in;
+        this.out = out;
+        this.workerId = workerId;
+        this.maxFrameLength = maxFrameLength;
+        this.mapper = Messages.newMapper(maxFrameLength);
+        this.runner = new TaskRunner(mapper, maxFrameLength, loader);
+    }
+
+    /**
+     * Says hello, then serves tasks until the supervisor says shutdown or closes the channel.
+     *
+     * @param hello the hello to send first
+     * @return the exit code the worker should end with ({@link WorkerExitCodes})
+     * @throws IOException if the hello cannot be written
+     */
+    public int run(Messages.Hello hello) throws IOException {
+        FrameWriter writer = new FrameWriter(out, maxFrameLength);
+        writer.append(FrameType.HELLO, 0, mapper.writeValueAsBytes(hello));
+        writer.flush();
+        Thread taskThread = new Thread(() -> serveTasks(writer), "forkpool-worker-" + workerId + "-task");
+        taskThread.start();
+        int exitCode = readFrames();
+        tasks.add(STOP);
+        try {
+            taskThread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        IOException failure = fatal;
+        if (failure instanceof ProtocolException) {
+            return WorkerExitCodes.PROTOCOL_ERROR;
+        }
+        return failure != null ? WorkerExitCodes.CHANNEL_FAILED : exitCode;
+    }
+
+    private int readFrames() {
+        FrameReader reader = new FrameReader(in, maxFrameLength);
+        try {
+            Frame frame;
+            while ((frame = reader.read()) != null) {
+                switch (frame.type()) {
+                    case FrameType.TASK:
+                        tasks.add(frame);
+                        break;
+                    case FrameType.SHUTDOWN:
+                        return WorkerExitCodes.NORMAL;
+                    default:
+                        throw new ProtocolException("unexpected " + frame + " from the supervisor");
+                }
+            }
+            return WorkerExitCodes.NORMAL;
+        } catch (ProtocolException e) {
+            System.err.println("forkpool worker " + workerId + ": protocol error: " + e.getMessage());
+            return WorkerExitCodes.PROTOCOL_ERROR;
+        } catch (IOException e) {
+            System.err.println("forkpool worker " + workerId + ": channel failed: " + e);
+            return WorkerExitCodes.CHANNEL_FAILED;
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // exiting anyway
+        }
+    }
+
+    private void serveTasks(FrameWriter writer) {
+        try {
+            while (true) {
+                Frame task = tasks.take();
+                if (task == STOP) {
+                    return;
+                }
+                Frame reply = runner.run(task);
+                writer.append(reply.type(), reply.correlationId(), reply.payload());
+                if (tasks.isEmpty()) {
+                    writer.flush();
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("forkpool worker " + workerId + ": " + e);
+            fatal = e;
+            closeQuietly(); // unblocks the reader so the worker exits
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.forkpool.worker;
+
+import io.forkpool.internal.protocol.Messages;
+import io.forkpool.internal.protocol.WorkerExitCodes;
+import io.forkpool.internal.worker.Lifeline;
+import io.forkpool.internal.worker.WorkerLoop;
+import java.io.ByteArrayInputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+
+/**
+ * The {@code main} class of a forkpool worker JVM. The supervisor starts it; users never do.
+ *
+ * <ol>
+ *   <li>Reads one bootstrap line from standard input: where the supervisor's Unix domain socket
+ *       is and the token that proves who we are. Nothing secret is on the command line.</li>
+ *   <li>Keeps reading standard input on a dedicated daemon thread: end of input means the
+ *       supervisor is gone, and the worker halts at once, whatever its tasks are doing.</li>
+ *   <li>Hides standard input from task code, connects, says hello and serves tasks. The protocol
+ *       never touches file descriptors 0–2, so whatever tasks, the JVM or child processes print
+ *       cannot corrupt it; the supervisor logs that output tagged with the worker id.</li>
+ * </ol>
+ *
+ * Exit codes are those of {@link WorkerExitCodes}.
+ */
+public final class WorkerMain {
+
+    private WorkerMain() {
+    }
+
+    /**
+     * Runs the worker.
+     *
+     * @param args ignored; the configuration arrives on standard input
+     */
+    public static void main(String[] args) {
+        InputStream stdin = new FileInputStream(FileDescriptor.in);
+        Messages.Bootstrap bootstrap;
+        try {
+            bootstrap = Lifeline.readBootstrap(stdin);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("forkpool worker: invalid bootstrap line on stdin: " + e.getMessage());
+            Runtime.getRuntime().halt(WorkerExitCodes.BAD_BOOTSTRAP);
+            return;
+        }
+        Lifeline.watch(stdin, bootstrap.workerId());
+        System.setIn(new ByteArrayInputStream(new byte[0]));
+
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            channel.connect(UnixDomainSocketAddress.of(bootstrap.socketPath()));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("forkpool worker " + bootstrap.workerId() + ": cannot connect to "
+                    + bootstrap.socketPath() + ": " + e);
+            Runtime.getRuntime().halt(WorkerExitCodes.CHANNEL_FAILED);
+            return;
+        }
+        int exitCode;
+        try {
+            WorkerLoop loop = new WorkerLoop(channel, channel, bootstrap.workerId(), bootstrap.maxFrameLength(),
+                    Thread.currentThread().getContextClassLoader());
+            exitCode = loop.run(new Messages.Hello(Messages.PROTOCOL_VERSION, ProcessHandle.current().pid(),
+                    bootstrap.token(), "java " + Runtime.version()));
+        } catch (IOException e) {
+            System.err.println("forkpool worker " + bootstrap.workerId() + ": " + e);
+            exitCode = WorkerExitCodes.CHANNEL_FAILED;
+        }
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(exitCode);
+    }
+}
