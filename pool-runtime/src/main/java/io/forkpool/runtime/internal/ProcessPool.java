@@ -381,8 +381,12 @@ public final class ProcessPool implements WorkerPool {
                 : Math.min(BACKOFF_MAX_MILLIS, BACKOFF_INITIAL_MILLIS << Math.min(20, slot.crashStreak - 2));
         LOG.info("pool {}: restarting worker {} in {} ms", options.name(), slot.id, delay);
         supervisor.schedule(() -> {
-            if (state.restartsWorkers()) {
-                spawn(slot);
+            // Under the lifecycle lock: close() takes its list of workers to stop after it has
+            // left the restarting states, so a process spawned here is always on that list.
+            synchronized (lifecycle) {
+                if (state.restartsWorkers()) {
+                    spawn(slot);
+                }
             }
         }, delay, TimeUnit.MILLISECONDS);
     }

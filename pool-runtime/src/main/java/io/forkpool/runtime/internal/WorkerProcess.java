@@ -166,20 +166,23 @@ final class WorkerProcess {
             while ((frame = reader.read()) != null) {
                 onFrame(frame);
             }
-            if (state() == State.READY) {
-                kill("closed its channel while serving");
-            }
+            killIfStillRunning("closed its channel but did not exit");
         } catch (ProtocolException e) {
             kill("protocol error: " + e.getMessage());
         } catch (IOException e) {
-            State now = state();
-            if (now == State.STARTING || now == State.READY) {
-                // A closed channel while the process still runs means it is broken; if it has
-                // already exited the exit handler reports it and this changes nothing.
-                if (process.isAlive() && !ProcessTrees.awaitExit(process, 1000)) {
-                    kill("channel failed: " + e);
-                }
-            }
+            killIfStillRunning("channel failed (" + e + ") but it did not exit");
+        }
+    }
+
+    /**
+     * The channel ended without a protocol error. A dying worker closes its socket a moment
+     * before the kernel reports its exit, so give it a second: only one that lives on is broken
+     * and killed. If it exits, the exit handler reports its own exit code.
+     */
+    private void killIfStillRunning(String reason) {
+        State now = state();
+        if ((now == State.STARTING || now == State.READY) && !ProcessTrees.awaitExit(process, 1000)) {
+            kill(reason);
         }
     }
 

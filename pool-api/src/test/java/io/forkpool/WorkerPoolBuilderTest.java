@@ -1,0 +1,63 @@
+package io.forkpool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WorkerPoolBuilderTest {
+
+    @Test
+    void documentedDefaults() {
+        PoolOptions options = WorkerPool.builder().options();
+        assertThat(options.workers()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(options.javaExecutable()).isEqualTo(Path.of(System.getProperty("java.home"), "bin", "java"));
+        assertThat(options.classpath()).isNotEmpty();
+        assertThat(options.jvmOptions()).isEqualTo(WorkerPoolBuilder.DEFAULT_JVM_OPTIONS);
+        assertThat(options.environment()).isEmpty();
+        assertThat(options.workingDirectory()).isEqualTo(Path.of("").toAbsolutePath());
+        assertThat(options.maxFrameLength()).isEqualTo(64 << 20);
+        assertThat(options.tasksInFlightPerWorker()).isEqualTo(2);
+        assertThat(options.startupTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(options.closeTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(options.name()).startsWith("forkpool-");
+    }
+
+    @Test
+    void everySetterIsApplied() {
+        PoolOptions options = WorkerPool.builder().name("p").workers(3).javaExecutable(Path.of("/j/bin/java"))
+                .classpath(List.of("a.jar")).jvmOptions("-Xmx1g").environment("K", "V")
+                .workingDirectory(Path.of("/tmp")).maxFrameLength(4096).tasksInFlightPerWorker(5)
+                .startupTimeout(Duration.ofSeconds(1)).closeTimeout(Duration.ofSeconds(2)).options();
+        assertThat(options).isEqualTo(new PoolOptions("p", 3, Path.of("/j/bin/java"), List.of("a.jar"),
+                List.of("-Xmx1g"), java.util.Map.of("K", "V"), Path.of("/tmp"), 4096, 5, Duration.ofSeconds(1),
+                Duration.ofSeconds(2)));
+    }
+
+    @Test
+    void rejectsOutOfRangeValuesNamingThem() {
+        assertThatThrownBy(() -> WorkerPool.builder().workers(0).options())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("workers must be in [1, 4096]: 0");
+        assertThatThrownBy(() -> WorkerPool.builder().maxFrameLength(Integer.MAX_VALUE).options())
+                .hasMessage("maxFrameLength must be in [1024, 1073741824]: 2147483647");
+        assertThatThrownBy(() -> WorkerPool.builder().tasksInFlightPerWorker(0).options())
+                .hasMessage("tasksInFlightPerWorker must be in [1, 1024]: 0");
+        assertThatThrownBy(() -> WorkerPool.builder().startupTimeout(Duration.ZERO).options())
+                .hasMessage("startupTimeout must be positive: PT0S");
+        assertThatThrownBy(() -> WorkerPool.builder().closeTimeout(Duration.ofSeconds(-1)).options())
+                .hasMessage("closeTimeout must be positive: PT-1S");
+        assertThatThrownBy(() -> WorkerPool.builder().classpath(List.of()).options())
+                .hasMessage("classpath must not be empty");
+        assertThatThrownBy(() -> WorkerPool.builder().name(" ").options()).hasMessage("name must not be blank");
+    }
+
+    @Test
+    void buildWithoutARuntimeSaysWhatIsMissing() {
+        assertThatThrownBy(() -> WorkerPool.builder().build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("add the io.forkpool:pool-runtime dependency");
+    }
+}

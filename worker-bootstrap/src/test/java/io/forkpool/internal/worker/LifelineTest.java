@@ -1,0 +1,44 @@
+package io.forkpool.internal.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.forkpool.internal.protocol.Messages;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class LifelineTest {
+
+    private static InputStream stdin(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void readsTheBootstrapLineAndNothingAfterIt() throws Exception {
+        InputStream in = stdin("{\"protocolVersion\":1,\"socketPath\":\"/tmp/s\",\"token\":\"t\",\"workerId\":3,"
+                + "\"maxFrameLength\":4096}\nREST");
+        assertThat(Lifeline.readBootstrap(in)).isEqualTo(new Messages.Bootstrap(1, "/tmp/s", "t", 3, 4096));
+        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("REST");
+    }
+
+    @Test
+    void rejectsAnotherProtocolVersion() {
+        assertThatThrownBy(() -> Lifeline.readBootstrap(stdin("{\"protocolVersion\":2,\"socketPath\":\"s\","
+                + "\"token\":\"t\",\"workerId\":0,\"maxFrameLength\":1}\n")))
+                .isInstanceOf(IOException.class)
+                .hasMessage("supervisor speaks protocol version 2, this worker speaks 1");
+    }
+
+    @Test
+    void rejectsMissingFieldsEndOfInputAndEndlessLines() {
+        assertThatThrownBy(() -> Lifeline.readBootstrap(stdin("{\"protocolVersion\":1}\n")))
+                .hasMessageContaining("lacks socketPath");
+        assertThatThrownBy(() -> Lifeline.readBootstrap(stdin("{\"protocolVersion\":1")))
+                .hasMessageContaining("ended before the bootstrap line");
+        assertThatThrownBy(() -> Lifeline.readBootstrap(stdin("x".repeat(Lifeline.MAX_BOOTSTRAP_LINE + 1))))
+                .hasMessageContaining("longer than");
+    }
+}

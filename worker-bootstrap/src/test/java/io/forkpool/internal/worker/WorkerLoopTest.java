@@ -1,0 +1,149 @@
+package io.forkpool.internal.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.forkpool.internal.protocol.Frame;
+import io.forkpool.internal.protocol.FrameReader;
+import io.forkpool.internal.protocol.FrameType;
+import io.forkpool.internal.protocol.FrameWriter;
+import io.forkpool.internal.protocol.Messages;
+import io.forkpool.internal.protocol.TaskRequest;
+import io.forkpool.internal.protocol.WorkerExitCodes;
+import java.nio.channels.Pipe;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Drives the worker loop through in-memory pipes: no process. */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class WorkerLoopTest {
+
+    private static final int MAX = 1 << 20;
+    static final java.util.concurrent.atomic.AtomicBoolean NOT_A_TASK_INITIALIZED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    private final JsonMapper mapper = Messages.newMapper(MAX);
+    private Pipe toWorker;
+    private Pipe fromWorker;
+    private FrameWriter supervisorWriter;
+    private FrameReader supervisorReader;
+    private CompletableFuture<Integer> exitCode;
+
+    @BeforeEach
+    void startLoop() throws Exception {
+        toWorker = Pipe.open();
+        fromWorker = Pipe.open();
+        supervisorWriter = new FrameWriter(toWorker.sink(), MAX);
+        supervisorReader = new FrameReader(fromWorker.source(), MAX);
+        WorkerLoop loop = new WorkerLoop(toWorker.source(), fromWorker.sink(), 7, MAX, getClass().getClassLoader());
+        exitCode = CompletableFuture.supplyAsync(() -> {
+            try {
+                return loop.run(new Messages.Hello(Messages.PROTOCOL_VERSION, 1234, "tok", "java test"));
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        Frame hello = supervisorReader.read();
+        assertThat(hello.type()).isEqualTo(FrameType.HELLO);
+        assertThat(Messages.decode(mapper, hello.payload(), Messages.Hello.class).token()).isEqualTo("tok");
+    }
+
+    @AfterEach
+    void closePipes() throws Exception {
+        toWorker.sink().close();
+        fromWorker.source().close();
+    }
+
+    private void sendTask(long id, String taskClass, String json) throws Exception {
+        supervisorWriter.append(FrameType.TASK, id, TaskRequest.encodeName(taskClass),
+                json.getBytes(StandardCharsets.UTF_8));
+        supervisorWriter.flush();
+    }
+
+    @Test
+    void runsTasksInOrderAndAnswersWithTheirIds() throws Exception {
+        sendTask(1, Upper.class.getName(), "{\"words\":[\"a\",\"b\"]}");
+        sendTask(2, Upper.class.getName(), "{\"words\":[]}");
+        Frame first = supervisorReader.read();
+        Frame second = supervisorReader.read();
+        assertThat(first.type()).isEqualTo(FrameType.RESULT);
+        assertThat(first.correlationId()).isEqualTo(1);
+        assertThat(mapper.readValue(first.payload(), List.class)).isEqualTo(List.of("A", "B"));
+        assertThat(second.correlationId()).isEqualTo(2);
+        assertThat(new String(second.payload(), StandardCharsets.UTF_8)).isEqualTo("[]");
+    }
+
+    @Test
+    void reportsATaskExceptionAndServesOn() throws Exception {
+        sendTask(5, Boom.class.getName(), "\"x\"");
+        Frame failure = supervisorReader.read();
+        assertThat(failure.type()).isEqualTo(FrameType.FAILURE);
+        assertThat(failure.correlationId()).isEqualTo(5);
+        Messages.TaskFailure report = Messages.decode(mapper, failure.payload(), Messages.TaskFailure.class);
+        assertThat(report.exceptionClass()).isEqualTo(UnsupportedOperationException.class.getName());
+        assertThat(report.message()).isEqualTo("boom: x");
+        assertThat(report.stackTrace()).contains("at " + Boom.class.getName() + ".execute");
+
+        sendTask(6, Upper.class.getName(), "{\"words\":[\"ok\"]}");
+        assertThat(supervisorReader.read().type()).isEqualTo(FrameType.RESULT);
+    }
+
+    @Test
+    void refusesAClassThatIsNotATaskWithoutInitializingIt() throws Exception {
+        sendTask(8, NotATask.class.getName(), "{}");
+        Frame failure = supervisorReader.read();
+        Messages.TaskFailure report = Messages.decode(mapper, failure.payload(), Messages.TaskFailure.class);
+        assertThat(report.exceptionClass()).isEqualTo(IllegalArgumentException.class.getName());
+        assertThat(report.message()).isEqualTo(NotATask.class.getName() + " does not implement io.forkpool.Task");
+        assertThat(NOT_A_TASK_INITIALIZED).isFalse();
+    }
+
+    @Test
+    void reportsAnUnknownClassAsATaskFailure() throws Exception {
+        sendTask(9, "no.such.Task", "1");
+        Messages.TaskFailure report = Messages.decode(mapper, supervisorReader.read().payload(),
+                Messages.TaskFailure.class);
+        assertThat(report.exceptionClass()).isEqualTo(ClassNotFoundException.class.getName());
+    }
+
+    @Test
+    void reportsAnInputOfTheWrongShapeAsATaskFailure() throws Exception {
+        sendTask(10, Upper.class.getName(), "{\"words\":{\"@class\":\"com.sun.rowset.JdbcRowSetImpl\"}}");
+        Frame reply = supervisorReader.read();
+        assertThat(reply.type()).isEqualTo(FrameType.FAILURE);
+        assertThat(Messages.decode(mapper, reply.payload(), Messages.TaskFailure.class).exceptionClass())
+                .startsWith("tools.jackson");
+    }
+
+    @Test
+    void exitsNormallyOnShutdown() throws Exception {
+        supervisorWriter.append(FrameType.SHUTDOWN, 0, Frame.EMPTY);
+        supervisorWriter.flush();
+        assertThat(exitCode.get(10, TimeUnit.SECONDS)).isEqualTo(WorkerExitCodes.NORMAL);
+    }
+
+    @Test
+    void exitsNormallyWhenTheSupervisorClosesTheChannel() throws Exception {
+        toWorker.sink().close();
+        assertThat(exitCode.get(10, TimeUnit.SECONDS)).isEqualTo(WorkerExitCodes.NORMAL);
+    }
+
+    @Test
+    void exitsWithAProtocolErrorOnAnUnexpectedFrame() throws Exception {
+        supervisorWriter.append(FrameType.RESULT, 1, new byte[] {1});
+        supervisorWriter.flush();
+        assertThat(exitCode.get(10, TimeUnit.SECONDS)).isEqualTo(WorkerExitCodes.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void exitsWithAProtocolErrorOnATruncatedTaskPayload() throws Exception {
+        supervisorWriter.append(FrameType.TASK, 1, new byte[] {0, 50, 'x'});
+        supervisorWriter.flush();
+        assertThat(exitCode.get(10, TimeUnit.SECONDS)).isEqualTo(WorkerExitCodes.PROTOCOL_ERROR);
+    }
+}
