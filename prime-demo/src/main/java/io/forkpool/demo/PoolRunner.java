@@ -1,0 +1,47 @@
+package io.forkpool.demo;
+
+import io.forkpool.PoolStats;
+import io.forkpool.WorkerPool;
+import io.forkpool.WorkerPoolBuilder;
+import io.forkpool.WorkerStats;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Counts primes with {@link CountPrimes} tasks on a pool of worker JVMs. */
+final class PoolRunner {
+
+    private PoolRunner() {
+    }
+
+    /**
+     * Builds a pool, runs one task per range, sums the counts and closes the pool, which waits
+     * for every worker process to exit.
+     *
+     * @throws io.forkpool.ForkPoolException if the pool cannot start or a task fails
+     */
+    static RunResult run(DemoOptions options, List<Range> ranges) throws InterruptedException {
+        long start = System.nanoTime();
+        WorkerPoolBuilder builder = WorkerPool.builder().name("primes").workers(options.workers());
+        options.java().ifPresent(builder::javaExecutable);
+        // options.maxAttempts() is passed through here once WorkerPoolBuilder has a retry option.
+        try (WorkerPool pool = builder.build()) {
+            long ready = System.nanoTime();
+            long count = sum(pool.invokeAll(CountPrimes.class, ranges));
+            long end = System.nanoTime();
+            // Taken before close(): afterwards the slots no longer name their processes.
+            PoolStats stats = pool.stats();
+            return new RunResult(count, ranges.size(), millis(ready - start), millis(end - start),
+                    stats.workers().stream().map(WorkerStats::pid).toList(),
+                    stats.workers().stream().map(WorkerStats::tasksCompleted).toList(),
+                    stats.workerRestarts());
+        }
+    }
+
+    static long sum(List<Long> counts) {
+        return counts.stream().mapToLong(Long::longValue).sum();
+    }
+
+    static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+}

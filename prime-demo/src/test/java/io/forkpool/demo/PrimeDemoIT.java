@@ -1,0 +1,163 @@
+package io.forkpool.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Runs the shaded jar as a user would: {@code java -jar primes.jar ...} in a child process. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PrimeDemoIT {
+
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    @TempDir
+    Path temp;
+
+    /** The 10M pool run, shared by the test of its output and the test that its workers are gone. */
+    private Run poolRun;
+
+    /** A finished child process: its exit code and everything it wrote. */
+    record Run(int exitCode, List<String> stdout, List<String> stderr) {
+        JsonNode lastLineAsJson() {
+            assertThat(stdout).as("stdout").isNotEmpty();
+            return MAPPER.readTree(stdout.get(stdout.size() - 1));
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void poolCountsPrimesBelowTenMillionOnTwoWorkers() throws Exception {
+        Run run = poolRun();
+
+        assertThat(run.exitCode()).as("exit code, stderr: %s", run.stderr()).isZero();
+        JsonNode json = run.lastLineAsJson();
+        assertThat(json.get("count").asLong()).isEqualTo(664_579);
+        assertThat(json.get("upTo").asLong()).isEqualTo(10_000_000);
+        assertThat(json.get("mode").asString()).isEqualTo("pool");
+        assertThat(json.get("workers").asInt()).isEqualTo(2);
+        assertThat(json.get("tasks").asInt()).isEqualTo(100);
+        assertThat(pids(json)).hasSize(2).doesNotHaveDuplicates().allMatch(pid -> pid > 0);
+        assertThat(sum(json.get("tasksPerWorker"))).isEqualTo(100);
+        assertThat(json.get("restarts").asLong()).isZero();
+        assertThat(json.get("readyMillis").asLong()).isBetween(0L, json.get("wallMillis").asLong());
+    }
+
+    @Test
+    @Timeout(120)
+    void workersAreGoneOnceTheDemoHasExited() throws Exception {
+        List<Long> pids = pids(poolRun().lastLineAsJson());
+
+        assertThat(pids).isNotEmpty();
+        for (long pid : pids) {
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("worker pid %d alive", pid)
+                    .isNotEqualTo(java.util.Optional.of(true));
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void inProcessBaselineCountsPrimesBelowOneMillion() throws Exception {
+        Run run = runJar("--in-process", "--up-to", "1000000", "--json");
+
+        assertThat(run.exitCode()).as("exit code, stderr: %s", run.stderr()).isZero();
+        JsonNode json = run.lastLineAsJson();
+        assertThat(json.get("count").asLong()).isEqualTo(78_498);
+        assertThat(json.get("mode").asString()).isEqualTo("in-process");
+        assertThat(json.get("readyMillis").asLong()).isZero();
+        assertThat(pids(json)).isEmpty();
+    }
+
+    @Test
+    @Timeout(120)
+    void badArgumentExitsWithTwoAndOneErrorLine() throws Exception {
+        Run run = runJar("--workers", "0");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stdout()).isEmpty();
+        assertThat(run.stderr()).hasSize(1);
+        assertThat(run.stderr().get(0)).startsWith("primes: ").contains("--workers", "--help");
+    }
+
+    @Test
+    @Timeout(120)
+    void helpExitsWithZero() throws Exception {
+        Run run = runJar("--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(String.join("\n", run.stdout())).contains("--up-to", "--chunk", "--workers", "--in-process",
+                "--json", "--max-attempts", "--java", "--help");
+        assertThat(run.stderr()).isEmpty();
+    }
+
+    private synchronized Run poolRun() throws Exception {
+        if (poolRun == null) {
+            poolRun = runJar("--up-to", "10000000", "--workers", "2", "--json");
+        }
+        return poolRun;
+    }
+
+    private Run runJar(String... args) throws IOException, InterruptedException {
+        String jar = System.getProperty("primes.jar");
+        assertThat(jar).as("system property primes.jar (set by failsafe)").isNotNull();
+        assertThat(Path.of(jar)).exists();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
+        command.addAll(List.of(args));
+        // Files, not pipes: the child can never block on a full pipe while we wait for it.
+        Path out = Files.createTempFile(temp, "stdout", ".txt");
+        Path err = Files.createTempFile(temp, "stderr", ".txt");
+        Process process = new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(nullFile()))
+                .start();
+        try {
+            assertThat(process.waitFor(100, TimeUnit.SECONDS)).as("demo finished in time").isTrue();
+            return new Run(process.exitValue(), Files.readAllLines(out), Files.readAllLines(err));
+        } finally {
+            destroyTree(process);
+        }
+    }
+
+    /** Ends a demo still running (a failed or timed-out test) and any workers it left. */
+    private static void destroyTree(Process process) throws InterruptedException {
+        if (!process.isAlive()) {
+            return;
+        }
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroy(); // lets the pool's shutdown hook stop its workers
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        descendants.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static java.io.File nullFile() {
+        return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
+    }
+
+    private static List<Long> pids(JsonNode json) {
+        List<Long> pids = new ArrayList<>();
+        json.get("workerPids").forEach(pid -> pids.add(pid.asLong()));
+        return pids;
+    }
+
+    private static long sum(JsonNode numbers) {
+        long sum = 0;
+        for (JsonNode number : numbers) {
+            sum += number.asLong();
+        }
+        return sum;
+    }
+}
