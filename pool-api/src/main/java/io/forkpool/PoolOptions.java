@@ -21,10 +21,18 @@ import java.util.Objects;
  * @param tasksInFlightPerWorker how many tasks a worker holds at once (one running, the rest waiting)
  * @param startupTimeout how long a worker may take from spawn to hello
  * @param closeTimeout how long {@link WorkerPool#close()} waits for queued and running tasks
+ * @param maxAttempts how many times a task may run when its worker dies under it
+ * @param taskTimeout how long one attempt may run, or {@code null} for no limit
+ * @param maxTasksPerWorker answers after which a worker is retired and replaced, or 0 for no limit
+ * @param maxWorkerHeapBytes heap use above which a worker is retired and replaced, or 0 for no limit
+ * @param maxRestarts how many worker restarts the pool tolerates within {@code restartWindow}
+ * @param restartWindow the sliding window for {@code maxRestarts}
  */
 public record PoolOptions(String name, int workers, Path javaExecutable, List<String> classpath,
         List<String> jvmOptions, Map<String, String> environment, Path workingDirectory,
-        int maxFrameLength, int tasksInFlightPerWorker, Duration startupTimeout, Duration closeTimeout) {
+        int maxFrameLength, int tasksInFlightPerWorker, Duration startupTimeout, Duration closeTimeout,
+        int maxAttempts, Duration taskTimeout, long maxTasksPerWorker, long maxWorkerHeapBytes,
+        int maxRestarts, Duration restartWindow) {
 
     /** The largest frame payload a pool may be configured to accept: 1 GiB. */
     public static final int MAX_FRAME_LENGTH_LIMIT = 1 << 30;
@@ -48,6 +56,18 @@ public record PoolOptions(String name, int workers, Path javaExecutable, List<St
         requireRange("tasksInFlightPerWorker", tasksInFlightPerWorker, 1, 1024);
         requirePositive("startupTimeout", startupTimeout);
         requirePositive("closeTimeout", closeTimeout);
+        requireRange("maxAttempts", maxAttempts, 1, 100);
+        if (taskTimeout != null) {
+            requirePositive("taskTimeout", taskTimeout);
+        }
+        if (maxTasksPerWorker < 0) {
+            throw new IllegalArgumentException("maxTasksPerWorker must be >= 0 (0 = no limit): " + maxTasksPerWorker);
+        }
+        if (maxWorkerHeapBytes < 0) {
+            throw new IllegalArgumentException("maxWorkerHeapBytes must be >= 0 (0 = no limit): " + maxWorkerHeapBytes);
+        }
+        requireRange("maxRestarts", maxRestarts, 1, 1_000_000);
+        requirePositive("restartWindow", restartWindow);
     }
 
     private static void requireRange(String what, int value, int min, int max) {

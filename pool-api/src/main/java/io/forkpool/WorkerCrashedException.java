@@ -4,10 +4,11 @@ import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * The worker process running the task died or broke its protocol before it answered.
+ * The worker process running the task died or broke the protocol before it answered.
  *
- * <p>This is an infrastructure failure, not the task's own exception: the message names the
- * worker, its pid, how it ended (exit code, or the signal that killed it) and ends with the
+ * <p>This is an infrastructure failure, not the task's own exception. The crash report names the
+ * task and attempt, the worker and its pid, how it ended (exit code, or the signal that killed it,
+ * and what that means), how long it had been up and how many tasks it had served, and ends with the
  * last lines the worker wrote to its standard output and error.
  */
 public final class WorkerCrashedException extends ForkPoolException {
@@ -16,40 +17,54 @@ public final class WorkerCrashedException extends ForkPoolException {
 
     private final long taskId;
     private final String taskClass;
+    private final int attempt;
     private final int workerId;
     private final long workerPid;
+    private final ExitCause exitCause;
     private final Integer exitCode;
     private final String exitDescription;
+    private final long uptimeMillis;
+    private final long tasksServed;
     private final String outputTail;
 
     /**
      * Creates a crash report.
      *
-     * @param taskId the pool-assigned id of the task that was in flight
+     * @param taskId the pool-assigned id of the task that was running
      * @param taskClass the task's class name
+     * @param attempt which attempt of the task this was, from 1
      * @param workerId the worker's id within the pool
      * @param workerPid the worker's process id
-     * @param exitCode the process exit code, or {@code null} if the process had not exited
-     * @param exitDescription how the worker ended, in words (e.g. "killed by SIGKILL")
+     * @param exitCause how the supervisor classified the end
+     * @param exitCode the process exit code, or {@code null} if unknown
+     * @param exitDescription how the worker ended, in words (e.g. "killed by signal 9 (SIGKILL)")
+     * @param uptimeMillis how long the worker process had run
+     * @param tasksServed tasks the worker process had answered before it died
      * @param outputTail the last lines the worker wrote to stdout/stderr, possibly empty
      */
-    public WorkerCrashedException(long taskId, String taskClass, int workerId, long workerPid,
-            Integer exitCode, String exitDescription, String outputTail) {
-        super("worker " + workerId + " (pid " + workerPid + ") died running task " + taskId
-                + " (" + taskClass + "): " + exitDescription
+    public WorkerCrashedException(long taskId, String taskClass, int attempt, int workerId, long workerPid,
+            ExitCause exitCause, Integer exitCode, String exitDescription, long uptimeMillis, long tasksServed,
+            String outputTail) {
+        super("worker " + workerId + " (pid " + workerPid + ") died running task " + taskId + " (" + taskClass
+                + "), attempt " + attempt + ": " + exitDescription + "; up " + uptimeMillis + " ms, served "
+                + tasksServed + " task(s)"
                 + (outputTail == null || outputTail.isEmpty()
                         ? "; it wrote no output"
                         : "; last output:\n" + outputTail));
         this.taskId = taskId;
         this.taskClass = Objects.requireNonNull(taskClass, "taskClass");
+        this.attempt = attempt;
         this.workerId = workerId;
         this.workerPid = workerPid;
+        this.exitCause = Objects.requireNonNull(exitCause, "exitCause");
         this.exitCode = exitCode;
         this.exitDescription = Objects.requireNonNull(exitDescription, "exitDescription");
+        this.uptimeMillis = uptimeMillis;
+        this.tasksServed = tasksServed;
         this.outputTail = Objects.requireNonNullElse(outputTail, "");
     }
 
-    /** @return the pool-assigned id of the task that was in flight */
+    /** @return the pool-assigned id of the task that was running */
     public long taskId() {
         return taskId;
     }
@@ -57,6 +72,11 @@ public final class WorkerCrashedException extends ForkPoolException {
     /** @return the task's class name */
     public String taskClass() {
         return taskClass;
+    }
+
+    /** @return which attempt of the task this was, from 1 */
+    public int attempt() {
+        return attempt;
     }
 
     /** @return the id of the worker that died */
@@ -69,11 +89,16 @@ public final class WorkerCrashedException extends ForkPoolException {
         return workerPid;
     }
 
+    /** @return how the supervisor classified the worker's end */
+    public ExitCause exitCause() {
+        return exitCause;
+    }
+
     /**
      * The worker's exit code as the JDK reports it: on Unix, 128 + n when signal n killed it
      * (137 for SIGKILL).
      *
-     * @return the exit code, or empty when the worker broke the protocol and was still running
+     * @return the exit code, or empty if unknown
      */
     public OptionalInt exitCode() {
         return exitCode == null ? OptionalInt.empty() : OptionalInt.of(exitCode);
@@ -82,6 +107,16 @@ public final class WorkerCrashedException extends ForkPoolException {
     /** @return how the worker ended, in words */
     public String exitDescription() {
         return exitDescription;
+    }
+
+    /** @return how long the worker process had been running, in milliseconds */
+    public long uptimeMillis() {
+        return uptimeMillis;
+    }
+
+    /** @return how many tasks the worker process had answered before it died */
+    public long tasksServed() {
+        return tasksServed;
     }
 
     /** @return the last lines the worker wrote to stdout and stderr (merged), possibly empty */

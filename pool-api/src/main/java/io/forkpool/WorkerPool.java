@@ -17,8 +17,11 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p><b>Every future completes</b>: with the task's output; with a {@link TaskFailedException}
  * when the task threw; with a {@link WorkerCrashedException} when the worker process running it
- * died; with a {@link java.util.concurrent.CancellationException} when it was cancelled or the
- * pool was closed with {@link #closeNow()} before the task ran.
+ * died and it had no attempts left ({@link PoisonTaskException} when it had several and killed a
+ * worker on each); with a {@link TaskTimeoutException} when it ran past its timeout; with a
+ * {@link PoolFailedException} when the pool gave up restarting workers; with a
+ * {@link java.util.concurrent.CancellationException} when it was cancelled or the pool was closed
+ * before the task ran.
  *
  * <p><b>Threads</b>: all methods are thread-safe. Futures are completed on the pool's I/O
  * threads, so dependent stages attached without an executor ({@code thenApply} rather than
@@ -49,7 +52,23 @@ public interface WorkerPool extends AutoCloseable {
      *     no-argument constructor, unresolved type arguments) or the input cannot be encoded
      * @throws RejectedExecutionException if the pool is closing or closed
      */
-    <I, O> CompletableFuture<O> submit(Class<? extends Task<I, O>> taskClass, I input);
+    default <I, O> CompletableFuture<O> submit(Class<? extends Task<I, O>> taskClass, I input) {
+        return submit(taskClass, input, TaskOptions.DEFAULT);
+    }
+
+    /**
+     * Queues one task with its own retry or timeout settings; otherwise as {@link #submit(Class, Object)}.
+     * Cancelling the returned future with {@code cancel(true)} while the task runs asks its worker
+     * to stop it, as a timeout does.
+     *
+     * @param taskClass the task to run in a worker
+     * @param input its input
+     * @param options overrides of the pool's settings for this task
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return a future completed with the output, or exceptionally as described on {@link WorkerPool}
+     */
+    <I, O> CompletableFuture<O> submit(Class<? extends Task<I, O>> taskClass, I input, TaskOptions options);
 
     /**
      * Queues one task per input and returns a future of all outputs in input order. Never blocks.
@@ -66,7 +85,23 @@ public interface WorkerPool extends AutoCloseable {
      * @throws IllegalArgumentException as for {@link #submit}
      * @throws RejectedExecutionException if the pool is closing or closed
      */
-    <I, O> CompletableFuture<List<O>> submitAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs);
+    default <I, O> CompletableFuture<List<O>> submitAll(Class<? extends Task<I, O>> taskClass,
+            List<? extends I> inputs) {
+        return submitAll(taskClass, inputs, TaskOptions.DEFAULT);
+    }
+
+    /**
+     * Queues one task per input, each with the given settings; otherwise as {@link #submitAll(Class, List)}.
+     *
+     * @param taskClass the task to run in a worker
+     * @param inputs the inputs, one task each
+     * @param options overrides of the pool's settings for every task of the batch
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return a future of the outputs, in the order of {@code inputs}
+     */
+    <I, O> CompletableFuture<List<O>> submitAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs,
+            TaskOptions options);
 
     /**
      * Runs one task per input and waits for all outputs, in input order. Blocks.
@@ -85,7 +120,23 @@ public interface WorkerPool extends AutoCloseable {
      * @throws java.util.concurrent.CancellationException if the pool was closed with
      *     {@link #closeNow()} before all tasks ran
      */
-    <I, O> List<O> invokeAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs)
+    default <I, O> List<O> invokeAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs)
+            throws InterruptedException {
+        return invokeAll(taskClass, inputs, TaskOptions.DEFAULT);
+    }
+
+    /**
+     * Runs one task per input with the given settings and waits; otherwise as {@link #invokeAll(Class, List)}.
+     *
+     * @param taskClass the task to run in a worker
+     * @param inputs the inputs, one task each
+     * @param options overrides of the pool's settings for every task of the batch
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return the outputs, in the order of {@code inputs}
+     * @throws InterruptedException if the calling thread is interrupted while waiting
+     */
+    <I, O> List<O> invokeAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs, TaskOptions options)
             throws InterruptedException;
 
     /**

@@ -39,6 +39,12 @@ public final class WorkerPoolBuilder {
     private int tasksInFlightPerWorker = 2;
     private Duration startupTimeout = Duration.ofSeconds(30);
     private Duration closeTimeout = Duration.ofSeconds(30);
+    private int maxAttempts = 3;
+    private Duration taskTimeout;
+    private long maxTasksPerWorker;
+    private long maxWorkerHeapBytes;
+    private Integer maxRestarts;
+    private Duration restartWindow = Duration.ofMinutes(1);
 
     WorkerPoolBuilder() {
     }
@@ -190,6 +196,78 @@ public final class WorkerPoolBuilder {
     }
 
     /**
+     * Sets how many times in total a task may run when the worker running it dies (crashes, is
+     * killed from outside, runs out of memory). Each retry runs on another worker process; tasks a
+     * dead worker had received but not started are re-queued without using an attempt. A task that
+     * killed its worker on every attempt fails with {@link PoisonTaskException}. Timed-out and
+     * cancelled tasks are never retried. Default: 3 — a worker killed from outside, or by a
+     * neighbour's memory use, costs a task one retry, while a task that kills every worker it touches
+     * takes down at most three. Override per task with {@link TaskOptions}.
+     *
+     * @param attempts from 1 (never retry) to 100
+     * @return this builder
+     */
+    public WorkerPoolBuilder maxAttempts(int attempts) {
+        this.maxAttempts = attempts;
+        return this;
+    }
+
+    /**
+     * Sets how long one attempt of a task may run in its worker. On expiry the worker is asked to
+     * cancel the task (its thread is interrupted); a task still running a short grace later has its
+     * worker killed and replaced. The future completes with {@link TaskTimeoutException}; the task is
+     * not retried. Default: no timeout. Override per task with {@link TaskOptions}.
+     *
+     * @param timeout a positive duration, or {@code null} for none
+     * @return this builder
+     */
+    public WorkerPoolBuilder taskTimeout(Duration timeout) {
+        this.taskTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * Retires a worker after it has answered this many tasks: a replacement is started first, the
+     * worker finishes what it holds, then exits. Guards against slow leaks in task code. Default:
+     * 0, no limit.
+     *
+     * @param tasks a positive count, or 0 for no limit
+     * @return this builder
+     */
+    public WorkerPoolBuilder maxTasksPerWorker(long tasks) {
+        this.maxTasksPerWorker = tasks;
+        return this;
+    }
+
+    /**
+     * Retires a worker whose used heap, measured after a full task, exceeds this many bytes (it is
+     * replaced first, as for {@link #maxTasksPerWorker}). Default: 0, no limit.
+     *
+     * @param bytes a positive number of bytes, or 0 for no limit
+     * @return this builder
+     */
+    public WorkerPoolBuilder maxWorkerHeapBytes(long bytes) {
+        this.maxWorkerHeapBytes = bytes;
+        return this;
+    }
+
+    /**
+     * Bounds restarts, Erlang/OTP style: if workers had to be restarted more than {@code restarts}
+     * times within {@code window}, the pool stops restarting them and fails
+     * ({@link PoolFailedException}) instead of fork-looping. Independently, five workers in a row
+     * that die before saying hello fail the pool at once. Default: 30 restarts per worker per minute.
+     *
+     * @param restarts the tolerated number of restarts
+     * @param window the sliding window they are counted in
+     * @return this builder
+     */
+    public WorkerPoolBuilder restartLimit(int restarts, Duration window) {
+        this.maxRestarts = restarts;
+        this.restartWindow = Objects.requireNonNull(window, "window");
+        return this;
+    }
+
+    /**
      * Validates the settings without starting anything.
      *
      * @return the settings a pool built now would get
@@ -197,8 +275,10 @@ public final class WorkerPoolBuilder {
      */
     public PoolOptions options() {
         String poolName = name != null ? name : "forkpool-" + POOL_SEQUENCE.incrementAndGet();
+        int restarts = maxRestarts != null ? maxRestarts : 30 * Math.max(1, workers);
         return new PoolOptions(poolName, workers, javaExecutable, classpath, jvmOptions, environment,
-                workingDirectory, maxFrameLength, tasksInFlightPerWorker, startupTimeout, closeTimeout);
+                workingDirectory, maxFrameLength, tasksInFlightPerWorker, startupTimeout, closeTimeout, maxAttempts,
+                taskTimeout, maxTasksPerWorker, maxWorkerHeapBytes, restarts, restartWindow);
     }
 
     /**

@@ -23,6 +23,12 @@ class WorkerPoolBuilderTest {
         assertThat(options.tasksInFlightPerWorker()).isEqualTo(2);
         assertThat(options.startupTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(options.closeTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(options.maxAttempts()).isEqualTo(3);
+        assertThat(options.taskTimeout()).isNull();
+        assertThat(options.maxTasksPerWorker()).isZero();
+        assertThat(options.maxWorkerHeapBytes()).isZero();
+        assertThat(options.maxRestarts()).isEqualTo(30 * options.workers());
+        assertThat(options.restartWindow()).isEqualTo(Duration.ofMinutes(1));
         assertThat(options.name()).startsWith("forkpool-");
     }
 
@@ -31,10 +37,12 @@ class WorkerPoolBuilderTest {
         PoolOptions options = WorkerPool.builder().name("p").workers(3).javaExecutable(Path.of("/j/bin/java"))
                 .classpath(List.of("a.jar")).jvmOptions("-Xmx1g").environment("K", "V")
                 .workingDirectory(Path.of("/tmp")).maxFrameLength(4096).tasksInFlightPerWorker(5)
-                .startupTimeout(Duration.ofSeconds(1)).closeTimeout(Duration.ofSeconds(2)).options();
+                .startupTimeout(Duration.ofSeconds(1)).closeTimeout(Duration.ofSeconds(2)).maxAttempts(4)
+                .taskTimeout(Duration.ofSeconds(3)).maxTasksPerWorker(100).maxWorkerHeapBytes(1 << 20)
+                .restartLimit(7, Duration.ofSeconds(9)).options();
         assertThat(options).isEqualTo(new PoolOptions("p", 3, Path.of("/j/bin/java"), List.of("a.jar"),
                 List.of("-Xmx1g"), java.util.Map.of("K", "V"), Path.of("/tmp"), 4096, 5, Duration.ofSeconds(1),
-                Duration.ofSeconds(2)));
+                Duration.ofSeconds(2), 4, Duration.ofSeconds(3), 100, 1 << 20, 7, Duration.ofSeconds(9)));
     }
 
     @Test
@@ -52,6 +60,15 @@ class WorkerPoolBuilderTest {
         assertThatThrownBy(() -> WorkerPool.builder().classpath(List.of()).options())
                 .hasMessage("classpath must not be empty");
         assertThatThrownBy(() -> WorkerPool.builder().name(" ").options()).hasMessage("name must not be blank");
+        assertThatThrownBy(() -> WorkerPool.builder().maxAttempts(0).options())
+                .hasMessage("maxAttempts must be in [1, 100]: 0");
+        assertThatThrownBy(() -> WorkerPool.builder().taskTimeout(Duration.ofMillis(-1)).options())
+                .hasMessage("taskTimeout must be positive: PT-0.001S");
+        assertThatThrownBy(() -> WorkerPool.builder().maxTasksPerWorker(-1).options())
+                .hasMessageStartingWith("maxTasksPerWorker must be >= 0");
+        assertThatThrownBy(() -> TaskOptions.builder().maxAttempts(101))
+                .hasMessage("maxAttempts must be in [1, 100]: 101");
+        assertThatThrownBy(() -> TaskOptions.builder().timeout(Duration.ZERO)).hasMessage("timeout must be positive: PT0S");
     }
 
     @Test

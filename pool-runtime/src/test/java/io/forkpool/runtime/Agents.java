@@ -16,15 +16,46 @@ final class Agents {
 
     /** A jar whose agent sleeps forever in premain: a JVM that starts but never says hello. */
     static String sleepingAgentJar() throws IOException {
-        Path jar = Files.createTempFile("forkpool-sleeping-agent", ".jar");
+        return agentJar(SleepingAgent.class);
+    }
+
+    /**
+     * A jar whose agent exits with code 86 in premain once the file named by the system property
+     * {@code forkpool.test.failBoot} exists: workers that boot fine until the test flips a switch.
+     */
+    static String failingAgentJar() throws IOException {
+        return agentJar(FailingAgent.class);
+    }
+
+    private static String agentJar(Class<?> agent) throws IOException {
+        Path jar = Files.createTempFile("forkpool-agent", ".jar");
         jar.toFile().deleteOnExit();
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().putValue("Premain-Class", SleepingAgent.class.getName());
+        manifest.getMainAttributes().putValue("Premain-Class", agent.getName());
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out, manifest)) {
             // the manifest is all it needs: the agent class comes from the test class path
         }
         return jar.toString();
+    }
+
+    /** Exits at boot while the switch file exists. */
+    public static final class FailingAgent {
+        private FailingAgent() {
+        }
+
+        /**
+         * Agent entry point.
+         *
+         * @param args ignored
+         */
+        public static void premain(String args) {
+            String file = System.getProperty("forkpool.test.failBoot");
+            if (file != null && Files.exists(Path.of(file))) {
+                System.err.println("agent refuses to boot: " + file + " exists");
+                System.exit(86);
+            }
+        }
     }
 
     /** The agent: sleeps forever. */

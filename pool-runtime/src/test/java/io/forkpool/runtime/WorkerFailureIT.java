@@ -3,11 +3,17 @@ package io.forkpool.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.forkpool.ExitCause;
+import io.forkpool.PoisonTaskException;
+import io.forkpool.PoolFailedException;
 import io.forkpool.PoolStartupException;
+import io.forkpool.TaskOptions;
 import io.forkpool.WorkerCrashedException;
 import io.forkpool.WorkerPool;
 import io.forkpool.WorkerStats;
+import io.forkpool.runtime.tasks.AllocateUntilOom;
 import io.forkpool.runtime.tasks.CountPrimes;
+import io.forkpool.runtime.tasks.CrashUntilAttempt;
 import io.forkpool.runtime.tasks.Halt;
 import io.forkpool.runtime.tasks.Pid;
 import io.forkpool.runtime.tasks.Range;
@@ -22,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Workers that die, and workers that cannot start: real processes, real signals. */
+/** Workers that die, tasks that kill them, and workers that cannot start: real processes, real signals. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WorkerFailureIT {
 
@@ -33,7 +39,9 @@ class WorkerFailureIT {
         return (WorkerCrashedException) e.getCause();
     }
 
-    private static long awaitNewPid(WorkerPool pool, int slot, long oldPid) throws InterruptedException {
+    private static final TaskOptions ONE_ATTEMPT = TaskOptions.builder().maxAttempts(1).build();
+
+    static long awaitNewPid(WorkerPool pool, int slot, long oldPid) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             WorkerStats stats = pool.stats().workers().get(slot);
@@ -49,11 +57,16 @@ class WorkerFailureIT {
     void aWorkerThatHaltsFailsItsTaskWithExitCodeAndOutputThenIsReplaced() throws Exception {
         try (WorkerPool pool = WorkerPool.builder().workers(1).build()) {
             long pid = pool.stats().workers().get(0).pid();
-            WorkerCrashedException crash = crashOf(pool.submit(Halt.class, 42));
+            pool.submit(Pid.class, 0).get(); // so the crash report counts one task served
+            WorkerCrashedException crash = crashOf(pool.submit(Halt.class, 42, ONE_ATTEMPT));
             assertThat(crash.workerPid()).isEqualTo(pid);
             assertThat(crash.workerId()).isZero();
+            assertThat(crash.attempt()).isEqualTo(1);
             assertThat(crash.exitCode()).hasValue(42);
+            assertThat(crash.exitCause()).isEqualTo(ExitCause.EXIT_CODE);
             assertThat(crash.exitDescription()).isEqualTo("exited with code 42");
+            assertThat(crash.tasksServed()).isEqualTo(1);
+            assertThat(crash.uptimeMillis()).isPositive();
             assertThat(crash.outputTail()).contains("about to halt with 42");
             assertThat(crash.taskClass()).isEqualTo(Halt.class.getName());
             assertThat(crash.getMessage()).contains("worker 0 (pid " + pid + ") died running task")
@@ -69,43 +82,108 @@ class WorkerFailureIT {
     }
 
     @Test
-    void aWorkerKilledWithSigkillFailsOnlyItsOwnTasksAndTheRestComplete() throws Exception {
-        try (WorkerPool pool = WorkerPool.builder().workers(2).build()) {
+    void withOneAttemptASigkilledWorkerFailsOnlyTheTaskItWasRunning() throws Exception {
+        try (WorkerPool pool = WorkerPool.builder().workers(2).maxAttempts(1).build()) {
             long victim = pool.stats().workers().get(0).pid();
             List<CompletableFuture<Long>> futures = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 futures.add(pool.submit(Pid.class, 300));
             }
-            Thread.sleep(500); // both workers are busy now
+            Thread.sleep(500); // both workers are busy now, each holding a second task unstarted
             assertThat(ProcessHandle.of(victim).orElseThrow().destroyForcibly()).isTrue();
 
-            int crashed = 0;
-            int succeeded = 0;
+            List<WorkerCrashedException> crashes = new ArrayList<>();
             for (CompletableFuture<Long> future : futures) {
                 try {
-                    future.get(60, TimeUnit.SECONDS);
-                    succeeded++;
+                    assertThat(future.get(60, TimeUnit.SECONDS)).isNotEqualTo(victim);
                 } catch (ExecutionException e) {
-                    WorkerCrashedException crash = (WorkerCrashedException) e.getCause();
-                    assertThat(crash.workerPid()).isEqualTo(victim);
-                    assertThat(crash.exitCode()).hasValue(137);
-                    assertThat(crash.exitDescription()).contains("SIGKILL");
-                    crashed++;
+                    crashes.add((WorkerCrashedException) e.getCause());
                 }
             }
-            // The victim held at most tasksInFlightPerWorker (2) tasks; everything else ran.
-            assertThat(crashed).isBetween(1, 2);
-            assertThat(succeeded + crashed).isEqualTo(20);
+            // Only the running task is charged; the one the victim held unstarted ran elsewhere.
+            assertThat(crashes).singleElement().satisfies(crash -> {
+                assertThat(crash.workerPid()).isEqualTo(victim);
+                assertThat(crash.exitCode()).hasValue(137);
+                assertThat(crash.exitCause()).isEqualTo(ExitCause.SIGNAL);
+                assertThat(crash.exitDescription()).contains("SIGKILL");
+            });
             awaitNewPid(pool, 0, victim);
             assertThat(pool.submit(CountPrimes.class, new Range(0, 10_000)).get()).isEqualTo(1_229L);
         }
     }
 
     @Test
+    void aTaskWhoseWorkerWasSigkilledIsRetriedOnAnotherWorker() throws Exception {
+        try (WorkerPool pool = WorkerPool.builder().workers(2).build()) {
+            long victim = pool.stats().workers().get(0).pid();
+            List<CompletableFuture<Long>> futures = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                futures.add(pool.submit(Pid.class, 300));
+            }
+            Thread.sleep(500);
+            assertThat(ProcessHandle.of(victim).orElseThrow().destroyForcibly()).isTrue();
+            for (CompletableFuture<Long> future : futures) {
+                assertThat(future.get(60, TimeUnit.SECONDS)).isPositive();
+            }
+            assertThat(pool.stats().succeeded()).isEqualTo(20);
+            assertThat(pool.stats().workerRestarts()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aTaskIsRetriedUntilItsAttemptSucceedsAndSeesItsAttemptNumber() throws Exception {
+        try (WorkerPool pool = WorkerPool.builder().workers(2).build()) {
+            assertThat(pool.submit(CrashUntilAttempt.class, 3).get(60, TimeUnit.SECONDS)).isEqualTo(3);
+            assertThat(pool.stats().workerRestarts()).isEqualTo(2);
+            assertThat(pool.submit(CrashUntilAttempt.class, 1).get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aPoisonTaskFailsAfterExactlyItsAttemptsWhileHealthyTasksPass() throws Exception {
+        try (WorkerPool pool = WorkerPool.builder().workers(2).build()) {
+            CompletableFuture<Void> poison = pool.submit(Halt.class, 13);
+            List<CompletableFuture<Long>> healthy = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                healthy.add(pool.submit(Pid.class, 5));
+            }
+            ExecutionException thrown = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> poison.get(90, TimeUnit.SECONDS));
+            PoisonTaskException poisoned = (PoisonTaskException) thrown.getCause();
+            assertThat(poisoned.attempts()).hasSize(3);
+            assertThat(poisoned.attempts()).extracting(WorkerCrashedException::attempt).containsExactly(1, 2, 3);
+            assertThat(poisoned.attempts()).extracting(WorkerCrashedException::workerPid).doesNotHaveDuplicates();
+            assertThat(poisoned.attempts()).allSatisfy(crash -> {
+                assertThat(crash.exitCode()).hasValue(13);
+                assertThat(crash.outputTail()).contains("about to halt with 13");
+            });
+            assertThat(poisoned.getMessage()).startsWith("poison task: task ").contains("on each of its 3 attempts")
+                    .contains("attempt 3: worker").contains("about to halt with 13");
+            for (CompletableFuture<Long> future : healthy) {
+                assertThat(future.get(60, TimeUnit.SECONDS)).isPositive();
+            }
+            assertThat(pool.stats().workerRestarts()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aTaskThatRunsOutOfMemoryIsReportedAsSuchAndThePoolServesOn() throws Exception {
+        try (WorkerPool pool = WorkerPool.builder().workers(1).jvmOptions("-Xmx48m", "-XX:+UseSerialGC").build()) {
+            WorkerCrashedException crash = crashOf(pool.submit(AllocateUntilOom.class, null, ONE_ATTEMPT));
+            assertThat(crash.exitCause()).isEqualTo(ExitCause.OUT_OF_MEMORY);
+            assertThat(crash.exitCode()).hasValue(3);
+            assertThat(crash.exitDescription()).contains("out of memory");
+            assertThat(crash.outputTail()).contains("Terminating due to java.lang.OutOfMemoryError");
+            assertThat(pool.submit(CountPrimes.class, new Range(0, 10_000)).get(60, TimeUnit.SECONDS)).isEqualTo(1_229L);
+        }
+    }
+
+    @Test
     void aWorkerThatCallsSystemExitIsReportedWithItsCode() throws Exception {
         try (WorkerPool pool = WorkerPool.builder().workers(1).build()) {
-            WorkerCrashedException crash = crashOf(pool.submit(io.forkpool.runtime.tasks.Exit.class, 7));
+            WorkerCrashedException crash = crashOf(pool.submit(io.forkpool.runtime.tasks.Exit.class, 7, ONE_ATTEMPT));
             assertThat(crash.exitCode()).hasValue(7);
+            assertThat(crash.exitCause()).isEqualTo(ExitCause.EXIT_CODE);
         }
     }
 
@@ -126,7 +204,7 @@ class WorkerFailureIT {
         Path missing = dir.resolve("no-such-java");
         assertThatThrownBy(() -> WorkerPool.builder().workers(1).javaExecutable(missing).build())
                 .isInstanceOf(PoolStartupException.class)
-                .hasMessageContaining("cannot start " + missing);
+                .hasMessageContaining("cannot start worker 0: cannot run " + missing + ": no executable file at " + missing);
     }
 
     @Test
@@ -135,6 +213,56 @@ class WorkerFailureIT {
                 .isInstanceOf(PoolStartupException.class)
                 .hasMessageContaining("io.forkpool.worker.WorkerMain");
         assertThat(Processes.childWorkers()).isEmpty();
+    }
+
+    @Test
+    void workersThatDieAtBootAfterTheStartAreRestartedABoundedNumberOfTimesThenThePoolFails(@TempDir Path dir)
+            throws Exception {
+        Path failBoot = dir.resolve("fail-boot");
+        try (WorkerPool pool = WorkerPool.builder().workers(1)
+                .jvmOptions("-javaagent:" + Agents.failingAgentJar(), "-Dforkpool.test.failBoot=" + failBoot)
+                .build()) {
+            long pid = pool.stats().workers().get(0).pid();
+            java.nio.file.Files.writeString(failBoot, "from now on every new worker exits at boot");
+            CompletableFuture<Long> running = pool.submit(Pid.class, 60_000, ONE_ATTEMPT);
+            Thread.sleep(300);
+            // Held by the worker but not started: re-queued when it dies, then failed with the pool.
+            CompletableFuture<Long> waiting = pool.submit(Pid.class, 0, ONE_ATTEMPT);
+            Thread.sleep(100);
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+            ExecutionException thrown = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> waiting.get(60, TimeUnit.SECONDS));
+            assertThat(thrown.getCause()).isInstanceOf(PoolFailedException.class)
+                    .hasMessageContaining("5 workers in a row died before they were ready")
+                    .hasMessageContaining("exited with code 86")
+                    .hasMessageContaining("agent refuses to boot");
+            assertThat(crashOf(running).exitCause()).isEqualTo(ExitCause.SIGNAL);
+            // The first worker plus exactly five failed replacements: bounded, no fork loop.
+            assertThat(pool.stats().workers().get(0).restarts()).isEqualTo(5);
+            assertThatThrownBy(() -> pool.submit(Pid.class, 0))
+                    .isInstanceOf(java.util.concurrent.RejectedExecutionException.class)
+                    .hasMessageContaining("failed")
+                    .hasCauseInstanceOf(PoolFailedException.class);
+        }
+        assertThat(Processes.childWorkers()).isEmpty();
+    }
+
+    @Test
+    void moreRestartsThanTheLimitWithinTheWindowFailThePool() throws Exception {
+        try (WorkerPool pool = WorkerPool.builder().workers(1).restartLimit(2, Duration.ofMinutes(5)).build()) {
+            for (int i = 0; i < 2; i++) {
+                long pid = pool.stats().workers().get(0).pid();
+                ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+                awaitNewPid(pool, 0, pid);
+            }
+            CompletableFuture<Long> pending = pool.submit(Pid.class, 60_000, ONE_ATTEMPT);
+            CompletableFuture<Long> queued = pool.submit(Pid.class, 0);
+            ProcessHandle.of(pool.stats().workers().get(0).pid()).orElseThrow().destroyForcibly();
+            assertThatThrownBy(() -> queued.get(60, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(PoolFailedException.class)
+                    .hasMessageContaining("more than 2 worker restarts within PT5M");
+            assertThat(pending).isCompletedExceptionally();
+        }
     }
 
     @Test

@@ -49,6 +49,7 @@ public final class WorkerMain {
             return;
         }
         Lifeline.watch(stdin, bootstrap.workerId());
+        Lifeline.watchSupervisor(bootstrap.supervisorPid(), bootstrap.supervisorStartMillis(), bootstrap.workerId());
         System.setIn(new ByteArrayInputStream(new byte[0]));
 
         SocketChannel channel;

@@ -1,10 +1,14 @@
 package io.forkpool.runtime.internal;
 
+import io.forkpool.ExitCause;
 import io.forkpool.ForkPoolException;
+import io.forkpool.PoisonTaskException;
+import io.forkpool.PoolFailedException;
 import io.forkpool.PoolOptions;
 import io.forkpool.PoolStartupException;
 import io.forkpool.PoolStats;
 import io.forkpool.Task;
+import io.forkpool.TaskOptions;
 import io.forkpool.WorkerCrashedException;
 import io.forkpool.WorkerPool;
 import io.forkpool.WorkerStats;
@@ -14,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -42,28 +47,21 @@ import tools.jackson.databind.json.JsonMapper;
  * thread stands in the way as workers are added. Replies are read and futures completed on
  * each worker's io thread.
  *
- * <p>The {@code -supervisor} thread handles worker exits, restarts and start-up timeouts; nothing
- * on it blocks for long.
+ * <p>The {@code -supervisor} thread handles worker exits (retries, poison, re-queueing),
+ * restarts, timeouts and cancellations; nothing on it blocks for long.
  */
 public final class ProcessPool implements WorkerPool {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.forkpool.pool");
 
-    /** Workers that die before saying hello this many times in a row mean a crash loop. */
-    static final int MAX_STARTUP_FAILURES_IN_A_ROW = 5;
-    /** A worker that served this long before dying resets its slot's restart backoff. */
-    static final long HEALTHY_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(10);
-    static final long BACKOFF_INITIAL_MILLIS = 50;
-    static final long BACKOFF_MAX_MILLIS = 5_000;
-    /** Grace periods of the stop escalation: SHUTDOWN + lifeline, then SIGTERM, then SIGKILL. */
-    static final long STOP_GRACE_MILLIS = 1_000;
-    static final long TERM_GRACE_MILLIS = 1_000;
-
     private final PoolOptions options;
     private final JsonMapper mapper;
     private final WorkerLauncher launcher;
     private final ScheduledThreadPoolExecutor supervisor;
+    private final RestartPolicy restartPolicy;
     private final WorkerSlot[] slots;
+    /** Every process not yet reaped, retiring ones included; close() stops them all. */
+    private final Set<WorkerProcess> live = ConcurrentHashMap.newKeySet();
     private final BlockingDeque<TaskRecord> queue = new LinkedBlockingDeque<>();
     private final ConcurrentHashMap<Class<?>, TaskType> taskTypes = new ConcurrentHashMap<>();
 
@@ -74,11 +72,10 @@ public final class ProcessPool implements WorkerPool {
     private final LongAdder succeeded = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder cancelled = new LongAdder();
-    private final AtomicInteger startupFailuresInARow = new AtomicInteger();
 
     private final Object lifecycle = new Object();
     private volatile PoolState state = PoolState.STARTING; // written under lifecycle
-    private volatile String failure; // why the pool FAILED
+    private volatile PoolFailedException failure; // why the pool FAILED
     private boolean closerClaimed; // guarded by lifecycle
     private volatile boolean abortDrain; // closeNow() during a graceful close
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -91,6 +88,7 @@ public final class ProcessPool implements WorkerPool {
     public ProcessPool(PoolOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         this.mapper = Messages.newMapper(options.maxFrameLength());
+        this.restartPolicy = new RestartPolicy(options.maxRestarts(), options.restartWindow());
         this.supervisor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread thread = new Thread(r, options.name() + "-supervisor");
             thread.setDaemon(true);
@@ -116,24 +114,26 @@ public final class ProcessPool implements WorkerPool {
 
     private void startAll() {
         long deadline = System.nanoTime() + options.startupTimeout().toNanos();
+        WorkerProcess[] started = new WorkerProcess[slots.length];
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new WorkerSlot(i);
-            spawn(slots[i]);
-        }
-        for (WorkerSlot slot : slots) {
-            WorkerProcess process = slot.process;
-            if (process == null) {
-                throw new PoolStartupException("cannot start worker " + slot.id + ": " + failure, null);
+            try {
+                started[i] = spawn(slots[i]);
+            } catch (IOException | RuntimeException e) {
+                throw new PoolStartupException("cannot start worker " + i + ": cannot run "
+                        + launcher.javaExecutable() + ": " + e.getMessage(), e);
             }
+        }
+        for (WorkerProcess process : started) {
             try {
                 process.ready.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (ExecutionException e) {
                 throw (RuntimeException) e.getCause();
             } catch (TimeoutException e) {
-                process.kill("did not say hello within " + options.startupTimeout());
+                process.kill(ExitCause.STARTUP_FAILURE, "did not say hello within " + options.startupTimeout());
                 awaitQuietly(process.ready);
-                throw new PoolStartupException("worker " + slot.id + " (pid " + process.pid
-                        + ") did not say hello within " + options.startupTimeout(), null);
+                throw new PoolStartupException(process + " did not say hello within " + options.startupTimeout(),
+                        null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new PoolStartupException("interrupted while starting workers", e);
@@ -156,39 +156,56 @@ public final class ProcessPool implements WorkerPool {
         }
     }
 
-    /** Spawns a process into a slot and starts its threads. Never throws. */
-    private void spawn(WorkerSlot slot) {
-        WorkerLauncher.Spawned spawned;
-        int incarnation = ++slot.incarnations;
-        try {
-            spawned = launcher.spawn(slot.id, incarnation);
-        } catch (IOException | RuntimeException e) {
-            String why = "cannot start " + launcher.command().get(0) + ": " + e.getMessage();
-            failure = why;
-            LOG.error("pool {}: worker {}: {}", options.name(), slot.id, why);
-            if (state.restartsWorkers()) {
-                onStartupFailure(slot, why);
-            }
-            return;
-        }
+    /** Spawns a process into a slot and starts its threads. */
+    private WorkerProcess spawn(WorkerSlot slot) throws IOException {
+        WorkerLauncher.Spawned spawned = launcher.spawn(slot.id, ++slot.incarnations);
         WorkerProcess process = new WorkerProcess(this, slot, spawned, options.tasksInFlightPerWorker());
         slot.process = process;
-        process.ready.thenRun(() -> startupFailuresInARow.set(0));
+        live.add(process);
+        process.ready.thenRun(restartPolicy::onReady);
         process.start();
         supervisor.schedule(() -> {
             if (!process.ready.isDone()) {
-                process.kill("did not say hello within " + options.startupTimeout());
+                process.kill(ExitCause.STARTUP_FAILURE, "did not say hello within " + options.startupTimeout());
             }
         }, options.startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return process;
+    }
+
+    /**
+     * Spawns a replacement under the lifecycle lock: close() takes its list of processes to stop
+     * after it has left the restarting states, so a process spawned here is always on that list.
+     */
+    private void respawn(WorkerSlot slot) {
+        synchronized (lifecycle) {
+            if (!state.restartsWorkers()) {
+                return;
+            }
+            try {
+                spawn(slot);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("pool {}: cannot start a replacement for worker {}: {}", options.name(), slot.id,
+                        e.getMessage());
+                scheduleRestart(slot, true);
+            }
+        }
+    }
+
+    /** Starts a retiring worker's replacement now, before the old one has left. Any thread. */
+    void replace(WorkerProcess retiring) {
+        supervisor.execute(() -> {
+            if (retiring.slot.process == retiring) {
+                respawn(retiring.slot);
+            }
+        });
     }
 
     // ---- submitting ----------------------------------------------------------------------------
 
     @Override
-    public <I, O> CompletableFuture<O> submit(Class<? extends Task<I, O>> taskClass, I input) {
+    public <I, O> CompletableFuture<O> submit(Class<? extends Task<I, O>> taskClass, I input, TaskOptions options) {
         TaskType type = taskType(taskClass);
-        byte[] encoded = encode(type, input);
-        TaskRecord task = newRecord(type, encoded);
+        TaskRecord task = newRecord(type, encode(type, input), Objects.requireNonNull(options, "options"));
         enqueue(List.of(task));
         @SuppressWarnings("unchecked")
         CompletableFuture<O> future = (CompletableFuture<O>) task.future;
@@ -197,16 +214,17 @@ public final class ProcessPool implements WorkerPool {
 
     @Override
     public <I, O> CompletableFuture<List<O>> submitAll(Class<? extends Task<I, O>> taskClass,
-            List<? extends I> inputs) {
+            List<? extends I> inputs, TaskOptions options) {
         TaskType type = taskType(taskClass);
         Objects.requireNonNull(inputs, "inputs");
+        Objects.requireNonNull(options, "options");
         byte[][] encoded = new byte[inputs.size()][];
         for (int i = 0; i < encoded.length; i++) { // encode all first: a bad input queues nothing
             encoded[i] = encode(type, inputs.get(i));
         }
         List<TaskRecord> tasks = new ArrayList<>(encoded.length);
         for (byte[] input : encoded) {
-            tasks.add(newRecord(type, input));
+            tasks.add(newRecord(type, input, options));
         }
         CompletableFuture<List<O>> all = new CompletableFuture<>();
         Object[] outputs = new Object[tasks.size()];
@@ -233,7 +251,7 @@ public final class ProcessPool implements WorkerPool {
         all.whenComplete((list, error) -> {
             if (error != null) {
                 for (TaskRecord task : tasks) {
-                    task.future.cancel(false);
+                    task.future.cancel(true);
                 }
             }
         });
@@ -242,13 +260,13 @@ public final class ProcessPool implements WorkerPool {
     }
 
     @Override
-    public <I, O> List<O> invokeAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs)
-            throws InterruptedException {
-        CompletableFuture<List<O>> all = submitAll(taskClass, inputs);
+    public <I, O> List<O> invokeAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs,
+            TaskOptions options) throws InterruptedException {
+        CompletableFuture<List<O>> all = submitAll(taskClass, inputs, options);
         try {
             return all.get();
         } catch (InterruptedException e) {
-            all.cancel(false);
+            all.cancel(true);
             throw e;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
@@ -266,7 +284,7 @@ public final class ProcessPool implements WorkerPool {
 
     private byte[] encode(TaskType type, Object input) {
         byte[] encoded = type.encodeInput(input);
-        long payload = (long) type.namePrefix().length + encoded.length;
+        long payload = (long) type.namePrefix().length + 1 + encoded.length;
         if (payload > options.maxFrameLength()) {
             throw new IllegalArgumentException("the input of " + type.name() + " encodes to " + payload
                     + " bytes, more than maxFrameLength " + options.maxFrameLength());
@@ -274,21 +292,23 @@ public final class ProcessPool implements WorkerPool {
         return encoded;
     }
 
-    private TaskRecord newRecord(TaskType type, byte[] input) {
-        TaskRecord task = new TaskRecord(taskIds.incrementAndGet(), type, input);
-        task.future.whenComplete((output, error) -> onTaskDone(error));
+    private TaskRecord newRecord(TaskType type, byte[] input, TaskOptions taskOptions) {
+        TaskRecord task = new TaskRecord(taskIds.incrementAndGet(), type, input,
+                taskOptions.maxAttempts().orElse(options.maxAttempts()),
+                taskOptions.timeout().orElse(options.taskTimeout()));
+        task.future.whenComplete((output, error) -> onTaskDone(task, error));
         return task;
     }
 
     private void enqueue(List<TaskRecord> tasks) {
         // Count first, then check: close() waits for outstanding to drain, so a task that passed
-        // the check is always either drained or cancelled by the final sweep.
+        // the check is always either drained or completed by the final sweep.
         outstanding.addAndGet(tasks.size());
         PoolState now = state;
         if (!now.acceptsTasks()) {
             outstanding.addAndGet(-tasks.size());
             throw new RejectedExecutionException("pool " + options.name() + " is " + now.name().toLowerCase()
-                    + (failure != null && now == PoolState.FAILED ? ": " + failure : ""));
+                    + (now == PoolState.FAILED ? ": " + failure.getMessage() : ""), failure);
         }
         submitted.add(tasks.size());
         queue.addAll(tasks);
@@ -302,11 +322,15 @@ public final class ProcessPool implements WorkerPool {
         }
     }
 
-    private void onTaskDone(Throwable error) {
+    private void onTaskDone(TaskRecord task, Throwable error) {
         if (error == null) {
             succeeded.increment();
         } else if (error instanceof CancellationException) {
             cancelled.increment();
+            WorkerProcess holder = task.holder;
+            if (holder != null) {
+                holder.onCancelled(task);
+            }
         } else {
             failed.increment();
         }
@@ -317,10 +341,11 @@ public final class ProcessPool implements WorkerPool {
         }
     }
 
-    /** Completes a task the pool will not run: cancelled when closing, failed when the pool failed. */
+    /** Completes a task the pool will not run: failed if the pool failed, else cancelled. */
     private void abandon(TaskRecord task) {
-        if (state == PoolState.FAILED && failure != null) {
-            task.future.completeExceptionally(new ForkPoolException("pool " + options.name() + " failed: " + failure));
+        PoolFailedException why = failure;
+        if (why != null) {
+            task.future.completeExceptionally(why);
         } else {
             task.future.completeExceptionally(new CancellationException(task + " cancelled: pool "
                     + options.name() + " closed before it completed"));
@@ -329,66 +354,81 @@ public final class ProcessPool implements WorkerPool {
 
     // ---- worker exits and restarts (supervisor thread) -----------------------------------------
 
-    void onWorkerExit(WorkerProcess process, WorkerProcess.State before, int exitCode, String description,
-            String outputTail, List<TaskRecord> orphans, long uptimeMillis) {
-        WorkerSlot slot = process.slot;
-        boolean expected = before == WorkerProcess.State.STOPPING || !state.restartsWorkers() && state != PoolState.STARTING;
+    void onWorkerExit(WorkerProcess.WorkerExit exit) {
+        WorkerProcess process = exit.process();
+        live.remove(process);
         if (!process.ready.isDone()) {
-            process.ready.completeExceptionally(new PoolStartupException("worker " + slot.id + " (pid " + process.pid
-                    + ") " + description + " before it said hello, after " + uptimeMillis + " ms"
-                    + (outputTail.isEmpty() ? "; it wrote no output" : "; its output:\n" + outputTail), null));
+            process.ready.completeExceptionally(new PoolStartupException(process + " " + exit.description()
+                    + " before it said hello, after " + exit.uptimeMillis() + " ms"
+                    + (exit.outputTail().isEmpty() ? "; it wrote no output" : "; its output:\n" + exit.outputTail()),
+                    null));
         }
-        for (TaskRecord task : orphans) {
-            if (expected) {
+        settleOrphans(exit);
+        if (!exit.cause().isCrash()) {
+            LOG.debug("pool {}: {} ended: {}", options.name(), process, exit.description());
+        } else if (state.restartsWorkers()) {
+            LOG.warn("pool {}: {} died ({}) after {} ms: {}; {} task(s) in flight{}", options.name(), process,
+                    exit.cause(), exit.uptimeMillis(), exit.description(), exit.orphans().size(),
+                    exit.outputTail().isEmpty() ? "" : "; last output:\n" + exit.outputTail());
+        }
+        WorkerSlot slot = process.slot;
+        if (state.restartsWorkers() && slot.process == process) {
+            scheduleRestart(slot, exit.diedBeforeReady(), exit.served() > 0, exit.readyForNanos(), exit);
+        }
+    }
+
+    /**
+     * Decides each in-flight task's fate, keeping their order: the running one (the first) used
+     * up an attempt if the worker crashed; tasks it had received but not started are re-queued
+     * free, at the head of the queue.
+     */
+    private void settleOrphans(WorkerProcess.WorkerExit exit) {
+        List<TaskRecord> requeue = new ArrayList<>();
+        boolean running = true;
+        for (TaskRecord task : exit.orphans()) {
+            boolean wasRunning = running;
+            running = false;
+            if (task.future.isDone()) {
+                continue;
+            }
+            if (!state.restartsWorkers() && state != PoolState.STARTING) {
                 abandon(task);
-            } else {
-                task.future.completeExceptionally(new WorkerCrashedException(task.id, task.type.name(), slot.id,
-                        process.pid, exitCode, description, outputTail));
-            }
-        }
-        if (expected) {
-            LOG.debug("pool {}: {} stopped: {}", options.name(), process, description);
-            return;
-        }
-        LOG.warn("pool {}: {} died after {} ms: {}; {} task(s) in flight failed{}", options.name(), process,
-                uptimeMillis, description, orphans.size(),
-                outputTail.isEmpty() ? "" : "; last output:\n" + outputTail);
-        if (!state.restartsWorkers() || slot.process != process) {
-            return;
-        }
-        if (process.diedBeforeReady()) {
-            onStartupFailure(slot, "worker " + slot.id + " (pid " + process.pid + ") " + description
-                    + " before it said hello" + (outputTail.isEmpty() ? "" : "; its output:\n" + outputTail));
-        } else {
-            boolean healthy = System.nanoTime() - process.readyNanos() >= HEALTHY_PERIOD_NANOS;
-            slot.crashStreak = healthy ? 1 : slot.crashStreak + 1;
-            scheduleRestart(slot);
-        }
-    }
-
-    private void onStartupFailure(WorkerSlot slot, String why) {
-        failure = why;
-        if (startupFailuresInARow.incrementAndGet() >= MAX_STARTUP_FAILURES_IN_A_ROW) {
-            fail("workers cannot start (" + MAX_STARTUP_FAILURES_IN_A_ROW + " failed in a row); last: " + why);
-            return;
-        }
-        slot.crashStreak++;
-        scheduleRestart(slot);
-    }
-
-    private void scheduleRestart(WorkerSlot slot) {
-        long delay = slot.crashStreak <= 1 ? 0
-                : Math.min(BACKOFF_MAX_MILLIS, BACKOFF_INITIAL_MILLIS << Math.min(20, slot.crashStreak - 2));
-        LOG.info("pool {}: restarting worker {} in {} ms", options.name(), slot.id, delay);
-        supervisor.schedule(() -> {
-            // Under the lifecycle lock: close() takes its list of workers to stop after it has
-            // left the restarting states, so a process spawned here is always on that list.
-            synchronized (lifecycle) {
-                if (state.restartsWorkers()) {
-                    spawn(slot);
+            } else if (wasRunning && exit.cause().isCrash()) {
+                WorkerCrashedException crash = new WorkerCrashedException(task.id, task.type.name(), task.attempt,
+                        exit.process().slot.id, exit.process().pid, exit.cause(), exit.exitCode(),
+                        exit.description(), exit.uptimeMillis(), exit.served(), exit.outputTail());
+                task.crashes.add(crash);
+                if (task.crashes.size() >= task.maxAttempts) {
+                    task.future.completeExceptionally(task.maxAttempts == 1 ? crash
+                            : new PoisonTaskException(task.id, task.type.name(), task.crashes));
+                } else {
+                    task.attempt++;
+                    requeue.add(task);
                 }
+            } else {
+                requeue.add(task);
             }
-        }, delay, TimeUnit.MILLISECONDS);
+        }
+        for (int i = requeue.size() - 1; i >= 0; i--) {
+            queue.addFirst(requeue.get(i));
+        }
+    }
+
+    private void scheduleRestart(WorkerSlot slot, boolean startupFailure) {
+        scheduleRestart(slot, startupFailure, false, 0, null);
+    }
+
+    private void scheduleRestart(WorkerSlot slot, boolean diedBeforeReady, boolean answeredTasks,
+            long readyForNanos, WorkerProcess.WorkerExit exit) {
+        long delay = restartPolicy.onDeath(slot, diedBeforeReady, answeredTasks, readyForNanos, System.nanoTime());
+        if (delay < 0) {
+            String last = exit == null ? "" : "; last: " + exit.process() + " " + exit.description()
+                    + (exit.outputTail().isEmpty() ? "" : "; its output:\n" + exit.outputTail());
+            fail(restartPolicy.failureReason() + last);
+            return;
+        }
+        LOG.info("pool {}: restarting worker {} in {} ms", options.name(), slot.id, delay);
+        supervisor.schedule(() -> respawn(slot), delay, TimeUnit.MILLISECONDS);
     }
 
     /** Crash loop: stop intake, fail what is queued, stop the workers. Supervisor thread. */
@@ -397,17 +437,14 @@ public final class ProcessPool implements WorkerPool {
             if (!state.restartsWorkers()) {
                 return;
             }
-            failure = why;
+            failure = new PoolFailedException("pool " + options.name() + " failed: " + why);
             state = PoolState.FAILED;
             lifecycle.notifyAll();
         }
-        LOG.error("pool {} failed: {}", options.name(), why);
+        LOG.error("{}", failure.getMessage());
         sweepQueue();
-        for (WorkerSlot slot : slots) {
-            WorkerProcess process = slot.process;
-            if (process != null) {
-                process.stop();
-            }
+        for (WorkerProcess process : live) {
+            process.stop(ExitCause.STOPPED, "pool failed");
         }
     }
 
@@ -488,15 +525,10 @@ public final class ProcessPool implements WorkerPool {
         }
     }
 
-    /** Ask, wait, SIGTERM the tree, wait, SIGKILL the tree, wait: always ends. */
+    /** Ask, wait, SIGTERM the trees, wait, SIGKILL the trees, wait: always ends. */
     private void stopWorkers() {
-        List<WorkerProcess> processes = new ArrayList<>();
-        for (WorkerSlot slot : slots) {
-            if (slot != null && slot.process != null) {
-                processes.add(slot.process);
-            }
-        }
-        processes.forEach(WorkerProcess::stop);
+        List<WorkerProcess> processes = new ArrayList<>(live);
+        processes.forEach(p -> p.stop(ExitCause.STOPPED, "stopped by the pool"));
         if (!awaitAll(processes, STOP_GRACE_MILLIS)) {
             processes.stream().filter(p -> p.process.isAlive()).forEach(p -> ProcessTrees.signal(p.process.toHandle(), false));
             if (!awaitAll(processes, TERM_GRACE_MILLIS)) {
@@ -504,11 +536,11 @@ public final class ProcessPool implements WorkerPool {
                 awaitAll(processes, 10_000);
             }
         }
-        // Exit handlers run on the supervisor thread: let them finish their reports.
         for (WorkerProcess process : processes) {
             awaitQuietly(process.process.onExit());
             process.joinThreads(1_000);
         }
+        // Exit handlers run on the supervisor thread: let them finish their reports.
         try {
             supervisor.submit(() -> { }).get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -517,6 +549,10 @@ public final class ProcessPool implements WorkerPool {
             // nothing more to wait for
         }
     }
+
+    /** Grace periods of the stop escalation: SHUTDOWN + lifeline, then SIGTERM, then SIGKILL. */
+    static final long STOP_GRACE_MILLIS = 1_000;
+    static final long TERM_GRACE_MILLIS = 1_000;
 
     private static boolean awaitAll(List<WorkerProcess> processes, long millis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);

@@ -34,6 +34,9 @@ final class WorkerLauncher implements AutoCloseable {
     private static final int MAX_SOCKET_PATH = 100;
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ProcessHandle SELF = ProcessHandle.current();
+    private static final long SELF_START_MILLIS =
+            SELF.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
 
     private final PoolOptions options;
     private final JsonMapper mapper;
@@ -51,8 +54,18 @@ final class WorkerLauncher implements AutoCloseable {
         this.command = command(options);
     }
 
+    /**
+     * {@code setsid} puts each worker in a session of its own, so that the whole session can be
+     * killed with it (see {@link ProcessTrees}); a JDK child is never a process-group leader, so
+     * setsid execs in place and the worker keeps the pid the JDK knows.
+     */
+    static final Path SETSID = Path.of("/usr/bin/setsid");
+
     static List<String> command(PoolOptions options) {
         List<String> command = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            command.add(SETSID.toString());
+        }
         command.add(options.javaExecutable().toString());
         command.addAll(options.jvmOptions());
         command.addAll(REQUIRED_JVM_OPTIONS);
@@ -66,11 +79,20 @@ final class WorkerLauncher implements AutoCloseable {
         return command;
     }
 
+    /** @return the java executable, for error messages */
+    String javaExecutable() {
+        return options.javaExecutable().toString();
+    }
+
     /**
      * Binds a fresh socket, starts the process and writes its bootstrap line. Does not wait for
      * the worker to connect.
      */
     Spawned spawn(int workerId, int incarnation) throws IOException {
+        Path java = options.javaExecutable();
+        if (java.isAbsolute() && !Files.isExecutable(java)) {
+            throw new IOException("no executable file at " + java);
+        }
         Path socket = socketDirectory.resolve("w" + workerId + "-" + incarnation + ".sock");
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
@@ -82,7 +104,7 @@ final class WorkerLauncher implements AutoCloseable {
             builder.environment().putAll(options.environment());
             Process process = builder.start();
             writeBootstrap(process, new Messages.Bootstrap(Messages.PROTOCOL_VERSION, socket.toString(), token,
-                    workerId, options.maxFrameLength()));
+                    workerId, options.maxFrameLength(), SELF.pid(), SELF_START_MILLIS));
             return new Spawned(process, server, socket, token);
         } catch (IOException | RuntimeException e) {
             server.close();

@@ -1,21 +1,27 @@
 package io.forkpool.runtime.internal;
 
+import io.forkpool.ExitCause;
+import io.forkpool.ForkPoolException;
+import io.forkpool.TaskFailedException;
+import io.forkpool.TaskTimeoutException;
 import io.forkpool.internal.protocol.Frame;
 import io.forkpool.internal.protocol.FrameReader;
 import io.forkpool.internal.protocol.FrameType;
 import io.forkpool.internal.protocol.FrameWriter;
 import io.forkpool.internal.protocol.Messages;
 import io.forkpool.internal.protocol.ProtocolException;
+import io.forkpool.internal.protocol.WorkerExitCodes;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -25,9 +31,10 @@ import tools.jackson.core.JacksonException;
  *
  * <pre>
  * State machine (transitions under {@code lock}):
- *   STARTING --hello ok--> READY --stop()--> STOPPING --exit--> DEAD
- *   STARTING --exit / startup timeout / bad hello (killed)----> DEAD
- *   READY    --exit / protocol error (killed) / write failure-> DEAD
+ *   STARTING --hello ok--> READY --task/heap limit--> RETIRING --last reply--> STOPPING --exit--> DEAD
+ *   READY, RETIRING --stop()--> STOPPING
+ *   STARTING --exit / start-up timeout (killed) / bad hello (killed)--> DEAD
+ *   READY, RETIRING --exit / protocol violation (killed) / timeout not honoured (killed)--> DEAD
  * </pre>
  *
  * Threads: {@code -io} accepts the connection, checks the hello and reads replies; {@code -sender}
@@ -36,38 +43,48 @@ import tools.jackson.core.JacksonException;
  * {@link Process#onExit()} (not EOF: a grandchild may hold a pipe open), ends everything and hands
  * the tasks still in flight back to the pool.
  *
- * <p>Exactly-once completion: a task is in {@code inFlight} from the moment it is registered to be
- * written until a reply or the exit handler removes it; whoever removes it completes it.
+ * <p>{@code inFlight} keeps tasks in the order they were written. The worker runs them in that
+ * order, so the first entry is the one running: its timeout clock starts when it becomes first,
+ * and when the worker dies it is the one that used up an attempt. Whoever removes a task from
+ * {@code inFlight} — a reply, or the exit handler — is the one that completes or re-queues it.
  */
 final class WorkerProcess {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerProcess.class);
 
-    enum State { STARTING, READY, STOPPING, DEAD }
+    /** After asking a worker to cancel its running task, how long it has before it is killed. */
+    static final long CANCEL_GRACE_MILLIS = 500;
+
+    enum State { STARTING, READY, RETIRING, STOPPING, DEAD }
 
     final WorkerSlot slot;
     final Process process;
     final long pid;
     final long startNanos = System.nanoTime();
+    /** Completes when the hello has been accepted, or exceptionally when the worker died before. */
+    final CompletableFuture<Void> ready = new CompletableFuture<>();
 
     private final ProcessPool pool;
     private final WorkerLauncher.Spawned spawned;
     private final Semaphore credits;
-    private final Map<Long, TaskRecord> inFlight = new ConcurrentHashMap<>();
     private final OutputPump output;
     private final Thread ioThread;
     private final Thread senderThread;
     private final Thread outputThread;
-    /** Completes when the hello has been accepted, or exceptionally when the worker died before. */
-    final CompletableFuture<Void> ready = new CompletableFuture<>();
 
     private final Object lock = new Object();
     private State state = State.STARTING; // guarded by lock
-    // Written by whichever thread decides to kill the worker, read by the exit handler: why we did.
-    private volatile String killReason;
+    private final LinkedHashMap<Long, TaskRecord> inFlight = new LinkedHashMap<>(); // guarded by lock
+
+    // Why the pool ended this worker, if it did; first writer wins. Read by the exit handler.
+    private volatile ExitCause endedBy;
+    private volatile String endReason;
     private volatile SocketChannel channel;
-    private volatile FrameWriter writer; // guarded by its own monitor once set
+    private volatile FrameWriter writer; // writes are made under its monitor
     private volatile long readyNanos;
+    private volatile long served;   // written by the io thread only
+    private volatile long heapUsed; // last STATUS from the worker
+    private long dispatched; // guarded by lock; never more than maxTasksPerWorker
 
     WorkerProcess(ProcessPool pool, WorkerSlot slot, WorkerLauncher.Spawned spawned, int tasksInFlight) {
         this.pool = pool;
@@ -102,44 +119,62 @@ final class WorkerProcess {
         }
     }
 
-    /** Kills the worker and its descendants at once, recording why; "we killed it", not a crash. */
-    void kill(String reason) {
-        if (killReason == null) {
-            killReason = reason;
+    long served() {
+        return served;
+    }
+
+    long heapUsed() {
+        return heapUsed;
+    }
+
+    private void endedBy(ExitCause cause, String reason) {
+        synchronized (lock) {
+            if (endedBy == null) {
+                endReason = reason;
+                endedBy = cause;
+            }
         }
+    }
+
+    /** Kills the worker and its whole session at once, recording why. */
+    void kill(ExitCause cause, String reason) {
+        endedBy(cause, reason);
         ProcessTrees.signal(process.toHandle(), true);
     }
 
     /**
      * Asks the worker to exit: a SHUTDOWN frame, then its lifeline is closed. Escalation is the
-     * caller's (see {@link ProcessPool}).
+     * pool's ({@link ProcessPool#close()}).
      */
-    void stop() {
+    void stop(ExitCause cause, String reason) {
         synchronized (lock) {
             if (state == State.DEAD) {
                 return;
             }
             state = State.STOPPING;
         }
-        if (killReason == null) {
-            killReason = "stopped by the pool";
-        }
+        endedBy(cause, reason);
         senderThread.interrupt();
-        FrameWriter w = writer;
-        if (w != null) {
-            synchronized (w) {
-                try {
-                    w.append(FrameType.SHUTDOWN, 0, Frame.EMPTY);
-                    w.flush();
-                } catch (IOException e) {
-                    // the worker is going away anyway
-                }
-            }
-        }
+        write(FrameType.SHUTDOWN, 0);
         try {
             process.getOutputStream().close(); // the lifeline: a worker halts when it ends
         } catch (IOException e) {
             // already closed
+        }
+    }
+
+    /** Writes a control frame; failures are left to the exit handler. */
+    private void write(int type, long correlationId) {
+        FrameWriter w = writer;
+        if (w != null) {
+            synchronized (w) {
+                try {
+                    w.append(type, correlationId, Frame.EMPTY);
+                    w.flush();
+                } catch (IOException e) {
+                    // the worker is going away; its exit is handled elsewhere
+                }
+            }
         }
     }
 
@@ -168,7 +203,8 @@ final class WorkerProcess {
             }
             killIfStillRunning("closed its channel but did not exit");
         } catch (ProtocolException e) {
-            kill("protocol error: " + e.getMessage());
+            kill(state() == State.STARTING ? ExitCause.STARTUP_FAILURE : ExitCause.PROTOCOL_VIOLATION,
+                    "protocol error: " + e.getMessage());
         } catch (IOException e) {
             killIfStillRunning("channel failed (" + e + ") but it did not exit");
         }
@@ -181,8 +217,8 @@ final class WorkerProcess {
      */
     private void killIfStillRunning(String reason) {
         State now = state();
-        if ((now == State.STARTING || now == State.READY) && !ProcessTrees.awaitExit(process, 1000)) {
-            kill(reason);
+        if (now != State.STOPPING && now != State.DEAD && !ProcessTrees.awaitExit(process, 1000)) {
+            kill(now == State.STARTING ? ExitCause.STARTUP_FAILURE : ExitCause.PROTOCOL_VIOLATION, reason);
         }
     }
 
@@ -207,35 +243,148 @@ final class WorkerProcess {
 
     private void onFrame(Frame frame) throws ProtocolException {
         int type = frame.type();
+        if (type == FrameType.STATUS) {
+            onStatus(Messages.decode(pool.mapper(), frame.payload(), Messages.Status.class));
+            return;
+        }
         if (type != FrameType.RESULT && type != FrameType.FAILURE) {
             throw new ProtocolException("unexpected " + frame + " from worker: "
                     + ProtocolException.hex(frame.payload(), 0, frame.payload().length, 64));
         }
-        TaskRecord task = inFlight.remove(frame.correlationId());
-        if (task == null) {
-            throw new ProtocolException("reply " + frame + " for a task this worker does not hold");
+        TaskRecord task;
+        boolean drained;
+        synchronized (lock) {
+            task = inFlight.remove(frame.correlationId());
+            if (task == null) {
+                throw new ProtocolException("reply " + frame + " for a task this worker does not hold: "
+                        + ProtocolException.hex(frame.payload(), 0, frame.payload().length, 64));
+            }
+            task.stopClock();
+            startClockOfFirst();
+            drained = inFlight.isEmpty();
         }
         credits.release();
+        served++;
         slot.tasksCompleted.increment();
         if (type == FrameType.RESULT) {
             complete(task, frame.payload());
         } else {
             Messages.TaskFailure failure = Messages.decode(pool.mapper(), frame.payload(), Messages.TaskFailure.class);
-            task.future.completeExceptionally(new io.forkpool.TaskFailedException(task.id, task.type.name(), slot.id,
-                    pid, String.valueOf(failure.exceptionClass()), failure.message(), failure.stackTrace()));
+            task.future.completeExceptionally(new TaskFailedException(task.id, task.type.name(), slot.id, pid,
+                    String.valueOf(failure.exceptionClass()), failure.message(), failure.stackTrace()));
+        }
+        long maxTasks = pool.options().maxTasksPerWorker();
+        if (maxTasks > 0 && served >= maxTasks) {
+            retire("served " + served + " tasks (maxTasksPerWorker " + maxTasks + ")");
+        }
+        if (drained && state() == State.RETIRING) {
+            stop(ExitCause.RETIRED, endReason);
+        }
+    }
+
+    private void onStatus(Messages.Status status) {
+        heapUsed = status.heapUsed();
+        long limit = pool.options().maxWorkerHeapBytes();
+        if (limit > 0 && status.heapUsed() > limit) {
+            retire("heap use " + status.heapUsed() + " bytes above maxWorkerHeapBytes " + limit);
         }
     }
 
     private void complete(TaskRecord task, byte[] document) {
-        Object output;
+        Object result;
         try {
-            output = task.type.decodeOutput(document);
+            result = task.type.decodeOutput(document);
         } catch (JacksonException e) {
-            task.future.completeExceptionally(new io.forkpool.ForkPoolException(task + " returned output that"
+            task.future.completeExceptionally(new ForkPoolException(task + " returned output that"
                     + " cannot be read as " + task.type.outputTypeName() + ": " + e.getOriginalMessage(), e));
             return;
         }
-        task.future.complete(output);
+        task.future.complete(result);
+    }
+
+    /**
+     * Stops giving this worker tasks, has the pool start its replacement first, and stops it once
+     * the tasks it holds are answered. io thread.
+     */
+    private void retire(String why) {
+        boolean idle;
+        synchronized (lock) {
+            if (state != State.READY) {
+                return;
+            }
+            state = State.RETIRING;
+            idle = inFlight.isEmpty();
+        }
+        endedBy(ExitCause.RETIRED, why);
+        senderThread.interrupt();
+        LOG.info("pool {}: retiring {}: {}", pool.name(), this, why);
+        pool.replace(this);
+        if (idle) {
+            stop(ExitCause.RETIRED, why);
+        }
+    }
+
+    // ---- timeouts and cancellation -------------------------------------------------------------
+
+    /** The first task in flight is the one running: start its clock. Under lock. */
+    private void startClockOfFirst() {
+        Iterator<TaskRecord> it = inFlight.values().iterator();
+        if (it.hasNext()) {
+            TaskRecord first = it.next();
+            if (first.startedNanos == 0) {
+                first.startedNanos = System.nanoTime();
+                if (first.timeout != null) {
+                    first.clock = pool.supervisor().schedule(() -> onTimeout(first), first.timeout.toNanos(),
+                            TimeUnit.NANOSECONDS);
+                }
+            }
+        }
+    }
+
+    private void onTimeout(TaskRecord task) {
+        synchronized (lock) {
+            if (!inFlight.containsKey(task.id)) {
+                return;
+            }
+        }
+        if (task.future.completeExceptionally(new TaskTimeoutException(task.id, task.type.name(), task.timeout,
+                slot.id, pid))) {
+            requestCancel(task, "timed out after " + task.timeout);
+        }
+    }
+
+    /** The task's future was cancelled by its caller; if this worker holds it, stop it. Any thread. */
+    void onCancelled(TaskRecord task) {
+        synchronized (lock) {
+            if (!inFlight.containsKey(task.id)) {
+                return;
+            }
+        }
+        requestCancel(task, "was cancelled");
+    }
+
+    /** Sends CANCEL; a task still running a grace period later costs the worker its life. */
+    private void requestCancel(TaskRecord task, String why) {
+        write(FrameType.CANCEL, task.id);
+        pool.supervisor().schedule(() -> enforceCancel(task, why), CANCEL_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void enforceCancel(TaskRecord task, String why) {
+        long runningFor;
+        synchronized (lock) {
+            if (!inFlight.containsKey(task.id)) {
+                return; // the worker answered
+            }
+            Iterator<TaskRecord> it = inFlight.values().iterator();
+            runningFor = it.next() == task ? System.nanoTime() - task.startedNanos : -1;
+        }
+        if (runningFor >= TimeUnit.MILLISECONDS.toNanos(CANCEL_GRACE_MILLIS)) {
+            kill(ExitCause.KILLED_FOR_TIMEOUT_OR_CANCEL, task + " " + why + " and did not stop within "
+                    + CANCEL_GRACE_MILLIS + " ms of being cancelled");
+        } else {
+            // Still queued inside the worker (it will skip it), or only just started: look again.
+            pool.supervisor().schedule(() -> enforceCancel(task, why), CANCEL_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
     // ---- the sender thread ---------------------------------------------------------------------
@@ -267,17 +416,18 @@ final class WorkerProcess {
                 }
                 send(batch);
                 batch.clear();
+                if (isFull()) {
+                    return;
+                }
             }
         } catch (InterruptedException e) {
-            // stopping
+            // stopping or retiring
         } catch (IOException e) {
-            if (state() == State.READY) {
-                kill("write to worker failed: " + e);
-            }
+            kill(ExitCause.PROTOCOL_VIOLATION, "write to worker failed: " + e);
         }
     }
 
-    /** Registers the batch as in flight, or puts it back at the head of the queue if dying. */
+    /** Registers the batch as in flight, or puts it back at the head of the queue if not READY. */
     private boolean register(List<TaskRecord> batch, BlockingDeque<TaskRecord> queue) {
         synchronized (lock) {
             if (state != State.READY) {
@@ -287,16 +437,40 @@ final class WorkerProcess {
                 batch.clear();
                 return false;
             }
+            long maxTasks = pool.options().maxTasksPerWorker();
+            boolean full = false;
             for (int i = 0; i < batch.size(); i++) {
                 TaskRecord task = batch.get(i);
                 if (task.future.isDone()) { // cancelled while queued: skip, give the credit back
                     credits.release();
                     batch.set(i, null);
+                } else if (maxTasks > 0 && dispatched >= maxTasks) {
+                    // This process has all the tasks it will ever run: the rest go back, in order.
+                    for (int j = batch.size() - 1; j >= i; j--) {
+                        if (batch.get(j) != null) {
+                            queue.addFirst(batch.get(j));
+                        }
+                        batch.remove(j);
+                    }
+                    full = true;
+                    break;
                 } else {
+                    task.holder = this;
+                    task.startedNanos = 0;
                     inFlight.put(task.id, task);
+                    dispatched++;
                 }
             }
-            return true;
+            startClockOfFirst();
+            // A full worker's sender ends after this batch; the last reply retires the worker.
+            return !full || !batch.isEmpty();
+        }
+    }
+
+    private boolean isFull() {
+        long maxTasks = pool.options().maxTasksPerWorker();
+        synchronized (lock) {
+            return maxTasks > 0 && dispatched >= maxTasks;
         }
     }
 
@@ -305,7 +479,7 @@ final class WorkerProcess {
         synchronized (w) {
             for (TaskRecord task : batch) {
                 if (task != null) {
-                    w.append(FrameType.TASK, task.id, task.type.namePrefix(), task.input);
+                    w.appendTask(task.id, task.type.namePrefix(), task.attempt, task.input);
                 }
             }
             w.flush();
@@ -316,37 +490,43 @@ final class WorkerProcess {
 
     private void onExit() {
         State before;
+        List<TaskRecord> orphans;
         synchronized (lock) {
             before = state;
             state = State.DEAD;
+            orphans = new ArrayList<>(inFlight.values());
+            inFlight.clear();
+            for (TaskRecord task : orphans) {
+                task.stopClock();
+            }
         }
         closeServer();
         closeChannel();
         senderThread.interrupt();
+        ProcessTrees.killSessionLeftovers(pid);
         joinQuietly(outputThread, 500); // let the pump take the last lines for the report
         int exitCode = process.exitValue();
-        String reason = killReason;
-        String description = io.forkpool.internal.protocol.WorkerExitCodes.describe(exitCode);
-        if (reason != null) {
-            description = reason + "; " + description;
-        }
-        List<TaskRecord> orphans = new ArrayList<>();
-        for (Long id : inFlight.keySet()) {
-            TaskRecord task = inFlight.remove(id);
-            if (task != null) {
-                orphans.add(task);
-            }
-        }
+        String tail = output.tail().text();
+        ExitCause cause = ExitClassifier.classify(exitCode, endedBy, readyNanos == 0, tail);
+        String description = endReason == null
+                ? WorkerExitCodes.describe(exitCode)
+                : endReason + "; " + WorkerExitCodes.describe(exitCode);
         long uptimeMillis = (System.nanoTime() - startNanos) / 1_000_000;
-        pool.onWorkerExit(this, before, exitCode, description, output.tail().text(), orphans, uptimeMillis);
+        pool.onWorkerExit(new WorkerExit(this, before, cause, exitCode, description, tail, orphans, uptimeMillis,
+                served));
     }
 
-    boolean diedBeforeReady() {
-        return readyNanos == 0;
-    }
+    /** What the exit handler hands to the pool. */
+    record WorkerExit(WorkerProcess process, State before, ExitCause cause, int exitCode, String description,
+            String outputTail, List<TaskRecord> orphans, long uptimeMillis, long served) {
 
-    long readyNanos() {
-        return readyNanos;
+        boolean diedBeforeReady() {
+            return process.readyNanos == 0;
+        }
+
+        long readyForNanos() {
+            return process.readyNanos == 0 ? 0 : System.nanoTime() - process.readyNanos;
+        }
     }
 
     void joinThreads(long millis) {

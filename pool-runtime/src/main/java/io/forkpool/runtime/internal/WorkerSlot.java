@@ -12,8 +12,8 @@ final class WorkerSlot {
     final LongAdder tasksCompleted = new LongAdder();
     /** The current process; written by the supervisor thread, read by any. */
     volatile WorkerProcess process;
-    /** Processes started for this slot so far, the first included; supervisor thread only. */
-    int incarnations;
+    /** Processes started for this slot so far, the first included; written under the pool's lifecycle lock. */
+    volatile int incarnations;
     /** Deaths in a row without a healthy period in between; drives the restart backoff. */
     int crashStreak;
 

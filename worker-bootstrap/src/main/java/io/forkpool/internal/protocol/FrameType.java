@@ -14,8 +14,12 @@ public final class FrameType {
     public static final int RESULT = 0x11;
     /** Worker → supervisor: the task threw; JSON {@link Messages.TaskFailure}; correlation id = task id. */
     public static final int FAILURE = 0x12;
-    /** Supervisor → worker: stop after the current task and exit 0; empty; correlation id 0. */
+    /** Supervisor → worker: cancel this task (interrupt it, or skip it if not started); empty. */
+    public static final int CANCEL = 0x13;
+    /** Supervisor → worker: finish the tasks received, then exit 0; empty; correlation id 0. */
     public static final int SHUTDOWN = 0x20;
+    /** Worker → supervisor: heap use after a task; JSON {@link Messages.Status}; correlation id 0. */
+    public static final int STATUS = 0x30;
 
     private FrameType() {
     }
@@ -32,7 +36,9 @@ public final class FrameType {
             case TASK: return "TASK";
             case RESULT: return "RESULT";
             case FAILURE: return "FAILURE";
+            case CANCEL: return "CANCEL";
             case SHUTDOWN: return "SHUTDOWN";
+            case STATUS: return "STATUS";
             default: return String.format("UNKNOWN(0x%02x)", type);
         }
     }

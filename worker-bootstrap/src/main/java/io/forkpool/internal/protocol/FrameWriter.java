@@ -64,6 +64,24 @@ public final class FrameWriter {
     }
 
     /**
+     * Appends a TASK frame: the encoded name prefix, the attempt byte, then the input.
+     *
+     * @param taskId the task id (correlation id)
+     * @param namePrefix the length-prefixed name from {@link TaskRequest#encodeName}
+     * @param attempt the attempt number, 1..255
+     * @param input the input document
+     * @throws IOException if flushing a full buffer fails
+     */
+    public void appendTask(long taskId, byte[] namePrefix, int attempt, byte[] input) throws IOException {
+        if (attempt < 1 || attempt > 255) {
+            throw new IllegalArgumentException("attempt must be in [1, 255]: " + attempt);
+        }
+        byte[] header = java.util.Arrays.copyOf(namePrefix, namePrefix.length + 1);
+        header[namePrefix.length] = (byte) attempt;
+        append(FrameType.TASK, taskId, header, input);
+    }
+
+    /**
      * Appends a frame with a single-part payload.
      *
      * @param type the frame type

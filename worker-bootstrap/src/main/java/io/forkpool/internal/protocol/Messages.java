@@ -28,8 +28,11 @@ public final class Messages {
      * @param token a random secret the worker repeats in its hello
      * @param workerId the worker slot's id, for the worker's thread names and logs
      * @param maxFrameLength the largest payload either side may send
+     * @param supervisorPid the supervisor's process id, for the worker's backup parent watch
+     * @param supervisorStartMillis the supervisor's start time (epoch millis, as the OS reports it), or 0
      */
-    public record Bootstrap(int protocolVersion, String socketPath, String token, int workerId, int maxFrameLength) {
+    public record Bootstrap(int protocolVersion, String socketPath, String token, int workerId, int maxFrameLength,
+            long supervisorPid, long supervisorStartMillis) {
     }
 
     /**
@@ -51,6 +54,15 @@ public final class Messages {
      * @param stackTrace its printed stack trace, causes included, possibly truncated
      */
     public record TaskFailure(String exceptionClass, String message, String stackTrace) {
+    }
+
+    /**
+     * How much heap a worker used after its latest task.
+     *
+     * @param heapUsed bytes in use ({@code totalMemory - freeMemory})
+     * @param heapMax the most the heap may grow to ({@code maxMemory})
+     */
+    public record Status(long heapUsed, long heapMax) {
     }
 
     private Messages() {

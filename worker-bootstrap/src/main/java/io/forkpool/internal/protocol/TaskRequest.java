@@ -6,18 +6,19 @@ import java.nio.charset.StandardCharsets;
  * The payload of a {@link FrameType#TASK} frame: the task class's binary name, then the input.
  *
  * <pre>
- * +-------------------+------------------------------+-------------------------------+
- * | name length (u16) | class name (UTF-8)           | input (one JSON document)     |
- * +-------------------+------------------------------+-------------------------------+
+ * +-------------------+--------------------+--------------+---------------------------+
+ * | name length (u16) | class name (UTF-8) | attempt (u8) | input (one JSON document) |
+ * +-------------------+--------------------+--------------+---------------------------+
  * </pre>
  *
  * The class name is kept out of the JSON so the input is one plain document that the worker reads
  * as the task's declared input type, never a type named by the sender.
  *
  * @param taskClass the task class's binary name (as {@link Class#getName()})
+ * @param attempt which attempt this is, from 1
  * @param inputOffset where the input document starts in the payload
  */
-public record TaskRequest(String taskClass, int inputOffset) {
+public record TaskRequest(String taskClass, int attempt, int inputOffset) {
 
     /** Longest task class name accepted, in UTF-8 bytes. */
     public static final int MAX_NAME_LENGTH = 0xFFFF;
@@ -53,10 +54,16 @@ public record TaskRequest(String taskClass, int inputOffset) {
                     + ProtocolException.hex(payload, 0, payload.length, 16));
         }
         int nameLength = (payload[0] & 0xFF) << 8 | (payload[1] & 0xFF);
-        if (nameLength == 0 || 2 + nameLength > payload.length) {
+        if (nameLength == 0 || 2 + nameLength + 1 > payload.length) {
             throw new ProtocolException("TASK name length " + nameLength + " does not fit a payload of "
                     + payload.length + " bytes: " + ProtocolException.hex(payload, 0, payload.length, 32));
         }
-        return new TaskRequest(new String(payload, 2, nameLength, StandardCharsets.UTF_8), 2 + nameLength);
+        int attempt = payload[2 + nameLength] & 0xFF;
+        if (attempt == 0) {
+            throw new ProtocolException("TASK attempt must be at least 1: "
+                    + ProtocolException.hex(payload, 0, payload.length, 32));
+        }
+        return new TaskRequest(new String(payload, 2, nameLength, StandardCharsets.UTF_8), attempt,
+                2 + nameLength + 1);
     }
 }

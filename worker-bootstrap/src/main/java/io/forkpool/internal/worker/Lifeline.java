@@ -54,6 +54,47 @@ public final class Lifeline {
         return bootstrap;
     }
 
+    /** How often the backup watch looks at the supervisor process. */
+    static final long PARENT_POLL_MILLIS = 100;
+
+    /**
+     * Starts the backup watch: a daemon thread that halts the JVM when the supervisor process is
+     * gone or its pid now names another process (compared by start time). Standard input's EOF is
+     * the primary signal; this covers a supervisor whose stdin pipe was inherited by another
+     * process that keeps it open.
+     *
+     * @param supervisorPid the supervisor's pid, or 0 to skip the watch
+     * @param supervisorStartMillis its start time in epoch millis, or 0 if unknown
+     * @param workerId for the thread name
+     */
+    public static void watchSupervisor(long supervisorPid, long supervisorStartMillis, int workerId) {
+        if (supervisorPid <= 0) {
+            return;
+        }
+        Thread watcher = new Thread(() -> {
+            while (isSame(supervisorPid, supervisorStartMillis)) {
+                try {
+                    Thread.sleep(PARENT_POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            System.err.println("forkpool worker " + workerId + ": supervisor " + supervisorPid + " is gone");
+            Runtime.getRuntime().halt(WorkerExitCodes.LIFELINE_LOST);
+        }, "forkpool-worker-" + workerId + "-supervisor-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private static boolean isSame(long pid, long startMillis) {
+        return ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .map(p -> startMillis == 0 || p.info().startInstant()
+                        // Two JDKs may round the start time differently; a reused pid is off by far more.
+                        .map(i -> Math.abs(i.toEpochMilli() - startMillis) < 2_000).orElse(true))
+                .orElse(false);
+    }
+
     /**
      * Starts the daemon thread that halts the JVM when standard input ends. It halts rather than
      * exits so that no shutdown hook registered by task code can keep an orphaned worker alive.

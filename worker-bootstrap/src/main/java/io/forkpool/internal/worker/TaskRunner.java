@@ -1,6 +1,8 @@
 package io.forkpool.internal.worker;
 
 import io.forkpool.Task;
+import io.forkpool.TaskContext;
+import io.forkpool.spi.TaskContextHolder;
 import io.forkpool.internal.protocol.Frame;
 import io.forkpool.internal.protocol.FrameType;
 import io.forkpool.internal.protocol.Messages;
@@ -10,7 +12,10 @@ import io.forkpool.internal.protocol.TaskTypes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
@@ -18,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Runs one TASK frame and produces its RESULT or FAILURE frame. Loads a task class only if it
  * implements {@link Task}, without running its static initializer first, and keeps one instance
- * per class. Confined to the worker's task thread.
+ * per class. {@link #run} is confined to the worker's task thread; {@link #cancel} comes from the
+ * reader thread and interrupts the task thread only while the cancelled task is the one running.
  */
 final class TaskRunner {
 
@@ -28,15 +34,102 @@ final class TaskRunner {
     private final JsonMapper mapper;
     private final int maxFrameLength;
     private final ClassLoader loader;
+    private final int workerId;
     private final Map<String, LoadedTask> loaded = new HashMap<>();
+
+    // Cancellation hand-off between the reader thread and the task thread, guarded by itself.
+    private final Object cancelLock = new Object();
+    private Thread taskThread;
+    private long runningId;
+    private RunningContext running;
+    private final Set<Long> cancelledBeforeStart = new HashSet<>();
 
     private record LoadedTask(Task<Object, Object> task, ObjectReader inputReader, ObjectWriter outputWriter) {
     }
 
-    TaskRunner(JsonMapper mapper, int maxFrameLength, ClassLoader loader) {
+    private static final class RunningContext implements TaskContext {
+        private final long taskId;
+        private final int attempt;
+        private final int workerId;
+        private volatile boolean cancelled;
+
+        RunningContext(long taskId, int attempt, int workerId) {
+            this.taskId = taskId;
+            this.attempt = attempt;
+            this.workerId = workerId;
+        }
+
+        @Override
+        public long taskId() {
+            return taskId;
+        }
+
+        @Override
+        public int attempt() {
+            return attempt;
+        }
+
+        @Override
+        public int workerId() {
+            return workerId;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancelled;
+        }
+    }
+
+    TaskRunner(JsonMapper mapper, int maxFrameLength, ClassLoader loader, int workerId) {
         this.mapper = mapper;
         this.maxFrameLength = maxFrameLength;
         this.loader = loader;
+        this.workerId = workerId;
+    }
+
+    void bindTo(Thread thread) {
+        synchronized (cancelLock) {
+            taskThread = thread;
+        }
+    }
+
+    /**
+     * Cancels a task: interrupts it if it is running, or marks it so it is answered with a
+     * cancellation instead of being run. A cancel for a task already answered is ignored.
+     */
+    void cancel(long taskId) {
+        synchronized (cancelLock) {
+            if (running != null && runningId == taskId) {
+                running.cancelled = true;
+                taskThread.interrupt();
+            } else {
+                cancelledBeforeStart.add(taskId);
+            }
+        }
+    }
+
+    private RunningContext begin(long taskId, int attempt) {
+        synchronized (cancelLock) {
+            if (cancelledBeforeStart.remove(taskId)) {
+                return null;
+            }
+            runningId = taskId;
+            running = new RunningContext(taskId, attempt, workerId);
+            return running;
+        }
+    }
+
+    private void end() {
+        synchronized (cancelLock) {
+            running = null;
+            runningId = 0;
+            // A cancel that raced with the end of the task must not hit the next one; and the
+            // cancelled-before-start set only ever holds ids of tasks still on their way.
+            Thread.interrupted();
+            if (cancelledBeforeStart.size() > 10_000) {
+                cancelledBeforeStart.clear();
+            }
+        }
     }
 
     /**
@@ -49,6 +142,11 @@ final class TaskRunner {
     Frame run(Frame frame) throws ProtocolException {
         TaskRequest request = TaskRequest.parse(frame.payload());
         long id = frame.correlationId();
+        RunningContext context = begin(id, request.attempt());
+        if (context == null) {
+            return failure(id, new CancellationException("task " + id + " was cancelled before it started"));
+        }
+        TaskContextHolder.set(context);
         try {
             LoadedTask task = load(request.taskClass());
             byte[] payload = frame.payload();
@@ -63,6 +161,9 @@ final class TaskRunner {
             return new Frame(FrameType.RESULT, id, encoded);
         } catch (Throwable t) { // the task's failure, whatever it is, goes back to the caller
             return failure(id, t);
+        } finally {
+            TaskContextHolder.set(null);
+            end();
         }
     }
 

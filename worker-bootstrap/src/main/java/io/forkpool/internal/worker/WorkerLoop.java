@@ -16,16 +16,19 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The worker's side of the protocol, over any pair of blocking channels so it can be tested
- * without a process. The calling thread reads frames; a separate task thread runs them one at a
- * time and writes the replies, flushing when it has nothing more queued, so a burst of small
- * tasks shares system calls.
+ * without a process. The calling thread reads frames; a separate task thread runs tasks one at a
+ * time, in arrival order, and writes the replies, flushing when it has nothing more queued so a
+ * burst of small tasks shares system calls.
  *
- * <p>Threads: the reader (the caller of {@link #run}) owns the {@link FrameReader}; the task
- * thread owns the {@link FrameWriter} after the hello has been written.
+ * <p>Threads: the reader (the caller of {@link #run}) owns the {@link FrameReader} and delivers
+ * cancellations to the {@link TaskRunner}; the task thread owns the {@link FrameWriter} after the
+ * hello has been written.
  */
 public final class WorkerLoop {
 
     private static final Frame STOP = new Frame(FrameType.SHUTDOWN, 0, Frame.EMPTY);
+    /** Heap status goes out at most this often, so it costs nothing on the hot path. */
+    private static final long STATUS_INTERVAL_NANOS = 50_000_000L;
 
     private final ReadableByteChannel in;
     private final WritableByteChannel out;
@@ -42,7 +45,7 @@ public final class WorkerLoop {
      *
      * @param in frames from the supervisor
      * @param out frames to the supervisor
-     * @param workerId this worker's id, for thread names
+     * @param workerId this worker's id, for thread names and task contexts
      * @param maxFrameLength the largest payload either side may send
      * @param loader where task classes are loaded from
      */
@@ -53,7 +56,7 @@ public final class WorkerLoop {
         this.workerId = workerId;
         this.maxFrameLength = maxFrameLength;
         this.mapper = Messages.newMapper(maxFrameLength);
-        this.runner = new TaskRunner(mapper, maxFrameLength, loader);
+        this.runner = new TaskRunner(mapper, maxFrameLength, loader, workerId);
     }
 
     /**
@@ -68,6 +71,7 @@ public final class WorkerLoop {
         writer.append(FrameType.HELLO, 0, mapper.writeValueAsBytes(hello));
         writer.flush();
         Thread taskThread = new Thread(() -> serveTasks(writer), "forkpool-worker-" + workerId + "-task");
+        runner.bindTo(taskThread);
         taskThread.start();
         int exitCode = readFrames();
         tasks.add(STOP);
@@ -92,6 +96,9 @@ public final class WorkerLoop {
                     case FrameType.TASK:
                         tasks.add(frame);
                         break;
+                    case FrameType.CANCEL:
+                        runner.cancel(frame.correlationId());
+                        break;
                     case FrameType.SHUTDOWN:
                         return WorkerExitCodes.NORMAL;
                     default:
@@ -103,20 +110,15 @@ public final class WorkerLoop {
             System.err.println("forkpool worker " + workerId + ": protocol error: " + e.getMessage());
             return WorkerExitCodes.PROTOCOL_ERROR;
         } catch (IOException e) {
-            System.err.println("forkpool worker " + workerId + ": channel failed: " + e);
+            if (fatal == null) {
+                System.err.println("forkpool worker " + workerId + ": channel failed: " + e);
+            }
             return WorkerExitCodes.CHANNEL_FAILED;
         }
     }
 
-    private void closeQuietly() {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // exiting anyway
-        }
-    }
-
     private void serveTasks(FrameWriter writer) {
+        long lastStatus = System.nanoTime() - STATUS_INTERVAL_NANOS;
         try {
             while (true) {
                 Frame task = tasks.take();
@@ -125,6 +127,13 @@ public final class WorkerLoop {
                 }
                 Frame reply = runner.run(task);
                 writer.append(reply.type(), reply.correlationId(), reply.payload());
+                long now = System.nanoTime();
+                if (now - lastStatus >= STATUS_INTERVAL_NANOS) {
+                    lastStatus = now;
+                    Runtime runtime = Runtime.getRuntime();
+                    writer.append(FrameType.STATUS, 0, mapper.writeValueAsBytes(
+                            new Messages.Status(runtime.totalMemory() - runtime.freeMemory(), runtime.maxMemory())));
+                }
                 if (tasks.isEmpty()) {
                     writer.flush();
                 }
@@ -135,6 +144,14 @@ public final class WorkerLoop {
             closeQuietly(); // unblocks the reader so the worker exits
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // exiting anyway
         }
     }
 }

@@ -49,25 +49,27 @@ class MessagesTest {
     }
 
     @Test
-    void taskPrefixRoundTrips() throws Exception {
-        byte[] prefix = TaskRequest.encodeName("a.b.C$D");
-        byte[] payload = new byte[prefix.length + 2];
-        System.arraycopy(prefix, 0, payload, 0, prefix.length);
-        payload[prefix.length] = '4';
-        payload[prefix.length + 1] = '2';
-        assertThat(prefix).startsWith(0, 7);
-        assertThat(TaskRequest.parse(payload)).isEqualTo(new TaskRequest("a.b.C$D", 9));
+    void taskPayloadRoundTrips() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        FrameWriter writer = new FrameWriter(java.nio.channels.Channels.newChannel(bytes), 1024);
+        writer.appendTask(5, TaskRequest.encodeName("a.b.C$D"), 2, "42".getBytes(StandardCharsets.UTF_8));
+        writer.flush();
+        byte[] payload = java.util.Arrays.copyOfRange(bytes.toByteArray(), FrameDecoder.HEADER_LENGTH, bytes.size());
+        assertThat(payload).containsExactly(0, 7, 'a', '.', 'b', '.', 'C', '$', 'D', 2, '4', '2');
+        assertThat(TaskRequest.parse(payload)).isEqualTo(new TaskRequest("a.b.C$D", 2, 10));
     }
 
     @Test
-    void rejectsATaskNameLongerThanThePayload() {
+    void rejectsMalformedTaskPayloads() {
         assertThatThrownBy(() -> TaskRequest.parse(new byte[] {0, 9, 'a'}))
                 .isInstanceOf(ProtocolException.class)
                 .hasMessageContaining("TASK name length 9 does not fit a payload of 3 bytes");
-        assertThatThrownBy(() -> TaskRequest.parse(new byte[] {0}))
-                .isInstanceOf(ProtocolException.class);
-        assertThatThrownBy(() -> TaskRequest.parse(new byte[] {0, 0, '1'}))
-                .isInstanceOf(ProtocolException.class);
+        assertThatThrownBy(() -> TaskRequest.parse(new byte[] {0})).isInstanceOf(ProtocolException.class);
+        assertThatThrownBy(() -> TaskRequest.parse(new byte[] {0, 0, '1'})).isInstanceOf(ProtocolException.class);
+        assertThatThrownBy(() -> TaskRequest.parse(new byte[] {0, 1, 'a'}))
+                .hasMessageContaining("does not fit");
+        assertThatThrownBy(() -> TaskRequest.parse(new byte[] {0, 1, 'a', 0, '1'}))
+                .hasMessageContaining("attempt must be at least 1");
     }
 
     @Test

@@ -59,9 +59,19 @@ class WorkerLoopTest {
         fromWorker.source().close();
     }
 
+    private final java.util.List<Messages.Status> statuses = new java.util.ArrayList<>();
+
+    /** The next reply, with STATUS frames (sent at most every 50 ms) set aside. */
+    private Frame readReply() throws Exception {
+        Frame frame;
+        while ((frame = supervisorReader.read()).type() == FrameType.STATUS) {
+            statuses.add(Messages.decode(mapper, frame.payload(), Messages.Status.class));
+        }
+        return frame;
+    }
+
     private void sendTask(long id, String taskClass, String json) throws Exception {
-        supervisorWriter.append(FrameType.TASK, id, TaskRequest.encodeName(taskClass),
-                json.getBytes(StandardCharsets.UTF_8));
+        supervisorWriter.appendTask(id, TaskRequest.encodeName(taskClass), 1, json.getBytes(StandardCharsets.UTF_8));
         supervisorWriter.flush();
     }
 
@@ -69,19 +79,23 @@ class WorkerLoopTest {
     void runsTasksInOrderAndAnswersWithTheirIds() throws Exception {
         sendTask(1, Upper.class.getName(), "{\"words\":[\"a\",\"b\"]}");
         sendTask(2, Upper.class.getName(), "{\"words\":[]}");
-        Frame first = supervisorReader.read();
-        Frame second = supervisorReader.read();
+        Frame first = readReply();
+        Frame second = readReply();
         assertThat(first.type()).isEqualTo(FrameType.RESULT);
         assertThat(first.correlationId()).isEqualTo(1);
         assertThat(mapper.readValue(first.payload(), List.class)).isEqualTo(List.of("A", "B"));
         assertThat(second.correlationId()).isEqualTo(2);
         assertThat(new String(second.payload(), StandardCharsets.UTF_8)).isEqualTo("[]");
+        assertThat(statuses).singleElement().satisfies(status -> {
+            assertThat(status.heapUsed()).isPositive();
+            assertThat(status.heapMax()).isGreaterThanOrEqualTo(status.heapUsed());
+        });
     }
 
     @Test
     void reportsATaskExceptionAndServesOn() throws Exception {
         sendTask(5, Boom.class.getName(), "\"x\"");
-        Frame failure = supervisorReader.read();
+        Frame failure = readReply();
         assertThat(failure.type()).isEqualTo(FrameType.FAILURE);
         assertThat(failure.correlationId()).isEqualTo(5);
         Messages.TaskFailure report = Messages.decode(mapper, failure.payload(), Messages.TaskFailure.class);
@@ -90,13 +104,13 @@ class WorkerLoopTest {
         assertThat(report.stackTrace()).contains("at " + Boom.class.getName() + ".execute");
 
         sendTask(6, Upper.class.getName(), "{\"words\":[\"ok\"]}");
-        assertThat(supervisorReader.read().type()).isEqualTo(FrameType.RESULT);
+        assertThat(readReply().type()).isEqualTo(FrameType.RESULT);
     }
 
     @Test
     void refusesAClassThatIsNotATaskWithoutInitializingIt() throws Exception {
         sendTask(8, NotATask.class.getName(), "{}");
-        Frame failure = supervisorReader.read();
+        Frame failure = readReply();
         Messages.TaskFailure report = Messages.decode(mapper, failure.payload(), Messages.TaskFailure.class);
         assertThat(report.exceptionClass()).isEqualTo(IllegalArgumentException.class.getName());
         assertThat(report.message()).isEqualTo(NotATask.class.getName() + " does not implement io.forkpool.Task");
@@ -106,7 +120,7 @@ class WorkerLoopTest {
     @Test
     void reportsAnUnknownClassAsATaskFailure() throws Exception {
         sendTask(9, "no.such.Task", "1");
-        Messages.TaskFailure report = Messages.decode(mapper, supervisorReader.read().payload(),
+        Messages.TaskFailure report = Messages.decode(mapper, readReply().payload(),
                 Messages.TaskFailure.class);
         assertThat(report.exceptionClass()).isEqualTo(ClassNotFoundException.class.getName());
     }
@@ -114,10 +128,31 @@ class WorkerLoopTest {
     @Test
     void reportsAnInputOfTheWrongShapeAsATaskFailure() throws Exception {
         sendTask(10, Upper.class.getName(), "{\"words\":{\"@class\":\"com.sun.rowset.JdbcRowSetImpl\"}}");
-        Frame reply = supervisorReader.read();
+        Frame reply = readReply();
         assertThat(reply.type()).isEqualTo(FrameType.FAILURE);
         assertThat(Messages.decode(mapper, reply.payload(), Messages.TaskFailure.class).exceptionClass())
                 .startsWith("tools.jackson");
+    }
+
+    @Test
+    void cancelInterruptsTheRunningTaskAndSkipsAQueuedOne() throws Exception {
+        sendTask(20, Sleep.class.getName(), "60000");
+        sendTask(21, Upper.class.getName(), "{\"words\":[\"never\"]}");
+        Thread.sleep(200); // task 20 is running, 21 waits behind it
+        supervisorWriter.append(FrameType.CANCEL, 21, Frame.EMPTY);
+        supervisorWriter.append(FrameType.CANCEL, 20, Frame.EMPTY);
+        supervisorWriter.flush();
+        Frame first = readReply();
+        assertThat(first.correlationId()).isEqualTo(20);
+        Messages.TaskFailure interrupted = Messages.decode(mapper, first.payload(), Messages.TaskFailure.class);
+        assertThat(interrupted.exceptionClass()).isEqualTo(InterruptedException.class.getName());
+        assertThat(interrupted.stackTrace()).contains("cancelled=true");
+        Frame second = readReply();
+        assertThat(second.correlationId()).isEqualTo(21);
+        assertThat(Messages.decode(mapper, second.payload(), Messages.TaskFailure.class).message())
+                .isEqualTo("task 21 was cancelled before it started");
+        sendTask(22, Sleep.class.getName(), "0"); // the interrupt did not leak into the next task
+        assertThat(readReply().type()).isEqualTo(FrameType.RESULT);
     }
 
     @Test

@@ -1,0 +1,82 @@
+package io.forkpool.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.forkpool.TaskOptions;
+import io.forkpool.WorkerPool;
+import io.forkpool.WorkerStats;
+import io.forkpool.runtime.tasks.Range;
+import io.forkpool.runtime.tasks.SumRange;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Ten thousand tasks with known answers while workers are SIGKILLed at random. */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class ChaosIT {
+
+    private static final int TASKS = 10_000;
+    private static final int SPAN = 1_000;
+    private static final int MAX_ATTEMPTS = 10;
+
+    @Test
+    void everyTaskCompletesExactlyWithinItsAttemptsWhileWorkersAreKilled() throws Exception {
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger kills = new AtomicInteger();
+        try (WorkerPool pool = WorkerPool.builder().workers(2).restartLimit(100_000, Duration.ofMinutes(1)).build()) {
+            Thread killer = new Thread(() -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                while (!done.get()) {
+                    try {
+                        Thread.sleep(random.nextLong(50, 201));
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    List<Long> ready = pool.stats().workers().stream().filter(w -> w.state().equals("READY"))
+                            .map(WorkerStats::pid).filter(pid -> pid > 0).toList();
+                    if (!ready.isEmpty() && !done.get()) {
+                        long victim = ready.get(random.nextInt(ready.size()));
+                        if (ProcessHandle.of(victim).map(ProcessHandle::destroyForcibly).orElse(false)) {
+                            kills.incrementAndGet();
+                        }
+                    }
+                }
+            }, "chaos-killer");
+            long start = System.nanoTime();
+            killer.start();
+            List<CompletableFuture<SumRange.Sum>> futures = new ArrayList<>(TASKS);
+            TaskOptions attempts = TaskOptions.builder().maxAttempts(MAX_ATTEMPTS).build();
+            for (int i = 0; i < TASKS; i++) {
+                futures.add(pool.submit(SumRange.class, new Range((long) i * SPAN, (long) (i + 1) * SPAN), attempts));
+            }
+            long total = 0;
+            int maxAttemptSeen = 0;
+            int retried = 0;
+            for (CompletableFuture<SumRange.Sum> future : futures) {
+                SumRange.Sum sum = future.get(240, TimeUnit.SECONDS);
+                total += sum.sum();
+                maxAttemptSeen = Math.max(maxAttemptSeen, sum.attempt());
+                retried += sum.attempt() > 1 ? 1 : 0;
+            }
+            done.set(true);
+            killer.join();
+            long n = (long) TASKS * SPAN;
+            assertThat(total).isEqualTo(n * (n - 1) / 2);
+            assertThat(maxAttemptSeen).isLessThanOrEqualTo(MAX_ATTEMPTS);
+            assertThat(kills.get()).isPositive();
+            assertThat(pool.stats().succeeded()).isEqualTo(TASKS);
+            System.out.println("chaos: " + TASKS + " tasks in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
+                    + " ms with " + kills.get() + " SIGKILLs, " + pool.stats().workerRestarts() + " restarts; "
+                    + retried + " tasks needed a retry, highest attempt " + maxAttemptSeen + "; sum exact");
+        }
+        assertThat(Processes.zombieChildren()).isEmpty();
+        assertThat(Processes.childWorkers()).isEmpty();
+    }
+}

@@ -1,0 +1,122 @@
+package io.forkpool.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.forkpool.TaskOptions;
+import io.forkpool.TaskTimeoutException;
+import io.forkpool.WorkerPool;
+import io.forkpool.runtime.tasks.Pid;
+import io.forkpool.runtime.tasks.Spin;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Timeouts, cancellation and closing around tasks that do not want to stop. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class TimeoutAndCancelIT {
+
+    private static final TaskOptions HALF_SECOND = TaskOptions.builder().timeout(Duration.ofMillis(500)).build();
+
+    private static Throwable causeOf(CompletableFuture<?> future) {
+        return org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> future.get(60, TimeUnit.SECONDS)).getCause();
+    }
+
+    @Test
+    void aTaskThatHonoursTheInterruptTimesOutWithoutCostingItsWorker() throws Exception {
+        try (WorkerPool pool = WorkerPool.builder().workers(1).build()) {
+            long pid = pool.stats().workers().get(0).pid();
+            Throwable timeout = causeOf(pool.submit(Pid.class, 30_000, HALF_SECOND));
+            assertThat(timeout).isInstanceOfSatisfying(TaskTimeoutException.class, e -> {
+                assertThat(e.timeout()).isEqualTo(Duration.ofMillis(500));
+                assertThat(e.workerPid()).isEqualTo(pid);
+                assertThat(e.getMessage()).contains("timed out after PT0.5S on worker 0 (pid " + pid + ")");
+            });
+            assertThat(pool.submit(Pid.class, 0).get(30, TimeUnit.SECONDS)).isEqualTo(pid);
+            assertThat(pool.stats().workerRestarts()).isZero();
+        }
+    }
+
+    @Test
+    void aTaskThatIgnoresTheInterruptHasItsWorkerKilledAndIsNotRunAgain(@TempDir Path dir) throws Exception {
+        Path runs = dir.resolve("runs");
+        try (WorkerPool pool = WorkerPool.builder().workers(1).taskTimeout(Duration.ofMillis(500))
+                .jvmOptions("-Dforkpool.test.runs=" + runs).build()) {
+            long pid = pool.stats().workers().get(0).pid();
+            long start = System.nanoTime();
+            assertThat(causeOf(pool.submit(Spin.class, -1L))).isInstanceOf(TaskTimeoutException.class);
+            long pidAfter = WorkerFailureIT.awaitNewPid(pool, 0, pid);
+            System.out.println("timeout 500 ms -> replacement ready after "
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
+            assertThat(Processes.alive(pid)).isFalse();
+            assertThat(pool.submit(Pid.class, 0).get(30, TimeUnit.SECONDS)).isEqualTo(pidAfter);
+            assertThat(Files.readAllLines(runs)).hasSize(1); // a timed-out task is not re-run
+        }
+    }
+
+    @Test
+    void cancellingARunningTaskUsesTheSamePath() throws Exception {
+        try (WorkerPool pool = WorkerPool.builder().workers(1).build()) {
+            long pid = pool.stats().workers().get(0).pid();
+            CompletableFuture<Long> spinning = pool.submit(Spin.class, -1L);
+            CompletableFuture<Long> next = pool.submit(Pid.class, 0);
+            Thread.sleep(300);
+            assertThat(spinning.cancel(true)).isTrue();
+            assertThatThrownBy(spinning::get).isInstanceOf(CancellationException.class);
+            long replacement = next.get(30, TimeUnit.SECONDS); // re-queued free, ran on the replacement
+            assertThat(replacement).isNotEqualTo(pid);
+            assertThat(Processes.alive(pid)).isFalse();
+        }
+    }
+
+    @Test
+    void cancellingAQueuedTaskNeverRunsIt(@TempDir Path dir) throws Exception {
+        Path runs = dir.resolve("runs");
+        try (WorkerPool pool = WorkerPool.builder().workers(1).jvmOptions("-Dforkpool.test.runs=" + runs).build()) {
+            CompletableFuture<Long> first = pool.submit(Spin.class, 300L);
+            CompletableFuture<Long> second = pool.submit(Spin.class, 300L); // held by the worker, not started
+            CompletableFuture<Long> third = pool.submit(Spin.class, 300L);  // still in the pool's queue
+            Thread.sleep(100);
+            second.cancel(true);
+            third.cancel(true);
+            assertThat(first.get(30, TimeUnit.SECONDS)).isPositive();
+            assertThat(pool.submit(Pid.class, 0).get(30, TimeUnit.SECONDS)).isPositive();
+            assertThat(Files.readAllLines(runs)).hasSize(1);
+            assertThat(pool.stats().workerRestarts()).isZero();
+        }
+    }
+
+    @Test
+    void closeWithAHungInterruptIgnoringTaskFinishesWithinItsBound() throws Exception {
+        WorkerPool pool = WorkerPool.builder().workers(1).closeTimeout(Duration.ofSeconds(1)).build();
+        long pid = pool.stats().workers().get(0).pid();
+        CompletableFuture<Long> hung = pool.submit(Spin.class, -1L);
+        Thread.sleep(200);
+        long start = System.nanoTime();
+        pool.close();
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.println("close() with a hung task took " + millis + " ms (close timeout 1 s + stop escalation)");
+        assertThat(millis).isLessThan(10_000);
+        assertThatThrownBy(hung::get).isInstanceOf(CancellationException.class);
+        assertThat(Processes.alive(pid)).isFalse();
+    }
+
+    @Test
+    void anIdlePoolClosesQuickly() throws Exception {
+        WorkerPool pool = WorkerPool.builder().workers(2).build();
+        pool.submit(Pid.class, 0).get();
+        long start = System.nanoTime();
+        pool.close();
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.println("idle pool of 2 closed in " + millis + " ms");
+        assertThat(millis).isLessThan(2_000); // the target is 200 ms; generous headroom for CI
+    }
+}
