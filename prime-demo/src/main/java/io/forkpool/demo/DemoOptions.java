@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param workers how many worker JVMs (or, in-process, threads) run the tasks
  * @param inProcess run the tasks on threads of this JVM instead of worker JVMs
  * @param json print the result as one JSON object instead of a summary
- * @param maxAttempts how many times a task may be tried; recorded only, see {@link #parse}
+ * @param maxAttempts how many times a task may run when its worker dies under it (the pool's retry policy)
  * @param java the workers' {@code java} executable, or empty for the pool's default
  * @param help print the usage and do nothing else
  */
@@ -25,8 +25,8 @@ public record DemoOptions(long upTo, long chunk, int workers, boolean inProcess,
     public static final long DEFAULT_UP_TO = 10_000_000L;
     /** Default of {@code --chunk}. */
     public static final long DEFAULT_CHUNK = 100_000L;
-    /** Default of {@code --max-attempts}: one try, no retry. */
-    public static final int DEFAULT_MAX_ATTEMPTS = 1;
+    /** Default of {@code --max-attempts}: the pool's own default. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
     /** The most workers a pool accepts ({@code WorkerPoolBuilder.workers}). */
     public static final int MAX_WORKERS = 4096;
     /** The most tasks one run may create; every task's range is held in memory at once. */
@@ -58,8 +58,7 @@ public record DemoOptions(long upTo, long chunk, int workers, boolean inProcess,
      * so a user can always get the usage. An option given twice keeps its last value. Values go
      * in the next argument or after {@code =}; numbers may contain underscores ({@code 10_000_000}).
      *
-     * <p>{@code --max-attempts} is validated and kept in the options for the JSON report; it is
-     * passed through to the pool once {@code WorkerPoolBuilder} has a retry option.
+     * <p>{@code --max-attempts} goes to the pool's retry policy ({@code WorkerPoolBuilder.maxAttempts}).
      *
      * @param args the arguments of {@code main}
      * @return the options, with the defaults for anything not given
@@ -84,7 +83,7 @@ public record DemoOptions(long upTo, long chunk, int workers, boolean inProcess,
                 case "--up-to" -> upTo = longAtLeast(option, cursor.value(option), 0);
                 case "--chunk" -> chunk = longAtLeast(option, cursor.value(option), 1);
                 case "--workers" -> workers = intBetween(option, cursor.value(option), 1, MAX_WORKERS);
-                case "--max-attempts" -> maxAttempts = intBetween(option, cursor.value(option), 1, Integer.MAX_VALUE);
+                case "--max-attempts" -> maxAttempts = intBetween(option, cursor.value(option), 1, 100);
                 case "--java" -> java = Optional.of(path(option, cursor.value(option)));
                 case "--in-process" -> inProcess = cursor.flag(option);
                 case "--json" -> json = cursor.flag(option);

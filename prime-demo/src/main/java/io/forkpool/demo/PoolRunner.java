@@ -21,9 +21,9 @@ final class PoolRunner {
      */
     static RunResult run(DemoOptions options, List<Range> ranges) throws InterruptedException {
         long start = System.nanoTime();
-        WorkerPoolBuilder builder = WorkerPool.builder().name("primes").workers(options.workers());
+        WorkerPoolBuilder builder = WorkerPool.builder().name("primes").workers(options.workers())
+                .maxAttempts(options.maxAttempts());
         options.java().ifPresent(builder::javaExecutable);
-        // options.maxAttempts() is passed through here once WorkerPoolBuilder has a retry option.
         try (WorkerPool pool = builder.build()) {
             long ready = System.nanoTime();
             long count = sum(pool.invokeAll(CountPrimes.class, ranges));

@@ -21,7 +21,7 @@ class DemoOptionsTest {
         DemoOptions options = parse();
 
         assertThat(options).isEqualTo(new DemoOptions(10_000_000, 100_000,
-                Runtime.getRuntime().availableProcessors(), false, false, 1, Optional.empty(), false));
+                Runtime.getRuntime().availableProcessors(), false, false, 3, Optional.empty(), false));
         assertThat(options.tasks()).isEqualTo(100);
     }
 
@@ -73,7 +73,7 @@ class DemoOptionsTest {
 
         assertThat(usage).contains("--up-to N", "default 10000000", "--chunk C", "default 100000",
                 "--workers W", "default " + Runtime.getRuntime().availableProcessors(), "--in-process",
-                "--java PATH", "--max-attempts K", "default 1", "--json", "--help");
+                "--java PATH", "--max-attempts K", "default 3", "--json", "--help");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -98,9 +98,9 @@ class DemoOptionsTest {
             --workers 4097                         | --workers must be between 1 and 4096, got 4097
             --workers 3000000000                   | --workers must be between 1 and 4096, got 3000000000
             --workers two                          | --workers needs a whole number, got 'two'
-            --max-attempts 0                       | --max-attempts must be at least 1, got 0
+            --max-attempts 0                       | --max-attempts must be between 1 and 100, got 0
             --max-attempts x                       | --max-attempts needs a whole number, got 'x'
-            --max-attempts 3000000000              | --max-attempts must be at least 1, got 3000000000
+            --max-attempts 101                     | --max-attempts must be between 1 and 100, got 101
             --java                                 | --java needs a value
             --java=                                | --java needs a path, got an empty value
             --json=yes                             | --json takes no value

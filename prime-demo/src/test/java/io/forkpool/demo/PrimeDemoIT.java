@@ -107,7 +107,66 @@ class PrimeDemoIT {
         return poolRun;
     }
 
+    @Test
+    @Timeout(240)
+    void countsExactlyWhileItsWorkersAreSigkilledAtRandom() throws Exception {
+        Started demo = startJar("--up-to", "20000000", "--workers", "2", "--json", "--max-attempts", "10");
+        List<Long> killed = new ArrayList<>();
+        java.util.Random random = new java.util.Random(7);
+        try {
+            while (demo.process().isAlive() && killed.size() < 8) {
+                Thread.sleep(300 + random.nextInt(500));
+                // Only workers that have had time to boot: killing a starting one would test the
+                // crash-loop guard, not the retries.
+                List<ProcessHandle> grown = demo.process().children()
+                        .filter(p -> p.info().startInstant()
+                                .map(t -> t.isBefore(java.time.Instant.now().minusSeconds(2))).orElse(false))
+                        .toList();
+                if (!grown.isEmpty()) {
+                    ProcessHandle victim = grown.get(random.nextInt(grown.size()));
+                    if (victim.destroyForcibly()) {
+                        killed.add(victim.pid());
+                    }
+                }
+            }
+            Run run = demo.finish();
+            assertThat(run.exitCode()).as("exit code, stderr: %s", run.stderr()).isZero();
+            JsonNode json = run.lastLineAsJson();
+            assertThat(json.get("count").asLong()).isEqualTo(1_270_607);
+            assertThat(killed).isNotEmpty();
+            // A kill that lands while the demo is already closing its pool is not followed by a restart.
+            assertThat(json.get("restarts").asLong()).isBetween(1L, (long) killed.size());
+            List<Long> all = new ArrayList<>(killed);
+            all.addAll(pids(json));
+            for (long pid : all) {
+                assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("pid %d", pid)
+                        .isNotEqualTo(java.util.Optional.of(true));
+            }
+            System.out.println("demo under fire: " + killed.size() + " workers SIGKILLed, count exact, wall "
+                    + json.get("wallMillis").asLong() + " ms");
+        } finally {
+            destroyTree(demo.process());
+        }
+    }
+
+    /** A demo process still running, with the files its output goes to. */
+    private record Started(Process process, Path out, Path err) {
+        Run finish() throws IOException, InterruptedException {
+            assertThat(process.waitFor(200, TimeUnit.SECONDS)).as("demo finished in time").isTrue();
+            return new Run(process.exitValue(), Files.readAllLines(out), Files.readAllLines(err));
+        }
+    }
+
     private Run runJar(String... args) throws IOException, InterruptedException {
+        Started started = startJar(args);
+        try {
+            return started.finish();
+        } finally {
+            destroyTree(started.process());
+        }
+    }
+
+    private Started startJar(String... args) throws IOException {
         String jar = System.getProperty("primes.jar");
         assertThat(jar).as("system property primes.jar (set by failsafe)").isNotNull();
         assertThat(Path.of(jar)).exists();
@@ -122,12 +181,7 @@ class PrimeDemoIT {
                 .redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(nullFile()))
                 .start();
-        try {
-            assertThat(process.waitFor(100, TimeUnit.SECONDS)).as("demo finished in time").isTrue();
-            return new Run(process.exitValue(), Files.readAllLines(out), Files.readAllLines(err));
-        } finally {
-            destroyTree(process);
-        }
+        return new Started(process, out, err);
     }
 
     /** Ends a demo still running (a failed or timed-out test) and any workers it left. */
