@@ -63,9 +63,9 @@ final class RestartPolicy {
         }
         restarts.addLast(nowNanos);
         boolean healthy = !diedBeforeReady && (answeredTasks || readyForNanos >= HEALTHY_PERIOD_NANOS);
-        slot.crashStreak = healthy ? 1 : slot.crashStreak + 1;
-        return slot.crashStreak <= 1 ? 0
-                : Math.min(BACKOFF_MAX_MILLIS, BACKOFF_INITIAL_MILLIS << Math.min(20, slot.crashStreak - 2));
+        slot.crashStreak = healthy ? 0 : slot.crashStreak + 1;
+        return slot.crashStreak == 0 ? 0
+                : Math.min(BACKOFF_MAX_MILLIS, BACKOFF_INITIAL_MILLIS << Math.min(20, slot.crashStreak - 1));
     }
 
     /** @return why the pool fails, for the message, given the last {@link #onDeath} returned -1 */

@@ -14,7 +14,7 @@ final class WorkerSlot {
     volatile WorkerProcess process;
     /** Processes started for this slot so far, the first included; written under the pool's lifecycle lock. */
     volatile int incarnations;
-    /** Deaths in a row without a healthy period in between; drives the restart backoff. */
+    /** Deaths in a row of workers that did no work; drives the restart backoff (supervisor thread). */
     int crashStreak;
 
     WorkerSlot(int id) {
