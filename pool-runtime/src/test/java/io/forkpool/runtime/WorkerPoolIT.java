@@ -110,7 +110,7 @@ class WorkerPoolIT {
 
     @Test
     void reportsATaskExceptionWithRemoteDetailsAndTheWorkerLivesOn() throws Exception {
-        long before = pool.submit(Pid.class, 0).get();
+        List<Long> pidsBefore = pool.stats().workers().stream().map(WorkerStats::pid).toList();
         CompletableFuture<String> failing = pool.submit(Fail.class, "bad input");
         ExecutionException thrown = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, failing::get);
         assertThat(thrown.getCause()).isInstanceOfSatisfying(TaskFailedException.class, e -> {
@@ -121,12 +121,11 @@ class WorkerPoolIT {
             assertThat(e.taskClass()).isEqualTo(Fail.class.getName());
             assertThat(e.getMessage()).contains("failed on worker").contains("(pid " + e.workerPid() + ")")
                     .contains("java.lang.IllegalStateException: bad input");
+            assertThat(pidsBefore).contains(e.workerPid());
+            assertThat(Processes.alive(e.workerPid())).isTrue();
         });
-        List<Long> pidsAfter = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            pidsAfter.add(pool.submit(Pid.class, 0).get());
-        }
-        assertThat(pidsAfter).contains(before);
+        assertThat(pool.submit(Pid.class, 0).get()).isIn(pidsBefore);
+        assertThat(pool.stats().workers().stream().map(WorkerStats::pid).toList()).isEqualTo(pidsBefore);
         assertThat(pool.stats().workers()).allMatch(w -> w.restarts() == 0);
     }
 

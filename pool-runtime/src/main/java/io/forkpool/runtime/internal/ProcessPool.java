@@ -15,7 +15,6 @@ import io.forkpool.WorkerStats;
 import io.forkpool.internal.protocol.Messages;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -30,7 +29,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -226,35 +224,7 @@ public final class ProcessPool implements WorkerPool {
         for (byte[] input : encoded) {
             tasks.add(newRecord(type, input, options));
         }
-        CompletableFuture<List<O>> all = new CompletableFuture<>();
-        Object[] outputs = new Object[tasks.size()];
-        AtomicInteger remaining = new AtomicInteger(tasks.size());
-        if (tasks.isEmpty()) {
-            all.complete(List.of());
-        }
-        for (int i = 0; i < tasks.size(); i++) {
-            int index = i;
-            tasks.get(i).future.whenComplete((output, error) -> {
-                if (error != null) {
-                    all.completeExceptionally(error);
-                } else {
-                    outputs[index] = output;
-                    if (remaining.decrementAndGet() == 0) {
-                        @SuppressWarnings("unchecked")
-                        List<O> list = (List<O>) Arrays.asList(outputs);
-                        all.complete(list);
-                    }
-                }
-            });
-        }
-        // Fail fast and honour cancellation: once the batch is decided, unfinished tasks go.
-        all.whenComplete((list, error) -> {
-            if (error != null) {
-                for (TaskRecord task : tasks) {
-                    task.future.cancel(true);
-                }
-            }
-        });
+        CompletableFuture<List<O>> all = BatchFuture.of(tasks);
         enqueue(tasks);
         return all;
     }
@@ -354,7 +324,7 @@ public final class ProcessPool implements WorkerPool {
 
     // ---- worker exits and restarts (supervisor thread) -----------------------------------------
 
-    void onWorkerExit(WorkerProcess.WorkerExit exit) {
+    void onWorkerExit(WorkerExit exit) {
         WorkerProcess process = exit.process();
         live.remove(process);
         if (!process.ready.isDone()) {
@@ -382,7 +352,7 @@ public final class ProcessPool implements WorkerPool {
      * up an attempt if the worker crashed; tasks it had received but not started are re-queued
      * free, at the head of the queue.
      */
-    private void settleOrphans(WorkerProcess.WorkerExit exit) {
+    private void settleOrphans(WorkerExit exit) {
         List<TaskRecord> requeue = new ArrayList<>();
         boolean running = true;
         for (TaskRecord task : exit.orphans()) {
@@ -419,7 +389,7 @@ public final class ProcessPool implements WorkerPool {
     }
 
     private void scheduleRestart(WorkerSlot slot, boolean diedBeforeReady, boolean answeredTasks,
-            long readyForNanos, WorkerProcess.WorkerExit exit) {
+            long readyForNanos, WorkerExit exit) {
         long delay = restartPolicy.onDeath(slot, diedBeforeReady, answeredTasks, readyForNanos, System.nanoTime());
         if (delay < 0) {
             String last = exit == null ? "" : "; last: " + exit.process() + " " + exit.description()
@@ -525,22 +495,15 @@ public final class ProcessPool implements WorkerPool {
         }
     }
 
-    /** Ask, wait, SIGTERM the trees, wait, SIGKILL the trees, wait: always ends. */
+    /** Stops every live worker, then lets the exit handlers on the supervisor thread finish their reports. */
     private void stopWorkers() {
         List<WorkerProcess> processes = new ArrayList<>(live);
         processes.forEach(p -> p.stop(ExitCause.STOPPED, "stopped by the pool"));
-        if (!awaitAll(processes, STOP_GRACE_MILLIS)) {
-            processes.stream().filter(p -> p.process.isAlive()).forEach(p -> ProcessTrees.signal(p.process.toHandle(), false));
-            if (!awaitAll(processes, TERM_GRACE_MILLIS)) {
-                processes.stream().filter(p -> p.process.isAlive()).forEach(p -> ProcessTrees.signal(p.process.toHandle(), true));
-                awaitAll(processes, 10_000);
-            }
-        }
+        ProcessTrees.escalate(processes.stream().map(p -> p.process).toList());
         for (WorkerProcess process : processes) {
             awaitQuietly(process.process.onExit());
             process.joinThreads(1_000);
         }
-        // Exit handlers run on the supervisor thread: let them finish their reports.
         try {
             supervisor.submit(() -> { }).get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -548,21 +511,6 @@ public final class ProcessPool implements WorkerPool {
         } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
             // nothing more to wait for
         }
-    }
-
-    /** Grace periods of the stop escalation: SHUTDOWN + lifeline, then SIGTERM, then SIGKILL. */
-    static final long STOP_GRACE_MILLIS = 1_000;
-    static final long TERM_GRACE_MILLIS = 1_000;
-
-    private static boolean awaitAll(List<WorkerProcess> processes, long millis) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        for (WorkerProcess process : processes) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (!ProcessTrees.awaitExit(process.process, Math.max(0, left))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     // ---- stats and accessors -------------------------------------------------------------------

@@ -86,6 +86,35 @@ final class ProcessTrees {
         }
     }
 
+    /** Grace periods of the stop escalation. */
+    static final long STOP_GRACE_MILLIS = 1_000;
+    static final long TERM_GRACE_MILLIS = 1_000;
+
+    /**
+     * The end of a stop that always ends: the workers were asked (SHUTDOWN, lifeline closed); wait
+     * {@value #STOP_GRACE_MILLIS} ms, SIGTERM every tree still running, wait
+     * {@value #TERM_GRACE_MILLIS} ms, SIGKILL what is left, wait for the exits.
+     */
+    static void escalate(List<Process> processes) {
+        if (!awaitAll(processes, STOP_GRACE_MILLIS)) {
+            processes.stream().filter(Process::isAlive).forEach(p -> signal(p.toHandle(), false));
+            if (!awaitAll(processes, TERM_GRACE_MILLIS)) {
+                processes.stream().filter(Process::isAlive).forEach(p -> signal(p.toHandle(), true));
+                awaitAll(processes, 10_000);
+            }
+        }
+    }
+
+    private static boolean awaitAll(List<Process> processes, long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        for (Process process : processes) {
+            if (!awaitExit(process, Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Waits for a process to exit; returns whether it did within the time. */
     static boolean awaitExit(Process process, long millis) {
         try {

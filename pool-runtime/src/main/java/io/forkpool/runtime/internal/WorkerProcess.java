@@ -15,8 +15,6 @@ import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
@@ -43,10 +41,7 @@ import tools.jackson.core.JacksonException;
  * {@link Process#onExit()} (not EOF: a grandchild may hold a pipe open), ends everything and hands
  * the tasks still in flight back to the pool.
  *
- * <p>{@code inFlight} keeps tasks in the order they were written. The worker runs them in that
- * order, so the first entry is the one running: its timeout clock starts when it becomes first,
- * and when the worker dies it is the one that used up an attempt. Whoever removes a task from
- * {@code inFlight} — a reply, or the exit handler — is the one that completes or re-queues it.
+ * <p>The tasks it holds are kept by {@link InFlightTasks}, in the order they were written.
  */
 final class WorkerProcess {
 
@@ -74,7 +69,7 @@ final class WorkerProcess {
 
     private final Object lock = new Object();
     private State state = State.STARTING; // guarded by lock
-    private final LinkedHashMap<Long, TaskRecord> inFlight = new LinkedHashMap<>(); // guarded by lock
+    private final InFlightTasks inFlight;
 
     // Why the pool ended this worker, if it did; first writer wins. Read by the exit handler.
     private volatile ExitCause endedBy;
@@ -84,7 +79,6 @@ final class WorkerProcess {
     private volatile long readyNanos;
     private volatile long served;   // written by the io thread only
     private volatile long heapUsed; // last STATUS from the worker
-    private long dispatched; // guarded by lock; never more than maxTasksPerWorker
 
     WorkerProcess(ProcessPool pool, WorkerSlot slot, WorkerLauncher.Spawned spawned, int tasksInFlight) {
         this.pool = pool;
@@ -93,6 +87,7 @@ final class WorkerProcess {
         this.process = spawned.process();
         this.pid = process.pid();
         this.credits = new Semaphore(tasksInFlight);
+        this.inFlight = new InFlightTasks(pool.options().maxTasksPerWorker(), this::startClock);
         String prefix = pool.name() + "-worker-" + slot.id;
         this.output = new OutputPump(process.getInputStream(), "worker " + slot.id + " pid " + pid);
         this.ioThread = daemon(this::readLoop, prefix + "-io");
@@ -153,6 +148,7 @@ final class WorkerProcess {
             }
             state = State.STOPPING;
         }
+        inFlight.stopAccepting();
         endedBy(cause, reason);
         senderThread.interrupt();
         write(FrameType.SHUTDOWN, 0);
@@ -251,18 +247,12 @@ final class WorkerProcess {
             throw new ProtocolException("unexpected " + frame + " from worker: "
                     + ProtocolException.hex(frame.payload(), 0, frame.payload().length, 64));
         }
-        TaskRecord task;
-        boolean drained;
-        synchronized (lock) {
-            task = inFlight.remove(frame.correlationId());
-            if (task == null) {
-                throw new ProtocolException("reply " + frame + " for a task this worker does not hold: "
-                        + ProtocolException.hex(frame.payload(), 0, frame.payload().length, 64));
-            }
-            task.stopClock();
-            startClockOfFirst();
-            drained = inFlight.isEmpty();
+        TaskRecord task = inFlight.answer(frame.correlationId());
+        if (task == null) {
+            throw new ProtocolException("reply " + frame + " for a task this worker does not hold: "
+                    + ProtocolException.hex(frame.payload(), 0, frame.payload().length, 64));
         }
+        boolean drained = inFlight.isEmpty();
         credits.release();
         served++;
         slot.tasksCompleted.increment();
@@ -307,14 +297,14 @@ final class WorkerProcess {
      * the tasks it holds are answered. io thread.
      */
     private void retire(String why) {
-        boolean idle;
         synchronized (lock) {
             if (state != State.READY) {
                 return;
             }
             state = State.RETIRING;
-            idle = inFlight.isEmpty();
         }
+        inFlight.stopAccepting();
+        boolean idle = inFlight.isEmpty();
         endedBy(ExitCause.RETIRED, why);
         senderThread.interrupt();
         LOG.info("pool {}: retiring {}: {}", pool.name(), this, why);
@@ -326,26 +316,16 @@ final class WorkerProcess {
 
     // ---- timeouts and cancellation -------------------------------------------------------------
 
-    /** The first task in flight is the one running: start its clock. Under lock. */
-    private void startClockOfFirst() {
-        Iterator<TaskRecord> it = inFlight.values().iterator();
-        if (it.hasNext()) {
-            TaskRecord first = it.next();
-            if (first.startedNanos == 0) {
-                first.startedNanos = System.nanoTime();
-                if (first.timeout != null) {
-                    first.clock = pool.supervisor().schedule(() -> onTimeout(first), first.timeout.toNanos(),
-                            TimeUnit.NANOSECONDS);
-                }
-            }
+    /** A task became the running one: start its timeout, if it has one. Under the in-flight monitor. */
+    private void startClock(TaskRecord task) {
+        if (task.timeout != null) {
+            task.clock = pool.supervisor().schedule(() -> onTimeout(task), task.timeout.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
     private void onTimeout(TaskRecord task) {
-        synchronized (lock) {
-            if (!inFlight.containsKey(task.id)) {
-                return;
-            }
+        if (!inFlight.holds(task)) {
+            return;
         }
         if (task.future.completeExceptionally(new TaskTimeoutException(task.id, task.type.name(), task.timeout,
                 slot.id, pid))) {
@@ -355,12 +335,9 @@ final class WorkerProcess {
 
     /** The task's future was cancelled by its caller; if this worker holds it, stop it. Any thread. */
     void onCancelled(TaskRecord task) {
-        synchronized (lock) {
-            if (!inFlight.containsKey(task.id)) {
-                return;
-            }
+        if (inFlight.holds(task)) {
+            requestCancel(task, "was cancelled");
         }
-        requestCancel(task, "was cancelled");
     }
 
     /** Sends CANCEL; a task still running a grace period later costs the worker its life. */
@@ -370,14 +347,10 @@ final class WorkerProcess {
     }
 
     private void enforceCancel(TaskRecord task, String why) {
-        long runningFor;
-        synchronized (lock) {
-            if (!inFlight.containsKey(task.id)) {
-                return; // the worker answered
-            }
-            Iterator<TaskRecord> it = inFlight.values().iterator();
-            runningFor = it.next() == task ? System.nanoTime() - task.startedNanos : -1;
+        if (!inFlight.holds(task)) {
+            return; // the worker answered
         }
+        long runningFor = inFlight.runningNanos(task, System.nanoTime());
         if (runningFor >= TimeUnit.MILLISECONDS.toNanos(CANCEL_GRACE_MILLIS)) {
             kill(ExitCause.KILLED_FOR_TIMEOUT_OR_CANCEL, task + " " + why + " and did not stop within "
                     + CANCEL_GRACE_MILLIS + " ms of being cancelled");
@@ -411,13 +384,18 @@ final class WorkerProcess {
                     }
                     batch.add(next);
                 }
-                if (!register(batch, queue)) {
+                for (TaskRecord task : batch) {
+                    task.holder = this; // so a cancellation finds it from now on
+                }
+                InFlightTasks.Result admitted = inFlight.admit(batch, queue);
+                credits.release(admitted.skipped());
+                if (admitted.admission() == InFlightTasks.Admission.CLOSED) {
                     return;
                 }
                 send(batch);
                 batch.clear();
-                if (isFull()) {
-                    return;
+                if (admitted.admission() == InFlightTasks.Admission.FULL) {
+                    return; // the last reply retires this worker
                 }
             }
         } catch (InterruptedException e) {
@@ -427,60 +405,11 @@ final class WorkerProcess {
         }
     }
 
-    /** Registers the batch as in flight, or puts it back at the head of the queue if not READY. */
-    private boolean register(List<TaskRecord> batch, BlockingDeque<TaskRecord> queue) {
-        synchronized (lock) {
-            if (state != State.READY) {
-                for (int i = batch.size() - 1; i >= 0; i--) {
-                    queue.addFirst(batch.get(i));
-                }
-                batch.clear();
-                return false;
-            }
-            long maxTasks = pool.options().maxTasksPerWorker();
-            boolean full = false;
-            for (int i = 0; i < batch.size(); i++) {
-                TaskRecord task = batch.get(i);
-                if (task.future.isDone()) { // cancelled while queued: skip, give the credit back
-                    credits.release();
-                    batch.set(i, null);
-                } else if (maxTasks > 0 && dispatched >= maxTasks) {
-                    // This process has all the tasks it will ever run: the rest go back, in order.
-                    for (int j = batch.size() - 1; j >= i; j--) {
-                        if (batch.get(j) != null) {
-                            queue.addFirst(batch.get(j));
-                        }
-                        batch.remove(j);
-                    }
-                    full = true;
-                    break;
-                } else {
-                    task.holder = this;
-                    task.startedNanos = 0;
-                    inFlight.put(task.id, task);
-                    dispatched++;
-                }
-            }
-            startClockOfFirst();
-            // A full worker's sender ends after this batch; the last reply retires the worker.
-            return !full || !batch.isEmpty();
-        }
-    }
-
-    private boolean isFull() {
-        long maxTasks = pool.options().maxTasksPerWorker();
-        synchronized (lock) {
-            return maxTasks > 0 && dispatched >= maxTasks;
-        }
-    }
-
     private void send(List<TaskRecord> batch) throws IOException {
         FrameWriter w = writer;
         synchronized (w) {
             for (TaskRecord task : batch) {
-                if (task != null) {
-                    w.appendTask(task.id, task.type.namePrefix(), task.attempt, task.input);
-                }
+                w.appendTask(task.id, task.type.namePrefix(), task.attempt, task.input);
             }
             w.flush();
         }
@@ -490,16 +419,11 @@ final class WorkerProcess {
 
     private void onExit() {
         State before;
-        List<TaskRecord> orphans;
         synchronized (lock) {
             before = state;
             state = State.DEAD;
-            orphans = new ArrayList<>(inFlight.values());
-            inFlight.clear();
-            for (TaskRecord task : orphans) {
-                task.stopClock();
-            }
         }
+        List<TaskRecord> orphans = inFlight.close();
         closeServer();
         closeChannel();
         senderThread.interrupt();
@@ -516,17 +440,12 @@ final class WorkerProcess {
                 served));
     }
 
-    /** What the exit handler hands to the pool. */
-    record WorkerExit(WorkerProcess process, State before, ExitCause cause, int exitCode, String description,
-            String outputTail, List<TaskRecord> orphans, long uptimeMillis, long served) {
+    boolean wasReady() {
+        return readyNanos != 0;
+    }
 
-        boolean diedBeforeReady() {
-            return process.readyNanos == 0;
-        }
-
-        long readyForNanos() {
-            return process.readyNanos == 0 ? 0 : System.nanoTime() - process.readyNanos;
-        }
+    long readyForNanos() {
+        return readyNanos == 0 ? 0 : System.nanoTime() - readyNanos;
     }
 
     void joinThreads(long millis) {

@@ -1,0 +1,152 @@
+package io.forkpool.runtime.internal;
+
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The tasks one worker process holds, in the order they were written to it. The worker runs them
+ * in that order, so the first entry is the one running: it is the one whose timeout clock runs,
+ * and the one that used up an attempt if the worker dies. Whoever removes a task from here — a
+ * reply ({@link #answer}) or the exit handler ({@link #close}) — is the one that completes or
+ * re-queues it.
+ *
+ * <p>Thread-safe: every method holds this object's monitor; the sender admits, the io thread
+ * answers, the supervisor thread checks and closes.
+ */
+final class InFlightTasks {
+
+    /** What {@link #admit} did with a batch. */
+    enum Admission {
+        /** Written tasks registered; keep pulling. */
+        OPEN,
+        /** Registered what fits; the process has all the tasks it will ever run. */
+        FULL,
+        /** Nothing registered, everything put back: the process no longer takes tasks. */
+        CLOSED
+    }
+
+    private final long maxTasks;
+    private final Consumer<TaskRecord> onStart;
+    private final LinkedHashMap<Long, TaskRecord> tasks = new LinkedHashMap<>();
+    private boolean accepting = true;
+    private long admitted;
+
+    /**
+     * @param maxTasks the most tasks this process may ever be given, or 0 for no limit
+     * @param onStart called, under this object's monitor, when a task becomes the running one
+     */
+    InFlightTasks(long maxTasks, Consumer<TaskRecord> onStart) {
+        this.maxTasks = maxTasks;
+        this.onStart = onStart;
+    }
+
+    /**
+     * Registers a batch the sender took from the queue. Tasks already completed (cancelled while
+     * queued) are dropped from the batch and counted in the result's {@code skipped}; tasks past
+     * the process's task limit, or all of them once it stopped accepting, go back to the head of
+     * {@code queue} in their order. The batch is left holding exactly the tasks to write.
+     *
+     * @return what happened, and how many completed tasks were dropped (their credits are free)
+     */
+    synchronized Result admit(List<TaskRecord> batch, Deque<TaskRecord> queue) {
+        if (!accepting) {
+            putBack(batch, 0, queue);
+            return new Result(Admission.CLOSED, 0);
+        }
+        int skipped = 0;
+        Admission admission = Admission.OPEN;
+        List<TaskRecord> admittedNow = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            TaskRecord task = batch.get(i);
+            if (task.future.isDone()) {
+                skipped++;
+            } else if (maxTasks > 0 && admitted >= maxTasks) {
+                putBack(batch, i, queue);
+                admission = Admission.FULL;
+                break;
+            } else {
+                task.startedNanos = 0;
+                tasks.put(task.id, task);
+                admitted++;
+                admittedNow.add(task);
+            }
+        }
+        if (maxTasks > 0 && admitted >= maxTasks) {
+            admission = Admission.FULL;
+        }
+        batch.clear();
+        batch.addAll(admittedNow);
+        startFirst();
+        return new Result(admission, skipped);
+    }
+
+    /** What {@link #admit} did. */
+    record Result(Admission admission, int skipped) {
+    }
+
+    private static void putBack(List<TaskRecord> batch, int from, Deque<TaskRecord> queue) {
+        for (int j = batch.size() - 1; j >= from; j--) {
+            TaskRecord task = batch.get(j);
+            if (!task.future.isDone()) {
+                queue.addFirst(task);
+            }
+        }
+    }
+
+    /**
+     * Removes an answered task and starts the clock of the next one.
+     *
+     * @return the task, or {@code null} if this process does not hold it (a protocol violation)
+     */
+    synchronized TaskRecord answer(long taskId) {
+        TaskRecord task = tasks.remove(taskId);
+        if (task != null) {
+            task.stopClock();
+            startFirst();
+        }
+        return task;
+    }
+
+    /** Takes no more tasks; what is held stays until answered or closed. */
+    synchronized void stopAccepting() {
+        accepting = false;
+    }
+
+    synchronized boolean isEmpty() {
+        return tasks.isEmpty();
+    }
+
+    synchronized boolean holds(TaskRecord task) {
+        return tasks.containsKey(task.id);
+    }
+
+    /** @return how long the task has been running, or -1 if it is not the running one */
+    synchronized long runningNanos(TaskRecord task, long nowNanos) {
+        Iterator<TaskRecord> it = tasks.values().iterator();
+        return it.hasNext() && it.next() == task && task.startedNanos != 0 ? nowNanos - task.startedNanos : -1;
+    }
+
+    /** Stops accepting and hands over every task still held, running one first; stops their clocks. */
+    synchronized List<TaskRecord> close() {
+        accepting = false;
+        List<TaskRecord> orphans = new ArrayList<>(tasks.values());
+        tasks.clear();
+        orphans.forEach(TaskRecord::stopClock);
+        return orphans;
+    }
+
+    private void startFirst() {
+        Iterator<TaskRecord> it = tasks.values().iterator();
+        if (it.hasNext()) {
+            TaskRecord first = it.next();
+            if (first.startedNanos == 0) {
+                first.startedNanos = System.nanoTime();
+                onStart.accept(first);
+            }
+        }
+    }
+}
