@@ -1,6 +1,8 @@
 package io.forkpool.benchmarks;
 
 import io.forkpool.WorkerPool;
+import io.forkpool.examples.CountPrimes;
+import io.forkpool.examples.Range;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

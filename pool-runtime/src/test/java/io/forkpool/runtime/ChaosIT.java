@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.forkpool.TaskOptions;
 import io.forkpool.WorkerPool;
 import io.forkpool.WorkerStats;
-import io.forkpool.runtime.tasks.Range;
+import io.forkpool.examples.Range;
 import io.forkpool.runtime.tasks.SumRange;
 import java.time.Duration;
 import java.util.ArrayList;

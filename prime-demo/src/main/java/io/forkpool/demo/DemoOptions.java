@@ -1,5 +1,6 @@
 package io.forkpool.demo;
 
+import io.forkpool.examples.Range;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

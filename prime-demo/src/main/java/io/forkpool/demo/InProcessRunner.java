@@ -1,5 +1,7 @@
 package io.forkpool.demo;
 
+import io.forkpool.examples.CountPrimes;
+import io.forkpool.examples.Range;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;

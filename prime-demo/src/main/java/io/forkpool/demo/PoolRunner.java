@@ -4,6 +4,8 @@ import io.forkpool.PoolStats;
 import io.forkpool.WorkerPool;
 import io.forkpool.WorkerPoolBuilder;
 import io.forkpool.WorkerStats;
+import io.forkpool.examples.CountPrimes;
+import io.forkpool.examples.Range;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 

@@ -1,6 +1,8 @@
 package io.forkpool.demo;
 
 import io.forkpool.ForkPoolException;
+import io.forkpool.examples.CountPrimes;
+import io.forkpool.examples.Range;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.forkpool.runtime.tasks;
 
 import io.forkpool.Task;
 import io.forkpool.TaskContext;
+import io.forkpool.examples.Range;
 
 /** Sums the integers of a range with a little CPU work; returns the sum and the attempt that computed it. */
 public final class SumRange implements Task<Range, SumRange.Sum> {

@@ -1,9 +1,8 @@
-package io.forkpool.demo;
+package io.forkpool.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -57,19 +56,6 @@ class CountPrimesTest {
         long count = Range.chunks(1_000_000, 7_777).stream().mapToLong(task::execute).sum();
 
         assertThat(count).isEqualTo(78498);
-    }
-
-    @Test
-    @Timeout(60)
-    void theInProcessBaselineCountsBelowOneMillion() throws Exception {
-        DemoOptions options = new DemoOptions(1_000_000, 100_000, 2, true, false, 1, Optional.empty(), false);
-
-        RunResult result = InProcessRunner.run(options, Range.chunks(options.upTo(), options.chunk()));
-
-        assertThat(result.count()).isEqualTo(78498);
-        assertThat(result.tasks()).isEqualTo(10);
-        assertThat(result.readyMillis()).isZero();
-        assertThat(result.workerPids()).isEmpty();
     }
 
     @Test

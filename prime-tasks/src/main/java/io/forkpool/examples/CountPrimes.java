@@ -1,4 +1,4 @@
-package io.forkpool.demo;
+package io.forkpool.examples;
 
 import io.forkpool.Task;
 

@@ -1,4 +1,4 @@
-package io.forkpool.demo;
+package io.forkpool.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
