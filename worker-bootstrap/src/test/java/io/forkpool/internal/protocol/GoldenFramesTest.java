@@ -1,0 +1,98 @@
+package io.forkpool.internal.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Pins the wire format: one golden file per message type under {@code src/test/resources/golden},
+ * each holding the exact bytes of one frame as hex (whitespace and {@code #} comments ignored).
+ * Encoding must produce those bytes and decoding them must give back the message, so the format
+ * cannot drift without a test failing. docs/PROTOCOL.md quotes the same examples.
+ */
+class GoldenFramesTest {
+
+    private static final JsonMapper MAPPER = Messages.newMapper(1 << 20);
+
+    /** A golden frame: its file, and how to encode the message it holds. */
+    private interface Encoder {
+        void encode(FrameWriter writer) throws IOException;
+    }
+
+    static Stream<Arguments> frames() {
+        return Stream.of(
+                Arguments.of("hello", (Encoder) w -> w.append(FrameType.HELLO, 0,
+                        MAPPER.writeValueAsBytes(new Messages.Hello(1, 4242, "9f86d081884c7d659a2feaa0c55ad015",
+                                "java 17.0.15")))),
+                Arguments.of("task", (Encoder) w -> w.appendTask(7, TaskRequest.encodeName("com.example.CountPrimes"), 1,
+                        "{\"from\":0,\"to\":100}".getBytes(StandardCharsets.UTF_8))),
+                Arguments.of("result", (Encoder) w -> w.append(FrameType.RESULT, 7, "25".getBytes(StandardCharsets.UTF_8))),
+                Arguments.of("failure", (Encoder) w -> w.append(FrameType.FAILURE, 8, MAPPER.writeValueAsBytes(
+                        new Messages.TaskFailure("java.lang.IllegalStateException", "bad input",
+                                "java.lang.IllegalStateException: bad input\n\tat com.example.Task.execute(Task.java:9)\n")))),
+                Arguments.of("cancel", (Encoder) w -> w.append(FrameType.CANCEL, 9, Frame.EMPTY)),
+                Arguments.of("shutdown", (Encoder) w -> w.append(FrameType.SHUTDOWN, 0, Frame.EMPTY)),
+                Arguments.of("status", (Encoder) w -> w.append(FrameType.STATUS, 0,
+                        MAPPER.writeValueAsBytes(new Messages.Status(12_345_678, 268_435_456)))));
+    }
+
+    private static byte[] golden(String name) throws IOException {
+        try (InputStream in = GoldenFramesTest.class.getResourceAsStream("/golden/" + name + ".hex")) {
+            assertThat(in).as("golden file " + name + ".hex").isNotNull();
+            StringBuilder hex = new StringBuilder();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
+                int comment = line.indexOf('#');
+                hex.append((comment < 0 ? line : line.substring(0, comment)).replaceAll("\\s", ""));
+            }
+            return HexFormat.of().parseHex(hex);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("frames")
+    void encodingProducesTheGoldenBytes(String name, Encoder encoder) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        FrameWriter writer = new FrameWriter(Channels.newChannel(bytes), 1 << 20);
+        encoder.encode(writer);
+        writer.flush();
+        assertThat(HexFormat.of().formatHex(bytes.toByteArray())).isEqualTo(HexFormat.of().formatHex(golden(name)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("frames")
+    void decodingTheGoldenBytesGivesBackTheFrame(String name, Encoder encoder) throws IOException {
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        FrameWriter writer = new FrameWriter(Channels.newChannel(expected), 1 << 20);
+        encoder.encode(writer);
+        writer.flush();
+        Frame reference = new FrameReader(Channels.newChannel(new ByteArrayInputStream(expected.toByteArray())),
+                1 << 20).read();
+
+        FrameReader reader = new FrameReader(Channels.newChannel(new ByteArrayInputStream(golden(name))), 1 << 20);
+        Frame frame = reader.read();
+        assertThat(frame.type()).isEqualTo(reference.type());
+        assertThat(frame.correlationId()).isEqualTo(reference.correlationId());
+        assertThat(frame.payload()).isEqualTo(reference.payload());
+        assertThat(reader.read()).as("exactly one frame").isNull();
+        switch (name) {
+            case "hello" -> assertThat(Messages.decode(MAPPER, frame.payload(), Messages.Hello.class))
+                    .isEqualTo(new Messages.Hello(1, 4242, "9f86d081884c7d659a2feaa0c55ad015", "java 17.0.15"));
+            case "task" -> assertThat(TaskRequest.parse(frame.payload()))
+                    .isEqualTo(new TaskRequest("com.example.CountPrimes", 1, 26));
+            case "status" -> assertThat(Messages.decode(MAPPER, frame.payload(), Messages.Status.class))
+                    .isEqualTo(new Messages.Status(12_345_678, 268_435_456));
+            default -> { }
+        }
+    }
+}
