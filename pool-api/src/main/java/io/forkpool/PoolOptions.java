@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The validated, immutable settings of one pool, produced by {@link WorkerPoolBuilder} and
@@ -15,7 +16,8 @@ import java.util.Objects;
  * @param javaExecutable the {@code java} launcher the workers are started with
  * @param classpath the workers' class path entries
  * @param jvmOptions options placed before the worker's main class
- * @param environment variables added to (or overriding) the inherited environment
+ * @param inheritedEnvironment names of the supervisor's environment variables the workers inherit
+ * @param environment variables set for the workers on top of the inherited ones
  * @param workingDirectory the workers' working directory
  * @param maxFrameLength the largest payload, in bytes, either side accepts in one frame
  * @param tasksInFlightPerWorker how many tasks a worker holds at once (one running, the rest waiting)
@@ -29,7 +31,7 @@ import java.util.Objects;
  * @param restartWindow the sliding window for {@code maxRestarts}
  */
 public record PoolOptions(String name, int workers, Path javaExecutable, List<String> classpath,
-        List<String> jvmOptions, Map<String, String> environment, Path workingDirectory,
+        List<String> jvmOptions, Set<String> inheritedEnvironment, Map<String, String> environment, Path workingDirectory,
         int maxFrameLength, int tasksInFlightPerWorker, Duration startupTimeout, Duration closeTimeout,
         int maxAttempts, Duration taskTimeout, long maxTasksPerWorker, long maxWorkerHeapBytes,
         int maxRestarts, Duration restartWindow) {
@@ -50,6 +52,7 @@ public record PoolOptions(String name, int workers, Path javaExecutable, List<St
             throw new IllegalArgumentException("classpath must not be empty");
         }
         jvmOptions = List.copyOf(Objects.requireNonNull(jvmOptions, "jvmOptions"));
+        inheritedEnvironment = Set.copyOf(Objects.requireNonNull(inheritedEnvironment, "inheritedEnvironment"));
         environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
         Objects.requireNonNull(workingDirectory, "workingDirectory");
         requireRange("maxFrameLength", maxFrameLength, 1024, MAX_FRAME_LENGTH_LIMIT);

@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,6 +28,14 @@ public final class WorkerPoolBuilder {
     public static final List<String> DEFAULT_JVM_OPTIONS =
             List.of("-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto");
 
+    /**
+     * The supervisor's environment variables a worker inherits unless {@link #inheritEnvironment}
+     * adds more: what a JVM and its child processes need to run, and nothing that usually holds a
+     * secret (tokens and passwords live in other variables, which workers do not see).
+     */
+    public static final Set<String> DEFAULT_INHERITED_ENVIRONMENT = Set.of("PATH", "HOME", "USER", "LOGNAME",
+            "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "TERM");
+
     private static final AtomicInteger POOL_SEQUENCE = new AtomicInteger();
 
     private String name;
@@ -33,6 +43,7 @@ public final class WorkerPoolBuilder {
     private Path javaExecutable = Path.of(System.getProperty("java.home"), "bin", "java");
     private List<String> classpath = splitClasspath(System.getProperty("java.class.path", ""));
     private List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
+    private final Set<String> inheritedEnvironment = new HashSet<>(DEFAULT_INHERITED_ENVIRONMENT);
     private final Map<String, String> environment = new HashMap<>();
     private Path workingDirectory = Path.of("").toAbsolutePath();
     private int maxFrameLength = 64 << 20;
@@ -122,8 +133,22 @@ public final class WorkerPoolBuilder {
     }
 
     /**
-     * Adds or overrides one environment variable of the workers. Default: the workers inherit
-     * the building JVM's environment unchanged.
+     * Lets the workers inherit more of the building JVM's environment variables. Default: only
+     * {@link #DEFAULT_INHERITED_ENVIRONMENT}; every other variable — such as a cloud credential
+     * the supervisor holds — is absent in the workers unless named here.
+     *
+     * @param variables names of variables to pass through when the building JVM has them
+     * @return this builder
+     */
+    public WorkerPoolBuilder inheritEnvironment(String... variables) {
+        for (String variable : variables) {
+            inheritedEnvironment.add(Objects.requireNonNull(variable, "variable"));
+        }
+        return this;
+    }
+
+    /**
+     * Sets one environment variable of the workers, on top of the inherited ones. Default: none.
      *
      * @param variable the variable's name
      * @param value its value
@@ -276,7 +301,7 @@ public final class WorkerPoolBuilder {
     public PoolOptions options() {
         String poolName = name != null ? name : "forkpool-" + POOL_SEQUENCE.incrementAndGet();
         int restarts = maxRestarts != null ? maxRestarts : 30 * Math.max(1, workers);
-        return new PoolOptions(poolName, workers, javaExecutable, classpath, jvmOptions, environment,
+        return new PoolOptions(poolName, workers, javaExecutable, classpath, jvmOptions, inheritedEnvironment, environment,
                 workingDirectory, maxFrameLength, tasksInFlightPerWorker, startupTimeout, closeTimeout, maxAttempts,
                 taskTimeout, maxTasksPerWorker, maxWorkerHeapBytes, restarts, restartWindow);
     }

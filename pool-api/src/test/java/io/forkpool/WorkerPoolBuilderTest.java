@@ -18,6 +18,8 @@ class WorkerPoolBuilderTest {
         assertThat(options.classpath()).isNotEmpty();
         assertThat(options.jvmOptions()).isEqualTo(WorkerPoolBuilder.DEFAULT_JVM_OPTIONS);
         assertThat(options.environment()).isEmpty();
+        assertThat(options.inheritedEnvironment()).isEqualTo(WorkerPoolBuilder.DEFAULT_INHERITED_ENVIRONMENT)
+                .contains("PATH", "HOME").doesNotContain("AWS_SECRET_ACCESS_KEY");
         assertThat(options.workingDirectory()).isEqualTo(Path.of("").toAbsolutePath());
         assertThat(options.maxFrameLength()).isEqualTo(64 << 20);
         assertThat(options.tasksInFlightPerWorker()).isEqualTo(2);
@@ -35,14 +37,20 @@ class WorkerPoolBuilderTest {
     @Test
     void everySetterIsApplied() {
         PoolOptions options = WorkerPool.builder().name("p").workers(3).javaExecutable(Path.of("/j/bin/java"))
-                .classpath(List.of("a.jar")).jvmOptions("-Xmx1g").environment("K", "V")
+                .classpath(List.of("a.jar")).jvmOptions("-Xmx1g").environment("K", "V").inheritEnvironment("CI")
                 .workingDirectory(Path.of("/tmp")).maxFrameLength(4096).tasksInFlightPerWorker(5)
                 .startupTimeout(Duration.ofSeconds(1)).closeTimeout(Duration.ofSeconds(2)).maxAttempts(4)
                 .taskTimeout(Duration.ofSeconds(3)).maxTasksPerWorker(100).maxWorkerHeapBytes(1 << 20)
                 .restartLimit(7, Duration.ofSeconds(9)).options();
         assertThat(options).isEqualTo(new PoolOptions("p", 3, Path.of("/j/bin/java"), List.of("a.jar"),
-                List.of("-Xmx1g"), java.util.Map.of("K", "V"), Path.of("/tmp"), 4096, 5, Duration.ofSeconds(1),
+                List.of("-Xmx1g"), withDefaults("CI"), java.util.Map.of("K", "V"), Path.of("/tmp"), 4096, 5, Duration.ofSeconds(1),
                 Duration.ofSeconds(2), 4, Duration.ofSeconds(3), 100, 1 << 20, 7, Duration.ofSeconds(9)));
+    }
+
+    private static java.util.Set<String> withDefaults(String extra) {
+        java.util.Set<String> names = new java.util.HashSet<>(WorkerPoolBuilder.DEFAULT_INHERITED_ENVIRONMENT);
+        names.add(extra);
+        return names;
     }
 
     @Test

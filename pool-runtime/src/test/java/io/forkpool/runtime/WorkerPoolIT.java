@@ -220,17 +220,31 @@ class WorkerPoolIT {
     }
 
     @Test
-    void passesEnvironmentWorkingDirectoryAndJvmOptions(@TempDir Path dir) throws Exception {
+    void passesEnvironmentWorkingDirectoryAndJvmOptionsVerbatim(@TempDir Path dir) throws Exception {
         try (WorkerPool own = WorkerPool.builder().workers(1).environment("FORKPOOL_TEST_VAR", "; touch pwned")
-                .workingDirectory(dir).jvmOptions("-Xmx96m", "-Dforkpool.test=\"quoted value\"").build()) {
+                .workingDirectory(dir).jvmOptions("-Xmx96m", "-Dforkpool.test=\"quoted value\"", "-Dx=; touch pwned")
+                .build()) {
             List<String> seen = own.submit(Env.class, "FORKPOOL_TEST_VAR").get();
             assertThat(seen.get(0)).isEqualTo("; touch pwned");
             assertThat(Path.of(seen.get(1)).toRealPath()).isEqualTo(dir.toRealPath());
             assertThat(seen.get(2)).contains("-Xmx96m").contains("-Dforkpool.test=\"quoted value\"")
-                    .contains("-XX:+ExitOnOutOfMemoryError");
+                    .contains("-Dx=; touch pwned").contains("-XX:+ExitOnOutOfMemoryError");
+            assertThat(seen.get(2)).doesNotContain("token").doesNotContain("socketPath"); // those go via stdin
         }
         try (var files = Files.list(dir)) {
-            assertThat(files.toList()).isEmpty();
+            assertThat(files.toList()).isEmpty(); // nothing was run through a shell: no "pwned" file
+        }
+    }
+
+    @Test
+    void workersSeeOnlyAllowedEnvironmentVariables() throws Exception {
+        String secret = System.getenv().keySet().stream()
+                .filter(name -> !io.forkpool.WorkerPoolBuilder.DEFAULT_INHERITED_ENVIRONMENT.contains(name))
+                .sorted().findFirst().orElseThrow(() -> new AssertionError("test JVM has no other variable"));
+        assertThat(pool.submit(Env.class, secret).get().get(0)).as(secret).isEqualTo("null");
+        assertThat(pool.submit(Env.class, "PATH").get().get(0)).isEqualTo(System.getenv("PATH"));
+        try (WorkerPool own = WorkerPool.builder().workers(1).inheritEnvironment(secret).build()) {
+            assertThat(own.submit(Env.class, secret).get().get(0)).isEqualTo(System.getenv(secret));
         }
     }
 

@@ -101,6 +101,8 @@ final class WorkerLauncher implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(options.workingDirectory().toFile())
                     .redirectErrorStream(true);
+            // An allow-list, not a deny-list: a secret in the supervisor's environment stays there.
+            builder.environment().keySet().retainAll(options.inheritedEnvironment());
             builder.environment().putAll(options.environment());
             Process process = builder.start();
             writeBootstrap(process, new Messages.Bootstrap(Messages.PROTOCOL_VERSION, socket.toString(), token,
