@@ -24,7 +24,12 @@ class ChaosIT {
 
     private static final int TASKS = 10_000;
     private static final int SPAN = 1_000;
-    private static final int MAX_ATTEMPTS = 10;
+    /**
+     * A retried task goes to the head of the queue, so it is the first task of the next, still
+     * cold, worker — the one the killer is most likely to hit next. Observed highest attempts over
+     * six runs: 6 to 9. The property under test is "never more than its limit", not the limit.
+     */
+    private static final int MAX_ATTEMPTS = 25;
 
     @Test
     void everyTaskCompletesExactlyWithinItsAttemptsWhileWorkersAreKilled() throws Exception {
