@@ -75,10 +75,6 @@ final class WorkerLauncher implements AutoCloseable {
         return List.copyOf(command);
     }
 
-    List<String> command() {
-        return command;
-    }
-
     /** @return the java executable, for error messages */
     String javaExecutable() {
         return options.javaExecutable().toString();

@@ -78,7 +78,6 @@ final class WorkerProcess {
     private volatile FrameWriter writer; // writes are made under its monitor
     private volatile long readyNanos;
     private volatile long served;   // written by the io thread only
-    private volatile long heapUsed; // last STATUS from the worker
 
     WorkerProcess(ProcessPool pool, WorkerSlot slot, WorkerLauncher.Spawned spawned, int tasksInFlight) {
         this.pool = pool;
@@ -112,14 +111,6 @@ final class WorkerProcess {
         synchronized (lock) {
             return state;
         }
-    }
-
-    long served() {
-        return served;
-    }
-
-    long heapUsed() {
-        return heapUsed;
     }
 
     private void endedBy(ExitCause cause, String reason) {
@@ -273,7 +264,6 @@ final class WorkerProcess {
     }
 
     private void onStatus(Messages.Status status) {
-        heapUsed = status.heapUsed();
         long limit = pool.options().maxWorkerHeapBytes();
         if (limit > 0 && status.heapUsed() > limit) {
             retire("heap use " + status.heapUsed() + " bytes above maxWorkerHeapBytes " + limit);

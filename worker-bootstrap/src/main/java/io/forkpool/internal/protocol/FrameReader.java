@@ -49,11 +49,6 @@ public final class FrameReader {
         return decoded.poll();
     }
 
-    /** @return true if a frame is decoded and waiting, so {@link #read()} will not block */
-    public boolean hasBuffered() {
-        return !decoded.isEmpty();
-    }
-
     /** @return bytes consumed so far */
     public long bytesConsumed() {
         return decoder.bytesConsumed();
