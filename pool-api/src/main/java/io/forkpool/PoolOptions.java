@@ -1,5 +1,6 @@
 package io.forkpool;
 
+import io.forkpool.spi.TaskAllowList;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +20,9 @@ import java.util.Set;
  * @param inheritedEnvironment names of the supervisor's environment variables the workers inherit
  * @param environment variables set for the workers on top of the inherited ones
  * @param workingDirectory the workers' working directory
+ * @param workerCommand the command that starts a worker in place of the Java one, or empty for
+ *     the Java worker (then {@code javaExecutable}, {@code classpath} and {@code jvmOptions} apply)
+ * @param allowedTasks the task classes workers may run, as {@link io.forkpool.spi.TaskAllowList} entries
  * @param maxFrameLength the largest payload, in bytes, either side accepts in one frame
  * @param tasksInFlightPerWorker how many tasks a worker holds at once (one running, the rest waiting)
  * @param startupTimeout how long a worker may take from spawn to hello
@@ -32,6 +36,7 @@ import java.util.Set;
  */
 public record PoolOptions(String name, int workers, Path javaExecutable, List<String> classpath,
         List<String> jvmOptions, Set<String> inheritedEnvironment, Map<String, String> environment, Path workingDirectory,
+        List<String> workerCommand, List<String> allowedTasks,
         int maxFrameLength, int tasksInFlightPerWorker, Duration startupTimeout, Duration closeTimeout,
         int maxAttempts, Duration taskTimeout, long maxTasksPerWorker, long maxWorkerHeapBytes,
         int maxRestarts, Duration restartWindow) {
@@ -48,13 +53,18 @@ public record PoolOptions(String name, int workers, Path javaExecutable, List<St
         requireRange("workers", workers, 1, 4096);
         Objects.requireNonNull(javaExecutable, "javaExecutable");
         classpath = List.copyOf(Objects.requireNonNull(classpath, "classpath"));
-        if (classpath.isEmpty()) {
-            throw new IllegalArgumentException("classpath must not be empty");
-        }
         jvmOptions = List.copyOf(Objects.requireNonNull(jvmOptions, "jvmOptions"));
         inheritedEnvironment = Set.copyOf(Objects.requireNonNull(inheritedEnvironment, "inheritedEnvironment"));
         environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
         Objects.requireNonNull(workingDirectory, "workingDirectory");
+        workerCommand = List.copyOf(Objects.requireNonNull(workerCommand, "workerCommand"));
+        if (!workerCommand.isEmpty() && workerCommand.get(0).isBlank()) {
+            throw new IllegalArgumentException("workerCommand must start with a program: " + workerCommand);
+        }
+        if (workerCommand.isEmpty() && classpath.isEmpty()) {
+            throw new IllegalArgumentException("classpath must not be empty");
+        }
+        allowedTasks = TaskAllowList.of(Objects.requireNonNull(allowedTasks, "allowedTasks")).entries();
         requireRange("maxFrameLength", maxFrameLength, 1024, MAX_FRAME_LENGTH_LIMIT);
         requireRange("tasksInFlightPerWorker", tasksInFlightPerWorker, 1, 1024);
         requirePositive("startupTimeout", startupTimeout);

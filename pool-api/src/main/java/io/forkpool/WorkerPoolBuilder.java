@@ -1,5 +1,6 @@
 package io.forkpool;
 
+import io.forkpool.spi.TaskAllowList;
 import io.forkpool.spi.WorkerPoolProvider;
 import java.io.File;
 import java.nio.file.Path;
@@ -46,6 +47,8 @@ public final class WorkerPoolBuilder {
     private final Set<String> inheritedEnvironment = new HashSet<>(DEFAULT_INHERITED_ENVIRONMENT);
     private final Map<String, String> environment = new HashMap<>();
     private Path workingDirectory = Path.of("").toAbsolutePath();
+    private List<String> workerCommand = List.of();
+    private List<String> allowedTasks = List.of(TaskAllowList.ANY);
     private int maxFrameLength = 64 << 20;
     private int tasksInFlightPerWorker = 2;
     private Duration startupTimeout = Duration.ofSeconds(30);
@@ -167,6 +170,55 @@ public final class WorkerPoolBuilder {
      */
     public WorkerPoolBuilder workingDirectory(Path directory) {
         this.workingDirectory = Objects.requireNonNull(directory, "directory").toAbsolutePath();
+        return this;
+    }
+
+    /**
+     * Starts workers with this command instead of forkpool's Java worker: any program, in any
+     * language, that speaks the protocol of {@code docs/PROTOCOL.md}, for example
+     * {@code workerCommand("python3", "forkpool_worker.py")} for the Python reference worker. The
+     * command is an argument list run without a shell, so no argument is ever interpreted as shell
+     * syntax; the worker receives its configuration on standard input, never on its command line.
+     * When it is set, {@link #javaExecutable}, {@link #classpath} and {@link #jvmOptions} are not
+     * used. Tasks are still submitted as {@link Task} classes: the worker receives their binary
+     * names and maps them to its own code. Default: none (the Java worker).
+     *
+     * @param command the program and its arguments; empty to go back to the Java worker
+     * @return this builder
+     */
+    public WorkerPoolBuilder workerCommand(List<String> command) {
+        this.workerCommand = List.copyOf(command);
+        return this;
+    }
+
+    /**
+     * Same as {@link #workerCommand(List)}.
+     *
+     * @param command the program and its arguments
+     * @return this builder
+     */
+    public WorkerPoolBuilder workerCommand(String... command) {
+        return workerCommand(Arrays.asList(command));
+    }
+
+    /**
+     * Restricts the task classes the workers may run. Each entry is {@code "*"} (any class), a
+     * package pattern such as {@code "com.example.tasks.*"} (that package and those below it) or a
+     * binary class name such as {@code "com.example.CountPrimes"}. {@code submit} with a class
+     * outside the list fails with {@link IllegalArgumentException}, and a worker refuses to even
+     * load a class outside it. Names under {@code java.}, {@code javax.}, {@code jdk.},
+     * {@code sun.} and {@code com.sun.} are always refused.
+     *
+     * <p>Default: {@code "*"}. A worker runs only classes that implement {@link Task}, checks that
+     * before it initializes the class, and receives names only from its own supervisor over a
+     * private socket; the list narrows that further, which is worth doing when the workers' class
+     * path is large.
+     *
+     * @param entries one or more entries; replaces the previous list
+     * @return this builder
+     */
+    public WorkerPoolBuilder allowTasks(String... entries) {
+        this.allowedTasks = List.of(entries);
         return this;
     }
 
@@ -302,7 +354,7 @@ public final class WorkerPoolBuilder {
         String poolName = name != null ? name : "forkpool-" + POOL_SEQUENCE.incrementAndGet();
         int restarts = maxRestarts != null ? maxRestarts : 30 * Math.max(1, workers);
         return new PoolOptions(poolName, workers, javaExecutable, classpath, jvmOptions, inheritedEnvironment, environment,
-                workingDirectory, maxFrameLength, tasksInFlightPerWorker, startupTimeout, closeTimeout, maxAttempts,
+                workingDirectory, workerCommand, allowedTasks, maxFrameLength, tasksInFlightPerWorker, startupTimeout, closeTimeout, maxAttempts,
                 taskTimeout, maxTasksPerWorker, maxWorkerHeapBytes, restarts, restartWindow);
     }
 

@@ -32,6 +32,8 @@ class WorkerPoolBuilderTest {
         assertThat(options.maxRestarts()).isEqualTo(30 * options.workers());
         assertThat(options.restartWindow()).isEqualTo(Duration.ofMinutes(1));
         assertThat(options.name()).startsWith("forkpool-");
+        assertThat(options.workerCommand()).isEmpty();
+        assertThat(options.allowedTasks()).containsExactly("*");
     }
 
     @Test
@@ -41,9 +43,11 @@ class WorkerPoolBuilderTest {
                 .workingDirectory(Path.of("/tmp")).maxFrameLength(4096).tasksInFlightPerWorker(5)
                 .startupTimeout(Duration.ofSeconds(1)).closeTimeout(Duration.ofSeconds(2)).maxAttempts(4)
                 .taskTimeout(Duration.ofSeconds(3)).maxTasksPerWorker(100).maxWorkerHeapBytes(1 << 20)
-                .restartLimit(7, Duration.ofSeconds(9)).options();
+                .restartLimit(7, Duration.ofSeconds(9)).workerCommand("python3", "w.py")
+                .allowTasks("com.example.*", "org.acme.Count$Task").options();
         assertThat(options).isEqualTo(new PoolOptions("p", 3, Path.of("/j/bin/java"), List.of("a.jar"),
-                List.of("-Xmx1g"), withDefaults("CI"), java.util.Map.of("K", "V"), Path.of("/tmp"), 4096, 5, Duration.ofSeconds(1),
+                List.of("-Xmx1g"), withDefaults("CI"), java.util.Map.of("K", "V"), Path.of("/tmp"),
+                List.of("python3", "w.py"), List.of("com.example.*", "org.acme.Count$Task"), 4096, 5, Duration.ofSeconds(1),
                 Duration.ofSeconds(2), 4, Duration.ofSeconds(3), 100, 1 << 20, 7, Duration.ofSeconds(9)));
     }
 
@@ -68,6 +72,12 @@ class WorkerPoolBuilderTest {
         assertThatThrownBy(() -> WorkerPool.builder().classpath(List.of()).options())
                 .hasMessage("classpath must not be empty");
         assertThatThrownBy(() -> WorkerPool.builder().name(" ").options()).hasMessage("name must not be blank");
+        assertThatThrownBy(() -> WorkerPool.builder().allowTasks().options())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one entry");
+        assertThatThrownBy(() -> WorkerPool.builder().allowTasks("com.example.*.Foo").options())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("\"com.example.*.Foo\"");
+        assertThatThrownBy(() -> WorkerPool.builder().workerCommand(" ", "w.py").options())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("workerCommand");
         assertThatThrownBy(() -> WorkerPool.builder().maxAttempts(0).options())
                 .hasMessage("maxAttempts must be in [1, 100]: 0");
         assertThatThrownBy(() -> WorkerPool.builder().taskTimeout(Duration.ofMillis(-1)).options())

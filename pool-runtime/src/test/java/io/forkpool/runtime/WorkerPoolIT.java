@@ -158,11 +158,33 @@ class WorkerPoolIT {
         assertThatThrownBy(() -> pool.submit(NotPublic.Abstract.class, "x"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is abstract");
+        List<Object> deep = new java.util.ArrayList<>();
+        List<Object> inner = deep;
+        for (int i = 0; i < 100_000; i++) {
+            List<Object> next = new java.util.ArrayList<>();
+            inner.add(next);
+            inner = next;
+        }
+        assertThatThrownBy(() -> pool.submit(io.forkpool.runtime.tasks.Untyped.class, deep))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot encode the input").hasMessageContaining("nesting depth");
         long submittedBefore = pool.stats().submitted();
         assertThatThrownBy(() -> pool.submitAll(Echo.class, List.of("ok", "x".repeat(65 << 20))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("more than maxFrameLength");
         assertThat(pool.stats().submitted()).isEqualTo(submittedBefore);
+    }
+
+    @Test
+    void anAllowListRefusesOtherTasksAtSubmit() throws Exception {
+        try (WorkerPool narrow = WorkerPool.builder().workers(1).allowTasks("io.forkpool.examples.*").build()) {
+            assertThatThrownBy(() -> narrow.submit(Echo.class, "x"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(Echo.class.getName() + " is not in the pool's task allow-list [io.forkpool.examples.*]");
+            assertThat(narrow.submit(io.forkpool.examples.CountPrimes.class, new io.forkpool.examples.Range(0, 100))
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(25L);
+            assertThat(narrow.stats().submitted()).isEqualTo(1);
+        }
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.forkpool.WorkerCrashedException;
 import io.forkpool.WorkerPool;
 import io.forkpool.WorkerStats;
 import io.forkpool.internal.protocol.Messages;
+import io.forkpool.spi.TaskAllowList;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +55,7 @@ public final class ProcessPool implements WorkerPool {
 
     private final PoolOptions options;
     private final JsonMapper mapper;
+    private final TaskAllowList allowedTasks;
     private final WorkerLauncher launcher;
     private final ScheduledThreadPoolExecutor supervisor;
     private final RestartPolicy restartPolicy;
@@ -85,7 +87,8 @@ public final class ProcessPool implements WorkerPool {
      */
     public ProcessPool(PoolOptions options) {
         this.options = Objects.requireNonNull(options, "options");
-        this.mapper = Messages.newMapper(options.maxFrameLength());
+        this.mapper = Messages.newDataMapper(options.maxFrameLength());
+        this.allowedTasks = TaskAllowList.of(options.allowedTasks());
         this.restartPolicy = new RestartPolicy(options.maxRestarts(), options.restartWindow());
         this.supervisor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread thread = new Thread(r, options.name() + "-supervisor");
@@ -95,7 +98,7 @@ public final class ProcessPool implements WorkerPool {
         this.supervisor.setRemoveOnCancelPolicy(true);
         this.slots = new WorkerSlot[options.workers()];
         try {
-            this.launcher = new WorkerLauncher(options, mapper);
+            this.launcher = new WorkerLauncher(options);
         } catch (IOException e) {
             supervisor.shutdownNow();
             throw new PoolStartupException("cannot create the private socket directory: " + e, e);
@@ -107,7 +110,7 @@ public final class ProcessPool implements WorkerPool {
             closeNow();
             throw e;
         }
-        LOG.info("pool {} ready: {} workers, java {}", options.name(), slots.length, options.javaExecutable());
+        LOG.info("pool {} ready: {} workers, started with {}", options.name(), slots.length, launcher.program());
     }
 
     private void startAll() {
@@ -119,7 +122,7 @@ public final class ProcessPool implements WorkerPool {
                 started[i] = spawn(slots[i]);
             } catch (IOException | RuntimeException e) {
                 throw new PoolStartupException("cannot start worker " + i + ": cannot run "
-                        + launcher.javaExecutable() + ": " + e.getMessage(), e);
+                        + launcher.program() + ": " + e.getMessage(), e);
             }
         }
         for (WorkerProcess process : started) {
@@ -249,7 +252,12 @@ public final class ProcessPool implements WorkerPool {
 
     private TaskType taskType(Class<?> taskClass) {
         Objects.requireNonNull(taskClass, "taskClass");
-        return taskTypes.computeIfAbsent(taskClass, c -> TaskType.of(c, mapper));
+        return taskTypes.computeIfAbsent(taskClass, c -> {
+            if (!allowedTasks.allows(c.getName())) {
+                throw allowedTasks.refusal(c.getName());
+            }
+            return TaskType.of(c, mapper);
+        });
     }
 
     private byte[] encode(TaskType type, Object input) {
@@ -535,10 +543,6 @@ public final class ProcessPool implements WorkerPool {
 
     PoolOptions options() {
         return options;
-    }
-
-    JsonMapper mapper() {
-        return mapper;
     }
 
     String name() {

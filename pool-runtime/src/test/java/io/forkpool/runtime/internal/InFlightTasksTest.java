@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class InFlightTasksTest {
 
-    private static final TaskType ECHO = TaskType.of(Echo.class, Messages.newMapper(1 << 20));
+    private static final TaskType ECHO = TaskType.of(Echo.class, Messages.newDataMapper(1 << 20));
     private final List<Long> started = new ArrayList<>();
     private final ArrayDeque<TaskRecord> queue = new ArrayDeque<>();
 

@@ -1,15 +1,19 @@
 package io.forkpool.internal.protocol;
 
+import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamWriteConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The JSON-encoded control messages of the protocol and the one Jackson configuration used for
- * every payload, control or task data. No default typing, no polymorphic type ids: a payload can
- * only ever become the type the receiver asks for.
+ * The JSON-encoded control messages of the protocol and the two Jackson configurations for
+ * payloads: one for control messages (small, lenient about fields later versions may add) and one
+ * for task data (as large as a frame, strict). Neither enables default typing or polymorphic type
+ * ids: a payload can only ever become the type the receiver asks for, and a property such as
+ * {@code "@class"} never names a class.
  */
 public final class Messages {
 
@@ -18,6 +22,24 @@ public final class Messages {
 
     /** Deepest nesting of arrays/objects accepted in any payload. */
     public static final int MAX_NESTING_DEPTH = 500;
+
+    /**
+     * Largest control message (the bootstrap line, HELLO, FAILURE, STATUS), in bytes. A failure
+     * report carries at most two 32 Ki-character strings, so 1 MiB leaves room even when every
+     * character is escaped.
+     */
+    public static final int MAX_CONTROL_MESSAGE_LENGTH = 1 << 20;
+
+    /** Longest string, in characters, accepted in a control message. */
+    public static final int MAX_CONTROL_STRING_LENGTH = 256 * 1024;
+
+    private static final JsonMapper CONTROL = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(limits(MAX_CONTROL_STRING_LENGTH, MAX_CONTROL_MESSAGE_LENGTH))
+                    .build())
+            // Later protocol versions may add fields; an older receiver ignores them.
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     /**
      * The first line a worker reads from its standard input: where to connect and how to prove
@@ -30,9 +52,11 @@ public final class Messages {
      * @param maxFrameLength the largest payload either side may send
      * @param supervisorPid the supervisor's process id, for the worker's backup parent watch
      * @param supervisorStartMillis the supervisor's start time (epoch millis, as the OS reports it), or 0
+     * @param allowedTasks the pool's task allow-list ({@link io.forkpool.spi.TaskAllowList} entries),
+     *     or {@code null} from a supervisor that sends none, which allows any task
      */
     public record Bootstrap(int protocolVersion, String socketPath, String token, int workerId, int maxFrameLength,
-            long supervisorPid, long supervisorStartMillis) {
+            long supervisorPid, long supervisorStartMillis, List<String> allowedTasks) {
     }
 
     /**
@@ -69,37 +93,60 @@ public final class Messages {
     }
 
     /**
-     * Creates the mapper for payloads: strict limits on nesting and string size so hostile input
-     * fails fast instead of exhausting the stack or heap, and unknown properties ignored so later
-     * protocol versions can add fields.
+     * Creates the mapper for task inputs and outputs: any string and the whole document at most a
+     * frame, nesting at most {@link #MAX_NESTING_DEPTH} on read and write (so a hostile or
+     * accidental 100,000-deep document fails fast instead of overflowing the stack), exactly one
+     * document per payload, and unknown properties rejected: a task's declared type decides what
+     * its data may contain.
      *
      * @param maxFrameLength the frame cap, which also caps any string and the document
      * @return a new mapper
      */
-    public static JsonMapper newMapper(int maxFrameLength) {
-        StreamReadConstraints limits = StreamReadConstraints.builder()
-                .maxNestingDepth(MAX_NESTING_DEPTH)
-                .maxStringLength(maxFrameLength)
-                .maxDocumentLength(maxFrameLength)
+    public static JsonMapper newDataMapper(int maxFrameLength) {
+        return JsonMapper.builder(JsonFactory.builder()
+                        .streamReadConstraints(limits(maxFrameLength, maxFrameLength))
+                        .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+                        .build())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
-        return JsonMapper.builder(JsonFactory.builder().streamReadConstraints(limits).build())
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+    }
+
+    private static StreamReadConstraints limits(int maxStringLength, int maxDocumentLength) {
+        return StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_NESTING_DEPTH)
+                .maxStringLength(maxStringLength)
+                .maxDocumentLength(maxDocumentLength)
                 .build();
     }
 
     /**
-     * Decodes a control message.
+     * Encodes a control message.
      *
-     * @param mapper the payload mapper
+     * @param message one of this class's records
+     * @return its JSON bytes
+     */
+    public static byte[] encode(Object message) {
+        return CONTROL.writeValueAsBytes(message);
+    }
+
+    /**
+     * Decodes a control message under the control-message limits.
+     *
      * @param payload the frame payload
      * @param type the expected message type
      * @param <T> the message type
      * @return the message
      * @throws ProtocolException if the payload is not a valid message of that type
      */
-    public static <T> T decode(JsonMapper mapper, byte[] payload, Class<T> type) throws ProtocolException {
+    public static <T> T decode(byte[] payload, Class<T> type) throws ProtocolException {
         try {
-            T value = mapper.readValue(payload, type);
+            if (payload.length > MAX_CONTROL_MESSAGE_LENGTH) {
+                throw new ProtocolException(type.getSimpleName() + " payload of " + payload.length
+                        + " bytes exceeds the control-message limit of " + MAX_CONTROL_MESSAGE_LENGTH + ": "
+                        + ProtocolException.hex(payload, 0, payload.length, 64));
+            }
+            T value = CONTROL.readValue(payload, type);
             if (value == null) {
                 throw new ProtocolException(type.getSimpleName() + " payload is JSON null");
             }

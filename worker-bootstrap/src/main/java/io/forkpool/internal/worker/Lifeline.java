@@ -6,8 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The worker's standard input: first the bootstrap line, then the lifeline. The supervisor never
@@ -41,9 +39,7 @@ public final class Lifeline {
             }
             line.write(b);
         }
-        JsonMapper mapper = Messages.newMapper(MAX_BOOTSTRAP_LINE);
-        Messages.Bootstrap bootstrap = Messages.decode(mapper, line.toString(StandardCharsets.UTF_8)
-                .getBytes(StandardCharsets.UTF_8), Messages.Bootstrap.class);
+        Messages.Bootstrap bootstrap = Messages.decode(line.toByteArray(), Messages.Bootstrap.class);
         if (bootstrap.protocolVersion() != Messages.PROTOCOL_VERSION) {
             throw new IOException("supervisor speaks protocol version " + bootstrap.protocolVersion()
                     + ", this worker speaks " + Messages.PROTOCOL_VERSION);

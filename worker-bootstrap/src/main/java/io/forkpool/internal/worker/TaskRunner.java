@@ -2,13 +2,14 @@ package io.forkpool.internal.worker;
 
 import io.forkpool.Task;
 import io.forkpool.TaskContext;
-import io.forkpool.spi.TaskContextHolder;
 import io.forkpool.internal.protocol.Frame;
 import io.forkpool.internal.protocol.FrameType;
 import io.forkpool.internal.protocol.Messages;
 import io.forkpool.internal.protocol.ProtocolException;
 import io.forkpool.internal.protocol.TaskRequest;
 import io.forkpool.internal.protocol.TaskTypes;
+import io.forkpool.spi.TaskAllowList;
+import io.forkpool.spi.TaskContextHolder;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.HashMap;
@@ -21,9 +22,9 @@ import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs one TASK frame and produces its RESULT or FAILURE frame. Loads a task class only if it
- * implements {@link Task}, without running its static initializer first, and keeps one instance
- * per class. {@link #run} is confined to the worker's task thread; {@link #cancel} comes from the
+ * Runs one TASK frame and produces its RESULT or FAILURE frame. Loads a task class only if its
+ * name passes the pool's allow-list, instantiates it only if it implements {@link Task} (checked
+ * before its static initializer runs), and keeps one instance per class. {@link #run} is confined to the worker's task thread; {@link #cancel} comes from the
  * reader thread and interrupts the task thread only while the cancelled task is the one running.
  */
 final class TaskRunner {
@@ -34,6 +35,7 @@ final class TaskRunner {
     private final JsonMapper mapper;
     private final int maxFrameLength;
     private final ClassLoader loader;
+    private final TaskAllowList allowedTasks;
     private final int workerId;
     private final Map<String, LoadedTask> loaded = new HashMap<>();
 
@@ -80,10 +82,11 @@ final class TaskRunner {
         }
     }
 
-    TaskRunner(JsonMapper mapper, int maxFrameLength, ClassLoader loader, int workerId) {
+    TaskRunner(JsonMapper mapper, int maxFrameLength, ClassLoader loader, TaskAllowList allowedTasks, int workerId) {
         this.mapper = mapper;
         this.maxFrameLength = maxFrameLength;
         this.loader = loader;
+        this.allowedTasks = allowedTasks;
         this.workerId = workerId;
     }
 
@@ -170,6 +173,10 @@ final class TaskRunner {
     private LoadedTask load(String className) throws ReflectiveOperationException {
         LoadedTask task = loaded.get(className);
         if (task == null) {
+            // The name is checked before anything is loaded: a refused name never reaches a class loader.
+            if (!allowedTasks.allows(className)) {
+                throw allowedTasks.refusal(className);
+            }
             Class<?> candidate = Class.forName(className, false, loader);
             TaskTypes.Resolved types = TaskTypes.resolve(mapper.getTypeFactory(), candidate);
             @SuppressWarnings("unchecked")
@@ -191,7 +198,7 @@ final class TaskRunner {
         t.printStackTrace(new PrintWriter(trace));
         String stack = truncate(trace.toString());
         String message = t.getMessage() == null ? null : truncate(t.getMessage());
-        byte[] payload = mapper.writeValueAsBytes(new Messages.TaskFailure(t.getClass().getName(), message, stack));
+        byte[] payload = Messages.encode(new Messages.TaskFailure(t.getClass().getName(), message, stack));
         return new Frame(FrameType.FAILURE, id, payload);
     }
 }

@@ -7,12 +7,12 @@ import io.forkpool.internal.protocol.FrameWriter;
 import io.forkpool.internal.protocol.Messages;
 import io.forkpool.internal.protocol.ProtocolException;
 import io.forkpool.internal.protocol.WorkerExitCodes;
+import io.forkpool.spi.TaskAllowList;
 import java.io.IOException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The worker's side of the protocol, over any pair of blocking channels so it can be tested
@@ -34,7 +34,6 @@ public final class WorkerLoop {
     private final WritableByteChannel out;
     private final int workerId;
     private final int maxFrameLength;
-    private final JsonMapper mapper;
     private final TaskRunner runner;
     private final BlockingQueue<Frame> tasks = new LinkedBlockingQueue<>();
     /** Set by the task thread when it cannot go on; read by the reader after the join. */
@@ -48,15 +47,16 @@ public final class WorkerLoop {
      * @param workerId this worker's id, for thread names and task contexts
      * @param maxFrameLength the largest payload either side may send
      * @param loader where task classes are loaded from
+     * @param allowedTasks the task names this worker may load; others are answered with a FAILURE
      */
     public WorkerLoop(ReadableByteChannel in, WritableByteChannel out, int workerId, int maxFrameLength,
-            ClassLoader loader) {
+            ClassLoader loader, TaskAllowList allowedTasks) {
         this.in = in;
         this.out = out;
         this.workerId = workerId;
         this.maxFrameLength = maxFrameLength;
-        this.mapper = Messages.newMapper(maxFrameLength);
-        this.runner = new TaskRunner(mapper, maxFrameLength, loader, workerId);
+        this.runner = new TaskRunner(Messages.newDataMapper(maxFrameLength), maxFrameLength, loader, allowedTasks,
+                workerId);
     }
 
     /**
@@ -68,7 +68,7 @@ public final class WorkerLoop {
      */
     public int run(Messages.Hello hello) throws IOException {
         FrameWriter writer = new FrameWriter(out, maxFrameLength);
-        writer.append(FrameType.HELLO, 0, mapper.writeValueAsBytes(hello));
+        writer.append(FrameType.HELLO, 0, Messages.encode(hello));
         writer.flush();
         Thread taskThread = new Thread(() -> serveTasks(writer), "forkpool-worker-" + workerId + "-task");
         runner.bindTo(taskThread);
@@ -131,7 +131,7 @@ public final class WorkerLoop {
                 if (now - lastStatus >= STATUS_INTERVAL_NANOS) {
                     lastStatus = now;
                     Runtime runtime = Runtime.getRuntime();
-                    writer.append(FrameType.STATUS, 0, mapper.writeValueAsBytes(
+                    writer.append(FrameType.STATUS, 0, Messages.encode(
                             new Messages.Status(runtime.totalMemory() - runtime.freeMemory(), runtime.maxMemory())));
                 }
                 if (tasks.isEmpty()) {

@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class GoldenFramesTest {
 
-    private static final JsonMapper MAPPER = Messages.newMapper(1 << 20);
+    private static final JsonMapper MAPPER = Messages.newDataMapper(1 << 20);
 
     /** A golden frame: its file, and how to encode the message it holds. */
     private interface Encoder {
@@ -86,11 +86,11 @@ class GoldenFramesTest {
         assertThat(frame.payload()).isEqualTo(reference.payload());
         assertThat(reader.read()).as("exactly one frame").isNull();
         switch (name) {
-            case "hello" -> assertThat(Messages.decode(MAPPER, frame.payload(), Messages.Hello.class))
+            case "hello" -> assertThat(Messages.decode(frame.payload(), Messages.Hello.class))
                     .isEqualTo(new Messages.Hello(1, 4242, "9f86d081884c7d659a2feaa0c55ad015", "java 17.0.15"));
             case "task" -> assertThat(TaskRequest.parse(frame.payload()))
                     .isEqualTo(new TaskRequest("com.example.CountPrimes", 1, 26));
-            case "status" -> assertThat(Messages.decode(MAPPER, frame.payload(), Messages.Status.class))
+            case "status" -> assertThat(Messages.decode(frame.payload(), Messages.Status.class))
                     .isEqualTo(new Messages.Status(12_345_678, 268_435_456));
             default -> { }
         }

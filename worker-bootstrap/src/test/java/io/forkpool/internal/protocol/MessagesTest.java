@@ -9,33 +9,33 @@ import tools.jackson.databind.json.JsonMapper;
 
 class MessagesTest {
 
-    private final JsonMapper mapper = Messages.newMapper(1 << 20);
+    private final JsonMapper mapper = Messages.newDataMapper(1 << 20);
 
     @Test
     void helloRoundTripsAsPlainJson() throws Exception {
-        byte[] json = mapper.writeValueAsBytes(new Messages.Hello(1, 42, "abc", "java 17"));
+        byte[] json = Messages.encode(new Messages.Hello(1, 42, "abc", "java 17"));
         assertThat(new String(json, StandardCharsets.UTF_8))
                 .isEqualTo("{\"protocolVersion\":1,\"pid\":42,\"token\":\"abc\",\"runtime\":\"java 17\"}");
-        assertThat(Messages.decode(mapper, json, Messages.Hello.class)).isEqualTo(new Messages.Hello(1, 42, "abc", "java 17"));
+        assertThat(Messages.decode(json, Messages.Hello.class)).isEqualTo(new Messages.Hello(1, 42, "abc", "java 17"));
     }
 
     @Test
     void ignoresFieldsAddedByLaterVersions() throws Exception {
         byte[] json = "{\"protocolVersion\":1,\"pid\":7,\"token\":\"t\",\"runtime\":\"x\",\"future\":[1,2]}"
                 .getBytes(StandardCharsets.UTF_8);
-        assertThat(Messages.decode(mapper, json, Messages.Hello.class).pid()).isEqualTo(7);
+        assertThat(Messages.decode(json, Messages.Hello.class).pid()).isEqualTo(7);
     }
 
     @Test
     void rejectsGarbageWithTheBytesInTheMessage() {
-        assertThatThrownBy(() -> Messages.decode(mapper, new byte[] {'{', 0x01}, Messages.Hello.class))
+        assertThatThrownBy(() -> Messages.decode(new byte[] {'{', 0x01}, Messages.Hello.class))
                 .isInstanceOf(ProtocolException.class)
                 .hasMessageContaining("invalid Hello payload 7b 01 (2 bytes)");
     }
 
     @Test
     void rejectsJsonNull() {
-        assertThatThrownBy(() -> Messages.decode(mapper, "null".getBytes(StandardCharsets.UTF_8), Messages.Hello.class))
+        assertThatThrownBy(() -> Messages.decode("null".getBytes(StandardCharsets.UTF_8), Messages.Hello.class))
                 .isInstanceOf(ProtocolException.class)
                 .hasMessageContaining("JSON null");
     }
@@ -43,8 +43,60 @@ class MessagesTest {
     @Test
     void rejectsDeepNestingQuickly() {
         String deep = "[".repeat(100_000) + "]".repeat(100_000);
-        assertThatThrownBy(() -> Messages.decode(mapper, deep.getBytes(StandardCharsets.UTF_8), Object.class))
+        assertThatThrownBy(() -> Messages.decode(deep.getBytes(StandardCharsets.UTF_8), Object.class))
                 .isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("nesting depth");
+    }
+
+    @Test
+    void aTypeIdPropertyInAControlMessageIsJustAnUnknownField() throws Exception {
+        byte[] json = ("{\"@class\":\"com.sun.rowset.JdbcRowSetImpl\",\"protocolVersion\":1,\"pid\":7,"
+                + "\"token\":[\"com.sun.rowset.JdbcRowSetImpl\"],\"runtime\":\"x\"}").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> Messages.decode(json, Messages.Hello.class))
+                .isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("invalid Hello payload"); // a token must be a string, not a typed array
+        byte[] ignored = "{\"@class\":\"com.sun.rowset.JdbcRowSetImpl\",\"protocolVersion\":1,\"pid\":7}"
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(Messages.decode(ignored, Messages.Hello.class)).isEqualTo(new Messages.Hello(1, 7, null, null));
+    }
+
+    @Test
+    void rejectsAnOversizedStringInAControlMessage() {
+        String token = "a".repeat(Messages.MAX_CONTROL_STRING_LENGTH + 1);
+        byte[] json = ("{\"protocolVersion\":1,\"pid\":7,\"token\":\"" + token + "\"}").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> Messages.decode(json, Messages.Hello.class))
+                .isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("String value length")
+                .hasMessageContaining("exceeds the maximum allowed (" + Messages.MAX_CONTROL_STRING_LENGTH);
+    }
+
+    @Test
+    void rejectsAnOversizedControlMessageBeforeParsingIt() {
+        byte[] json = new byte[Messages.MAX_CONTROL_MESSAGE_LENGTH + 1];
+        java.util.Arrays.fill(json, (byte) ' ');
+        assertThatThrownBy(() -> Messages.decode(json, Messages.TaskFailure.class))
+                .isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("TaskFailure payload of 1048577 bytes exceeds the control-message limit of 1048576");
+    }
+
+    @Test
+    void rejectsTrailingDocuments() {
+        assertThatThrownBy(() -> Messages.decode("{\"heapUsed\":1,\"heapMax\":2} {}".getBytes(StandardCharsets.UTF_8),
+                Messages.Status.class)).isInstanceOf(ProtocolException.class).hasMessageContaining("Trailing token");
+        assertThatThrownBy(() -> mapper.readValue("1 2", Integer.class)).hasMessageContaining("Trailing token");
+    }
+
+    @Test
+    void dataMapperRefusesToWriteAHundredThousandDeepValueInsteadOfOverflowingTheStack() {
+        java.util.List<Object> deep = new java.util.ArrayList<>();
+        java.util.List<Object> inner = deep;
+        for (int i = 0; i < 100_000; i++) {
+            java.util.List<Object> next = new java.util.ArrayList<>();
+            inner.add(next);
+            inner = next;
+        }
+        assertThatThrownBy(() -> mapper.writeValueAsBytes(deep))
+                .isInstanceOf(tools.jackson.core.exc.StreamConstraintsException.class)
                 .hasMessageContaining("nesting depth");
     }
 

@@ -19,8 +19,10 @@ class LifelineTest {
     @Test
     void readsTheBootstrapLineAndNothingAfterIt() throws Exception {
         InputStream in = stdin("{\"protocolVersion\":1,\"socketPath\":\"/tmp/s\",\"token\":\"t\",\"workerId\":3,"
-                + "\"maxFrameLength\":4096,\"supervisorPid\":9,\"supervisorStartMillis\":10}\nREST");
-        assertThat(Lifeline.readBootstrap(in)).isEqualTo(new Messages.Bootstrap(1, "/tmp/s", "t", 3, 4096, 9, 10));
+                + "\"maxFrameLength\":4096,\"supervisorPid\":9,\"supervisorStartMillis\":10,\"allowedTasks\":[\"a.*\"],"
+                + "\"fieldOfALaterVersion\":{\"x\":[1]}}\nREST");
+        assertThat(Lifeline.readBootstrap(in)).isEqualTo(new Messages.Bootstrap(1, "/tmp/s", "t", 3, 4096, 9, 10,
+                java.util.List.of("a.*")));
         assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("REST");
     }
 

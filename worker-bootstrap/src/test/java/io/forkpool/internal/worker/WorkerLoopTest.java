@@ -9,10 +9,13 @@ import io.forkpool.internal.protocol.FrameWriter;
 import io.forkpool.internal.protocol.Messages;
 import io.forkpool.internal.protocol.TaskRequest;
 import io.forkpool.internal.protocol.WorkerExitCodes;
+import io.forkpool.spi.TaskAllowList;
 import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,12 +30,28 @@ class WorkerLoopTest {
     private static final int MAX = 1 << 20;
     static final java.util.concurrent.atomic.AtomicBoolean NOT_A_TASK_INITIALIZED =
             new java.util.concurrent.atomic.AtomicBoolean();
-    private final JsonMapper mapper = Messages.newMapper(MAX);
+    private final JsonMapper mapper = Messages.newDataMapper(MAX);
     private Pipe toWorker;
     private Pipe fromWorker;
     private FrameWriter supervisorWriter;
     private FrameReader supervisorReader;
     private CompletableFuture<Integer> exitCode;
+    private final RecordingLoader loader = new RecordingLoader(getClass().getClassLoader());
+
+    /** Remembers every class name the worker asks it for. */
+    private static final class RecordingLoader extends ClassLoader {
+        final Set<String> requested = ConcurrentHashMap.newKeySet();
+
+        RecordingLoader(ClassLoader parent) {
+            super(parent);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            requested.add(name);
+            return super.loadClass(name, resolve);
+        }
+    }
 
     @BeforeEach
     void startLoop() throws Exception {
@@ -40,7 +59,8 @@ class WorkerLoopTest {
         fromWorker = Pipe.open();
         supervisorWriter = new FrameWriter(toWorker.sink(), MAX);
         supervisorReader = new FrameReader(fromWorker.source(), MAX);
-        WorkerLoop loop = new WorkerLoop(toWorker.source(), fromWorker.sink(), 7, MAX, getClass().getClassLoader());
+        WorkerLoop loop = new WorkerLoop(toWorker.source(), fromWorker.sink(), 7, MAX, loader,
+                TaskAllowList.of(List.of("io.forkpool.internal.worker.*")));
         exitCode = CompletableFuture.supplyAsync(() -> {
             try {
                 return loop.run(new Messages.Hello(Messages.PROTOCOL_VERSION, 1234, "tok", "java test"));
@@ -50,7 +70,7 @@ class WorkerLoopTest {
         });
         Frame hello = supervisorReader.read();
         assertThat(hello.type()).isEqualTo(FrameType.HELLO);
-        assertThat(Messages.decode(mapper, hello.payload(), Messages.Hello.class).token()).isEqualTo("tok");
+        assertThat(Messages.decode(hello.payload(), Messages.Hello.class).token()).isEqualTo("tok");
     }
 
     @AfterEach
@@ -65,7 +85,7 @@ class WorkerLoopTest {
     private Frame readReply() throws Exception {
         Frame frame;
         while ((frame = supervisorReader.read()).type() == FrameType.STATUS) {
-            statuses.add(Messages.decode(mapper, frame.payload(), Messages.Status.class));
+            statuses.add(Messages.decode(frame.payload(), Messages.Status.class));
         }
         return frame;
     }
@@ -98,7 +118,7 @@ class WorkerLoopTest {
         Frame failure = readReply();
         assertThat(failure.type()).isEqualTo(FrameType.FAILURE);
         assertThat(failure.correlationId()).isEqualTo(5);
-        Messages.TaskFailure report = Messages.decode(mapper, failure.payload(), Messages.TaskFailure.class);
+        Messages.TaskFailure report = Messages.decode(failure.payload(), Messages.TaskFailure.class);
         assertThat(report.exceptionClass()).isEqualTo(UnsupportedOperationException.class.getName());
         assertThat(report.message()).isEqualTo("boom: x");
         assertThat(report.stackTrace()).contains("at " + Boom.class.getName() + ".execute");
@@ -111,7 +131,7 @@ class WorkerLoopTest {
     void refusesAClassThatIsNotATaskWithoutInitializingIt() throws Exception {
         sendTask(8, NotATask.class.getName(), "{}");
         Frame failure = readReply();
-        Messages.TaskFailure report = Messages.decode(mapper, failure.payload(), Messages.TaskFailure.class);
+        Messages.TaskFailure report = Messages.decode(failure.payload(), Messages.TaskFailure.class);
         assertThat(report.exceptionClass()).isEqualTo(IllegalArgumentException.class.getName());
         assertThat(report.message()).isEqualTo(NotATask.class.getName() + " does not implement io.forkpool.Task");
         assertThat(NOT_A_TASK_INITIALIZED).isFalse();
@@ -119,10 +139,56 @@ class WorkerLoopTest {
 
     @Test
     void reportsAnUnknownClassAsATaskFailure() throws Exception {
-        sendTask(9, "no.such.Task", "1");
-        Messages.TaskFailure report = Messages.decode(mapper, readReply().payload(),
+        sendTask(9, "io.forkpool.internal.worker.NoSuchTask", "1");
+        Messages.TaskFailure report = Messages.decode(readReply().payload(),
                 Messages.TaskFailure.class);
         assertThat(report.exceptionClass()).isEqualTo(ClassNotFoundException.class.getName());
+    }
+
+    @Test
+    void refusesANameOutsideTheAllowListWithoutAskingAnyClassLoader() throws Exception {
+        sendTask(11, "io.forkpool.internal.other.Evil", "{}");
+        sendTask(12, "com.sun.rowset.JdbcRowSetImpl", "{\"dataSourceName\":\"ldap://127.0.0.1:1/x\",\"autoCommit\":true}");
+        for (String refused : List.of("io.forkpool.internal.other.Evil", "com.sun.rowset.JdbcRowSetImpl")) {
+            Messages.TaskFailure report = Messages.decode(readReply().payload(), Messages.TaskFailure.class);
+            assertThat(report.exceptionClass()).isEqualTo(IllegalArgumentException.class.getName());
+            assertThat(report.message()).isEqualTo(refused
+                    + " is not in the pool's task allow-list [io.forkpool.internal.worker.*]");
+        }
+        assertThat(loader.requested).doesNotContain("io.forkpool.internal.other.Evil", "com.sun.rowset.JdbcRowSetImpl");
+    }
+
+    @Test
+    void aTypeIdInUntypedInputIsPlainData() throws Exception {
+        // Jackson's WRAPPER_ARRAY and property type-id shapes: with no default typing they are a
+        // list and a map, and nothing is looked up by name.
+        sendTask(13, Describe.class.getName(),
+                "[\"com.sun.rowset.JdbcRowSetImpl\",{\"dataSourceName\":\"ldap://127.0.0.1:1/x\",\"autoCommit\":true}]");
+        sendTask(14, Describe.class.getName(), "{\"@class\":\"com.sun.rowset.JdbcRowSetImpl\"}");
+        assertThat(mapper.readValue(readReply().payload(), String.class))
+                .isEqualTo("java.util.ArrayList<java.lang.String, java.util.LinkedHashMap>");
+        assertThat(mapper.readValue(readReply().payload(), String.class)).isEqualTo("java.util.LinkedHashMap");
+        assertThat(loader.requested).doesNotContain("com.sun.rowset.JdbcRowSetImpl");
+    }
+
+    @Test
+    void aTypeIdPropertyInTypedInputIsRejected() throws Exception {
+        sendTask(15, Upper.class.getName(), "{\"@class\":\"com.sun.rowset.JdbcRowSetImpl\",\"words\":[]}");
+        Messages.TaskFailure report = Messages.decode(readReply().payload(), Messages.TaskFailure.class);
+        assertThat(report.exceptionClass()).isEqualTo("tools.jackson.databind.exc.UnrecognizedPropertyException");
+        assertThat(report.message()).contains("\"@class\"");
+    }
+
+    @Test
+    @Timeout(10)
+    void aHundredThousandDeepInputFailsAtTheNestingLimitWithoutOverflowingTheStack() throws Exception {
+        String deep = "[".repeat(100_000) + "]".repeat(100_000);
+        sendTask(16, Describe.class.getName(), deep);
+        Messages.TaskFailure report = Messages.decode(readReply().payload(), Messages.TaskFailure.class);
+        assertThat(report.exceptionClass()).isEqualTo("tools.jackson.core.exc.StreamConstraintsException");
+        assertThat(report.message()).contains("Document nesting depth (501) exceeds the maximum allowed (500");
+        sendTask(17, Describe.class.getName(), "[1]"); // and the worker serves on
+        assertThat(mapper.readValue(readReply().payload(), String.class)).startsWith("java.util.ArrayList");
     }
 
     @Test
@@ -130,7 +196,7 @@ class WorkerLoopTest {
         sendTask(10, Upper.class.getName(), "{\"words\":{\"@class\":\"com.sun.rowset.JdbcRowSetImpl\"}}");
         Frame reply = readReply();
         assertThat(reply.type()).isEqualTo(FrameType.FAILURE);
-        assertThat(Messages.decode(mapper, reply.payload(), Messages.TaskFailure.class).exceptionClass())
+        assertThat(Messages.decode(reply.payload(), Messages.TaskFailure.class).exceptionClass())
                 .startsWith("tools.jackson");
     }
 
@@ -144,12 +210,12 @@ class WorkerLoopTest {
         supervisorWriter.flush();
         Frame first = readReply();
         assertThat(first.correlationId()).isEqualTo(20);
-        Messages.TaskFailure interrupted = Messages.decode(mapper, first.payload(), Messages.TaskFailure.class);
+        Messages.TaskFailure interrupted = Messages.decode(first.payload(), Messages.TaskFailure.class);
         assertThat(interrupted.exceptionClass()).isEqualTo(InterruptedException.class.getName());
         assertThat(interrupted.stackTrace()).contains("cancelled=true");
         Frame second = readReply();
         assertThat(second.correlationId()).isEqualTo(21);
-        assertThat(Messages.decode(mapper, second.payload(), Messages.TaskFailure.class).message())
+        assertThat(Messages.decode(second.payload(), Messages.TaskFailure.class).message())
                 .isEqualTo("task 21 was cancelled before it started");
         sendTask(22, Sleep.class.getName(), "0"); // the interrupt did not leak into the next task
         assertThat(readReply().type()).isEqualTo(FrameType.RESULT);
