@@ -17,7 +17,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Spawns worker processes. Each worker gets its own Unix domain socket in a directory only this
@@ -39,7 +38,6 @@ final class WorkerLauncher implements AutoCloseable {
             SELF.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
 
     private final PoolOptions options;
-    private final JsonMapper mapper;
     private final Path socketDirectory;
     private final List<String> command;
 
@@ -47,9 +45,8 @@ final class WorkerLauncher implements AutoCloseable {
     record Spawned(Process process, ServerSocketChannel server, Path socket, String token) {
     }
 
-    WorkerLauncher(PoolOptions options, JsonMapper mapper) throws IOException {
+    WorkerLauncher(PoolOptions options) throws IOException {
         this.options = options;
-        this.mapper = mapper;
         this.socketDirectory = createPrivateDirectory();
         this.command = command(options);
     }
@@ -66,6 +63,10 @@ final class WorkerLauncher implements AutoCloseable {
         if (Files.isExecutable(SETSID)) {
             command.add(SETSID.toString());
         }
+        if (!options.workerCommand().isEmpty()) {
+            command.addAll(options.workerCommand());
+            return List.copyOf(command);
+        }
         command.add(options.javaExecutable().toString());
         command.addAll(options.jvmOptions());
         command.addAll(REQUIRED_JVM_OPTIONS);
@@ -75,9 +76,9 @@ final class WorkerLauncher implements AutoCloseable {
         return List.copyOf(command);
     }
 
-    /** @return the java executable, for error messages */
-    String javaExecutable() {
-        return options.javaExecutable().toString();
+    /** @return the program that starts a worker, for error messages */
+    String program() {
+        return options.workerCommand().isEmpty() ? options.javaExecutable().toString() : options.workerCommand().get(0);
     }
 
     /**
@@ -85,9 +86,9 @@ final class WorkerLauncher implements AutoCloseable {
      * the worker to connect.
      */
     Spawned spawn(int workerId, int incarnation) throws IOException {
-        Path java = options.javaExecutable();
-        if (java.isAbsolute() && !Files.isExecutable(java)) {
-            throw new IOException("no executable file at " + java);
+        Path program = Path.of(program());
+        if (program.isAbsolute() && !Files.isExecutable(program)) {
+            throw new IOException("no executable file at " + program);
         }
         Path socket = socketDirectory.resolve("w" + workerId + "-" + incarnation + ".sock");
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -102,7 +103,7 @@ final class WorkerLauncher implements AutoCloseable {
             builder.environment().putAll(options.environment());
             Process process = builder.start();
             writeBootstrap(process, new Messages.Bootstrap(Messages.PROTOCOL_VERSION, socket.toString(), token,
-                    workerId, options.maxFrameLength(), SELF.pid(), SELF_START_MILLIS));
+                    workerId, options.maxFrameLength(), SELF.pid(), SELF_START_MILLIS, options.allowedTasks()));
             return new Spawned(process, server, socket, token);
         } catch (IOException | RuntimeException e) {
             server.close();
@@ -114,7 +115,7 @@ final class WorkerLauncher implements AutoCloseable {
     private void writeBootstrap(Process process, Messages.Bootstrap bootstrap) {
         try {
             OutputStream stdin = process.getOutputStream();
-            stdin.write(mapper.writeValueAsBytes(bootstrap));
+            stdin.write(Messages.encode(bootstrap));
             stdin.write('\n');
             stdin.flush();
         } catch (IOException e) {

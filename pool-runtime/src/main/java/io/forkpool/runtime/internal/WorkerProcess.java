@@ -217,7 +217,7 @@ final class WorkerProcess {
             throw new ProtocolException("expected HELLO as the first frame, got " + frame + ": "
                     + ProtocolException.hex(frame.payload(), 0, frame.payload().length, 64));
         }
-        Messages.Hello hello = Messages.decode(pool.mapper(), frame.payload(), Messages.Hello.class);
+        Messages.Hello hello = Messages.decode(frame.payload(), Messages.Hello.class);
         if (hello.protocolVersion() != Messages.PROTOCOL_VERSION) {
             throw new ProtocolException("worker speaks protocol version " + hello.protocolVersion()
                     + " but this supervisor speaks version " + Messages.PROTOCOL_VERSION);
@@ -231,13 +231,18 @@ final class WorkerProcess {
     private void onFrame(Frame frame) throws ProtocolException {
         int type = frame.type();
         if (type == FrameType.STATUS) {
-            onStatus(Messages.decode(pool.mapper(), frame.payload(), Messages.Status.class));
+            onStatus(Messages.decode(frame.payload(), Messages.Status.class));
             return;
         }
         if (type != FrameType.RESULT && type != FrameType.FAILURE) {
             throw new ProtocolException("unexpected " + frame + " from worker: "
                     + ProtocolException.hex(frame.payload(), 0, frame.payload().length, 64));
         }
+        // Decoded before the task leaves the in-flight set: if the report is malformed, the task is
+        // still held, so the kill that follows settles it rather than leaving its future hanging.
+        Messages.TaskFailure failure = type == FrameType.FAILURE
+                ? Messages.decode(frame.payload(), Messages.TaskFailure.class)
+                : null;
         TaskRecord task = inFlight.answer(frame.correlationId());
         if (task == null) {
             throw new ProtocolException("reply " + frame + " for a task this worker does not hold: "
@@ -247,10 +252,9 @@ final class WorkerProcess {
         credits.release();
         served++;
         slot.tasksCompleted.increment();
-        if (type == FrameType.RESULT) {
+        if (failure == null) {
             complete(task, frame.payload());
         } else {
-            Messages.TaskFailure failure = Messages.decode(pool.mapper(), frame.payload(), Messages.TaskFailure.class);
             task.future.completeExceptionally(new TaskFailedException(task.id, task.type.name(), slot.id, pid,
                     String.valueOf(failure.exceptionClass()), failure.message(), failure.stackTrace()));
         }
