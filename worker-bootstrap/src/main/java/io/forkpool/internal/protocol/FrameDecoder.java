@@ -127,10 +127,17 @@ public final class FrameDecoder {
     /**
      * Tells the decoder the stream has ended.
      *
-     * @throws ProtocolException if the stream ended inside a frame
+     * @throws ProtocolException if the stream ended inside a frame, or the decoder had already failed
      */
     public void endOfStream() throws ProtocolException {
-        if (!failed && (payload != null || headerFilled > 0)) {
+        if (failed) {
+            // A failed decoder is unusable (see the class comment), and that includes this call: it
+            // used to return normally here, i.e. report a clean end for a stream it had rejected
+            // (FrameReader.read() then returned null, "ended cleanly", when called again after a
+            // ProtocolException on a channel at end of stream).
+            throw new CorruptFrameException("decoder already failed; the stream is out of sync");
+        }
+        if (payload != null || headerFilled > 0) {
             failed = true;
             String where = payload != null
                     ? "after " + payloadFilled + " of " + payloadLength + " payload bytes of a "

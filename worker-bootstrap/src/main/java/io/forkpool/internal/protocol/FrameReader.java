@@ -16,6 +16,8 @@ public final class FrameReader {
     private final FrameDecoder decoder;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
     private final ArrayDeque<Frame> decoded = new ArrayDeque<>();
+    /** A violation found after frames that are still queued in {@link #decoded}; thrown once they are out. */
+    private ProtocolException pendingFailure;
 
     /**
      * Creates a reader.
@@ -37,6 +39,11 @@ public final class FrameReader {
      */
     public Frame read() throws IOException {
         while (decoded.isEmpty()) {
+            if (pendingFailure != null) {
+                ProtocolException failure = pendingFailure;
+                pendingFailure = null; // later calls get the decoder's "already failed"
+                throw failure;
+            }
             buffer.clear();
             int n = channel.read(buffer);
             if (n < 0) {
@@ -44,7 +51,18 @@ public final class FrameReader {
                 return null;
             }
             buffer.flip();
-            decoder.decode(buffer, decoded::add);
+            try {
+                decoder.decode(buffer, decoded::add);
+            } catch (ProtocolException e) {
+                if (decoded.isEmpty()) {
+                    throw e;
+                }
+                // The frames completed before the bad bytes in this same read are valid and were
+                // already handed to us: return them first, then the failure. Throwing at once
+                // dropped them, so whether, say, the RESULT in front of a corrupt header reached
+                // the caller depended on how the kernel happened to split the stream into reads.
+                pendingFailure = e;
+            }
         }
         return decoded.poll();
     }

@@ -90,6 +90,14 @@ class FrameDecoderTest {
     }
 
     @Test
+    void endOfStreamAfterAnErrorIsNotACleanEnd() {
+        assertThatThrownBy(() -> feed(header(MAX + 1, FrameType.RESULT, 0, 1))).isInstanceOf(FrameTooLongException.class);
+        assertThatThrownBy(decoder::endOfStream)
+                .isInstanceOf(CorruptFrameException.class)
+                .hasMessageContaining("already failed");
+    }
+
+    @Test
     void reportsEndOfStreamInsideAHeader() throws Exception {
         feed(Arrays.copyOf(encode(FrameType.RESULT, 3, new byte[] {1, 2}), 5));
         assertThatThrownBy(decoder::endOfStream)
