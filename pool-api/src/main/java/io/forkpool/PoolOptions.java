@@ -41,6 +41,9 @@ public record PoolOptions(String name, int workers, Path javaExecutable, List<St
         int maxAttempts, Duration taskTimeout, long maxTasksPerWorker, long maxWorkerHeapBytes,
         int maxRestarts, Duration restartWindow) {
 
+    /** The smallest frame payload a pool may be configured to accept: 1 KiB, room for any control message but a failure report. */
+    public static final int MIN_FRAME_LENGTH = 1024;
+
     /** The largest frame payload a pool may be configured to accept: 1 GiB. */
     public static final int MAX_FRAME_LENGTH_LIMIT = 1 << 30;
 
@@ -65,7 +68,7 @@ public record PoolOptions(String name, int workers, Path javaExecutable, List<St
             throw new IllegalArgumentException("classpath must not be empty");
         }
         allowedTasks = TaskAllowList.of(Objects.requireNonNull(allowedTasks, "allowedTasks")).entries();
-        requireRange("maxFrameLength", maxFrameLength, 1024, MAX_FRAME_LENGTH_LIMIT);
+        requireRange("maxFrameLength", maxFrameLength, MIN_FRAME_LENGTH, MAX_FRAME_LENGTH_LIMIT);
         requireRange("tasksInFlightPerWorker", tasksInFlightPerWorker, 1, 1024);
         requirePositive("startupTimeout", startupTimeout);
         requirePositive("closeTimeout", closeTimeout);

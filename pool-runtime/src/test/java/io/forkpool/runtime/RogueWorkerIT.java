@@ -74,11 +74,11 @@ class RogueWorkerIT {
 
     static Stream<Arguments> violations() {
         return Stream.of(
-                Arguments.of(Mode.GARBAGE, "frame length 1195463234 exceeds 67108864 at stream offset 116; "
+                Arguments.of(Mode.GARBAGE, "frame length 1195463234 exceeds 67108864 at stream offset … ; "
                         + "header 47 41 52 42 41 47 45 21 20 74 68 69 73 20 (14 bytes)"),
-                Arguments.of(Mode.MAX_LENGTH, "frame length 2147483647 exceeds 67108864 at stream offset 119; "
+                Arguments.of(Mode.MAX_LENGTH, "frame length 2147483647 exceeds 67108864 at stream offset … ; "
                         + "header 7f ff ff ff 11 00 00 00 00 00 00 00 00 01 (14 bytes)"),
-                Arguments.of(Mode.NEGATIVE_LENGTH, "negative frame length -2147483648 at stream offset 124; "
+                Arguments.of(Mode.NEGATIVE_LENGTH, "negative frame length -2147483648 at stream offset … ; "
                         + "header 80 00 00 00 11 00 00 00 00 00 00 00 00 01 (14 bytes)"),
                 Arguments.of(Mode.TRUNCATED, "end of stream inside a frame, after 10 of 100 payload bytes of a RESULT frame"),
                 Arguments.of(Mode.UNKNOWN_TYPE, "unexpected UNKNOWN(0x7e)[id=1, 1 bytes] from worker: 31 (1 bytes)"),
@@ -102,8 +102,9 @@ class RogueWorkerIT {
             assertThat(crash.workerId()).isZero();
             assertThat(crash.workerPid()).isEqualTo(roguePid);
             assertThat(crash.attempt()).isEqualTo(1);
+            // "…" stands for what varies between runs (the stream offset depends on the hello's pid).
             assertThat(crash.getMessage()).contains("worker 0 (pid " + roguePid + ")").contains("protocol error: ")
-                    .contains(expected);
+                    .contains(expected.split(" … ", -1));
             assertThat(crash.outputTail()).contains("rogue " + mode + " got ");
 
             long replacement = WorkerFailureIT.awaitNewPid(pool, 0, roguePid);

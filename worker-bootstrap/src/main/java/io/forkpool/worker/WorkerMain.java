@@ -4,7 +4,6 @@ import io.forkpool.internal.protocol.Messages;
 import io.forkpool.internal.protocol.WorkerExitCodes;
 import io.forkpool.internal.worker.Lifeline;
 import io.forkpool.internal.worker.WorkerLoop;
-import io.forkpool.spi.TaskAllowList;
 import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -13,7 +12,6 @@ import java.io.InputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
-import java.util.List;
 
 /**
  * The {@code main} class of a forkpool worker JVM. The supervisor starts it; users never do.
@@ -67,8 +65,7 @@ public final class WorkerMain {
         int exitCode;
         try {
             WorkerLoop loop = new WorkerLoop(channel, channel, bootstrap.workerId(), bootstrap.maxFrameLength(),
-                    Thread.currentThread().getContextClassLoader(), TaskAllowList.of(bootstrap.allowedTasks() == null
-                            ? List.of(TaskAllowList.ANY) : bootstrap.allowedTasks()));
+                    Thread.currentThread().getContextClassLoader(), Lifeline.allowedTasks(bootstrap));
             exitCode = loop.run(new Messages.Hello(Messages.PROTOCOL_VERSION, ProcessHandle.current().pid(),
                     bootstrap.token(), "java " + Runtime.version()));
         } catch (IOException e) {

@@ -1,11 +1,14 @@
 package io.forkpool.internal.protocol;
 
 import java.util.List;
+import java.util.Objects;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamWriteConstraints;
+import tools.jackson.core.TokenStreamFactory;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -35,9 +38,14 @@ public final class Messages {
 
     private static final JsonMapper CONTROL = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(limits(MAX_CONTROL_STRING_LENGTH, MAX_CONTROL_MESSAGE_LENGTH))
+                    // A worker choosing property names must not grow the mapper's shared name table.
+                    .disable(TokenStreamFactory.Feature.CANONICALIZE_PROPERTY_NAMES)
                     .build())
             // Later protocol versions may add fields; an older receiver ignores them.
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // An integer field must be a JSON integer: not "1", 1.0 or true.
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
@@ -68,6 +76,11 @@ public final class Messages {
      * @param runtime the worker's runtime and version, e.g. {@code "java 17.0.15"}
      */
     public record Hello(int protocolVersion, long pid, String token, String runtime) {
+
+        /** Requires the token: a hello without one is not a hello. */
+        public Hello {
+            Objects.requireNonNull(token, "token");
+        }
     }
 
     /**
@@ -78,6 +91,12 @@ public final class Messages {
      * @param stackTrace its printed stack trace, causes included, possibly truncated
      */
     public record TaskFailure(String exceptionClass, String message, String stackTrace) {
+
+        /** Requires the exception's class; a missing stack trace is an empty one. */
+        public TaskFailure {
+            Objects.requireNonNull(exceptionClass, "exceptionClass");
+            stackTrace = stackTrace == null ? "" : stackTrace;
+        }
     }
 
     /**

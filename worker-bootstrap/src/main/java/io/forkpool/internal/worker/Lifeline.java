@@ -1,11 +1,14 @@
 package io.forkpool.internal.worker;
 
+import io.forkpool.PoolOptions;
 import io.forkpool.internal.protocol.Messages;
 import io.forkpool.internal.protocol.WorkerExitCodes;
+import io.forkpool.spi.TaskAllowList;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 
 /**
  * The worker's standard input: first the bootstrap line, then the lifeline. The supervisor never
@@ -44,10 +47,34 @@ public final class Lifeline {
             throw new IOException("supervisor speaks protocol version " + bootstrap.protocolVersion()
                     + ", this worker speaks " + Messages.PROTOCOL_VERSION);
         }
-        if (bootstrap.socketPath() == null || bootstrap.token() == null || bootstrap.maxFrameLength() <= 0) {
-            throw new IOException("bootstrap line lacks socketPath, token or maxFrameLength");
+        if (bootstrap.socketPath() == null || bootstrap.socketPath().isEmpty()
+                || bootstrap.token() == null || bootstrap.token().isEmpty()) {
+            throw new IOException("bootstrap line lacks socketPath or token");
+        }
+        if (bootstrap.maxFrameLength() < PoolOptions.MIN_FRAME_LENGTH
+                || bootstrap.maxFrameLength() > PoolOptions.MAX_FRAME_LENGTH_LIMIT) {
+            throw new IOException("bootstrap maxFrameLength " + bootstrap.maxFrameLength() + " is outside ["
+                    + PoolOptions.MIN_FRAME_LENGTH + ", " + PoolOptions.MAX_FRAME_LENGTH_LIMIT + "]");
+        }
+        if (bootstrap.workerId() < 0 || bootstrap.supervisorPid() < 0 || bootstrap.supervisorStartMillis() < 0) {
+            throw new IOException("bootstrap workerId, supervisorPid and supervisorStartMillis must not be negative");
+        }
+        try {
+            allowedTasks(bootstrap);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("bootstrap allowedTasks: " + e.getMessage(), e);
         }
         return bootstrap;
+    }
+
+    /**
+     * The task allow-list a bootstrap line carries.
+     *
+     * @param bootstrap a bootstrap line that {@link #readBootstrap} accepted
+     * @return its list, or one allowing any task if the supervisor sent none
+     */
+    public static TaskAllowList allowedTasks(Messages.Bootstrap bootstrap) {
+        return TaskAllowList.of(bootstrap.allowedTasks() == null ? List.of(TaskAllowList.ANY) : bootstrap.allowedTasks());
     }
 
     /** How often the backup watch looks at the supervisor process. */

@@ -60,7 +60,9 @@ public final class WorkerLoop {
     }
 
     /**
-     * Says hello, then serves tasks until the supervisor says shutdown or closes the channel.
+     * Says hello, then serves tasks until the supervisor says shutdown, closes the channel or
+     * breaks the protocol; then returns at once, abandoning queued tasks and interrupting a running
+     * one.
      *
      * @param hello the hello to send first
      * @return the exit code the worker should end with ({@link WorkerExitCodes})
@@ -74,12 +76,13 @@ public final class WorkerLoop {
         runner.bindTo(taskThread);
         taskThread.start();
         int exitCode = readFrames();
+        // Whatever is still queued or running can no longer be answered usefully: the supervisor
+        // sends SHUTDOWN only when it waits for no reply, and after a violation or a closed
+        // channel nobody is listening. So the worker leaves at once (the caller halts the JVM).
+        tasks.clear();
         tasks.add(STOP);
-        try {
-            taskThread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        taskThread.interrupt();
+        // A task thread that failed to write set this before it closed the channel under the reader.
         IOException failure = fatal;
         if (failure instanceof ProtocolException) {
             return WorkerExitCodes.PROTOCOL_ERROR;

@@ -2,6 +2,7 @@ package io.forkpool.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.forkpool.internal.worker.Lifeline;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,11 +10,12 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Pins the wire format: one golden file per message type under {@code src/test/resources/golden},
@@ -23,7 +25,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class GoldenFramesTest {
 
-    private static final JsonMapper MAPPER = Messages.newDataMapper(1 << 20);
+    private static final long BIG_ID = 0x0000_0102_0304_0506L; // above 2^32: catches a u32 or unsigned codec
+    private static final String UNICODE_TASK = "com.example.\u00dcn\u00efcode$Inner";
+    private static final Messages.TaskFailure PYTHON_FAILURE = new Messages.TaskFailure("ValueError", null,
+            "Traceback (most recent call last):\n  File \"t\u00e2che.py\", line 1, in run\nValueError\n");
 
     /** A golden frame: its file, and how to encode the message it holds. */
     private interface Encoder {
@@ -33,18 +38,22 @@ class GoldenFramesTest {
     static Stream<Arguments> frames() {
         return Stream.of(
                 Arguments.of("hello", (Encoder) w -> w.append(FrameType.HELLO, 0,
-                        MAPPER.writeValueAsBytes(new Messages.Hello(1, 4242, "9f86d081884c7d659a2feaa0c55ad015",
+                        Messages.encode(new Messages.Hello(1, 4242, "9f86d081884c7d659a2feaa0c55ad015",
                                 "java 17.0.15")))),
                 Arguments.of("task", (Encoder) w -> w.appendTask(7, TaskRequest.encodeName("com.example.CountPrimes"), 1,
                         "{\"from\":0,\"to\":100}".getBytes(StandardCharsets.UTF_8))),
                 Arguments.of("result", (Encoder) w -> w.append(FrameType.RESULT, 7, "25".getBytes(StandardCharsets.UTF_8))),
-                Arguments.of("failure", (Encoder) w -> w.append(FrameType.FAILURE, 8, MAPPER.writeValueAsBytes(
+                Arguments.of("failure", (Encoder) w -> w.append(FrameType.FAILURE, 8, Messages.encode(
                         new Messages.TaskFailure("java.lang.IllegalStateException", "bad input",
                                 "java.lang.IllegalStateException: bad input\n\tat com.example.Task.execute(Task.java:9)\n")))),
+                Arguments.of("task-retry", (Encoder) w -> w.appendTask(BIG_ID, TaskRequest.encodeName(UNICODE_TASK), 3,
+                        "null".getBytes(StandardCharsets.UTF_8))),
+                Arguments.of("failure-null-message", (Encoder) w -> w.append(FrameType.FAILURE, BIG_ID,
+                        Messages.encode(PYTHON_FAILURE))),
                 Arguments.of("cancel", (Encoder) w -> w.append(FrameType.CANCEL, 9, Frame.EMPTY)),
                 Arguments.of("shutdown", (Encoder) w -> w.append(FrameType.SHUTDOWN, 0, Frame.EMPTY)),
                 Arguments.of("status", (Encoder) w -> w.append(FrameType.STATUS, 0,
-                        MAPPER.writeValueAsBytes(new Messages.Status(12_345_678, 268_435_456)))));
+                        Messages.encode(new Messages.Status(12_345_678, 268_435_456)))));
     }
 
     private static byte[] golden(String name) throws IOException {
@@ -63,6 +72,19 @@ class GoldenFramesTest {
     @MethodSource("frames")
     void encodingProducesTheGoldenBytes(String name, Encoder encoder) throws IOException {
         assertThat(HexFormat.of().formatHex(encode(encoder))).isEqualTo(HexFormat.of().formatHex(golden(name)));
+    }
+
+    @Test
+    void theBootstrapLineIsEncodedAndReadExactlyAsTheGoldenLine() throws IOException {
+        Messages.Bootstrap bootstrap = new Messages.Bootstrap(1, "/tmp/forkpool-123/w0-1.sock",
+                "9f86d081884c7d659a2feaa0c55ad015", 0, 67_108_864, 4242, 1_795_806_000_123L, List.of("*"));
+        byte[] golden;
+        try (InputStream in = GoldenFramesTest.class.getResourceAsStream("/golden/bootstrap.json")) {
+            golden = in.readAllBytes();
+        }
+        byte[] line = (new String(Messages.encode(bootstrap), StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8);
+        assertThat(new String(line, StandardCharsets.UTF_8)).isEqualTo(new String(golden, StandardCharsets.UTF_8));
+        assertThat(Lifeline.readBootstrap(new ByteArrayInputStream(golden))).isEqualTo(bootstrap);
     }
 
     private static byte[] encode(Encoder encoder) throws IOException {
@@ -90,6 +112,10 @@ class GoldenFramesTest {
                     .isEqualTo(new Messages.Hello(1, 4242, "9f86d081884c7d659a2feaa0c55ad015", "java 17.0.15"));
             case "task" -> assertThat(TaskRequest.parse(frame.payload()))
                     .isEqualTo(new TaskRequest("com.example.CountPrimes", 1, 26));
+            case "task-retry" -> assertThat(TaskRequest.parse(frame.payload()))
+                    .isEqualTo(new TaskRequest(UNICODE_TASK, 3, 30));
+            case "failure-null-message" -> assertThat(Messages.decode(frame.payload(), Messages.TaskFailure.class))
+                    .isEqualTo(PYTHON_FAILURE);
             case "status" -> assertThat(Messages.decode(frame.payload(), Messages.Status.class))
                     .isEqualTo(new Messages.Status(12_345_678, 268_435_456));
             default -> { }

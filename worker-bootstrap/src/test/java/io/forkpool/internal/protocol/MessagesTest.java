@@ -57,7 +57,8 @@ class MessagesTest {
                 .hasMessageContaining("invalid Hello payload"); // a token must be a string, not a typed array
         byte[] ignored = "{\"@class\":\"com.sun.rowset.JdbcRowSetImpl\",\"protocolVersion\":1,\"pid\":7}"
                 .getBytes(StandardCharsets.UTF_8);
-        assertThat(Messages.decode(ignored, Messages.Hello.class)).isEqualTo(new Messages.Hello(1, 7, null, null));
+        assertThatThrownBy(() -> Messages.decode(ignored, Messages.Hello.class))
+                .isInstanceOf(ProtocolException.class).hasMessageContaining("token");
     }
 
     @Test
@@ -77,6 +78,18 @@ class MessagesTest {
         assertThatThrownBy(() -> Messages.decode(json, Messages.TaskFailure.class))
                 .isInstanceOf(ProtocolException.class)
                 .hasMessageContaining("TaskFailure payload of 1048577 bytes exceeds the control-message limit of 1048576");
+    }
+
+    @Test
+    void aFailureReportNeedsItsExceptionClassAndAStatusDefaultsMissingFieldsToZero() throws Exception {
+        assertThatThrownBy(() -> Messages.decode("{\"message\":\"m\"}".getBytes(StandardCharsets.UTF_8),
+                Messages.TaskFailure.class)).isInstanceOf(ProtocolException.class).hasMessageContaining("exceptionClass");
+        assertThat(Messages.decode("{\"exceptionClass\":\"E\"}".getBytes(StandardCharsets.UTF_8), Messages.TaskFailure.class))
+                .isEqualTo(new Messages.TaskFailure("E", null, ""));
+        assertThat(Messages.decode("{}".getBytes(StandardCharsets.UTF_8), Messages.Status.class))
+                .isEqualTo(new Messages.Status(0, 0));
+        assertThatThrownBy(() -> Messages.decode("{\"heapUsed\":\"1\"}".getBytes(StandardCharsets.UTF_8),
+                Messages.Status.class)).isInstanceOf(ProtocolException.class);
     }
 
     @Test

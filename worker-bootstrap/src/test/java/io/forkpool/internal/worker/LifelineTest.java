@@ -35,6 +35,23 @@ class LifelineTest {
     }
 
     @Test
+    void rejectsFieldsOfTheWrongTypeOrOutOfRange() {
+        String valid = "\"socketPath\":\"/s\",\"token\":\"t\",\"maxFrameLength\":4096";
+        for (String bad : java.util.List.of(
+                "{\"protocolVersion\":\"1\"," + valid + "}",
+                "{\"protocolVersion\":1.0," + valid + "}",
+                "{\"protocolVersion\":true," + valid + "}",
+                "{\"protocolVersion\":1,\"socketPath\":\"\",\"token\":\"t\",\"maxFrameLength\":4096}",
+                "{\"protocolVersion\":1,\"socketPath\":\"/s\",\"token\":\"t\",\"maxFrameLength\":1023}",
+                "{\"protocolVersion\":1,\"socketPath\":\"/s\",\"token\":\"t\",\"maxFrameLength\":1073741825}",
+                "{\"protocolVersion\":1," + valid + ",\"workerId\":-1}",
+                "{\"protocolVersion\":1," + valid + ",\"allowedTasks\":[\"com..X\"]}",
+                "[1]")) {
+            assertThatThrownBy(() -> Lifeline.readBootstrap(stdin(bad + "\n"))).as(bad).isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
     void rejectsMissingFieldsEndOfInputAndEndlessLines() {
         assertThatThrownBy(() -> Lifeline.readBootstrap(stdin("{\"protocolVersion\":1}\n")))
                 .hasMessageContaining("lacks socketPath");
