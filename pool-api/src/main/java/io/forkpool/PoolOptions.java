@@ -44,6 +44,9 @@ public record PoolOptions(String name, int workers, Path javaExecutable, List<St
     /** The smallest frame payload a pool may be configured to accept: 1 KiB, room for any control message but a failure report. */
     public static final int MIN_FRAME_LENGTH = 1024;
 
+    /** The most attempts a task may be given; the protocol's attempt byte never exceeds it. */
+    public static final int MAX_ATTEMPTS = 100;
+
     /** The largest frame payload a pool may be configured to accept: 1 GiB. */
     public static final int MAX_FRAME_LENGTH_LIMIT = 1 << 30;
 
@@ -72,7 +75,7 @@ public record PoolOptions(String name, int workers, Path javaExecutable, List<St
         requireRange("tasksInFlightPerWorker", tasksInFlightPerWorker, 1, 1024);
         requirePositive("startupTimeout", startupTimeout);
         requirePositive("closeTimeout", closeTimeout);
-        requireRange("maxAttempts", maxAttempts, 1, 100);
+        requireRange("maxAttempts", maxAttempts, 1, MAX_ATTEMPTS);
         if (taskTimeout != null) {
             requirePositive("taskTimeout", taskTimeout);
         }

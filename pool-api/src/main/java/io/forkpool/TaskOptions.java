@@ -64,8 +64,9 @@ public final class TaskOptions {
          * @return this builder
          */
         public Builder maxAttempts(int attempts) {
-            if (attempts < 1 || attempts > 100) {
-                throw new IllegalArgumentException("maxAttempts must be in [1, 100]: " + attempts);
+            if (attempts < 1 || attempts > PoolOptions.MAX_ATTEMPTS) {
+                throw new IllegalArgumentException("maxAttempts must be in [1, " + PoolOptions.MAX_ATTEMPTS + "]: "
+                        + attempts);
             }
             this.maxAttempts = attempts;
             return this;

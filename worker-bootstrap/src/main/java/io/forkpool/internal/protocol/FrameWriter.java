@@ -68,13 +68,14 @@ public final class FrameWriter {
      *
      * @param taskId the task id (correlation id)
      * @param namePrefix the length-prefixed name from {@link TaskRequest#encodeName}
-     * @param attempt the attempt number, 1..255
+     * @param attempt the attempt number, 1..{@link io.forkpool.PoolOptions#MAX_ATTEMPTS}
      * @param input the input document
      * @throws IOException if flushing a full buffer fails
      */
     public void appendTask(long taskId, byte[] namePrefix, int attempt, byte[] input) throws IOException {
-        if (attempt < 1 || attempt > 255) {
-            throw new IllegalArgumentException("attempt must be in [1, 255]: " + attempt);
+        if (attempt < 1 || attempt > io.forkpool.PoolOptions.MAX_ATTEMPTS) {
+            throw new IllegalArgumentException("attempt must be in [1, " + io.forkpool.PoolOptions.MAX_ATTEMPTS + "]: "
+                    + attempt);
         }
         byte[] header = java.util.Arrays.copyOf(namePrefix, namePrefix.length + 1);
         header[namePrefix.length] = (byte) attempt;

@@ -1,5 +1,6 @@
 package io.forkpool.internal.protocol;
 
+import io.forkpool.PoolOptions;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -59,9 +60,9 @@ public record TaskRequest(String taskClass, int attempt, int inputOffset) {
                     + payload.length + " bytes: " + ProtocolException.hex(payload, 0, payload.length, 32));
         }
         int attempt = payload[2 + nameLength] & 0xFF;
-        if (attempt == 0) {
-            throw new ProtocolException("TASK attempt must be at least 1: "
-                    + ProtocolException.hex(payload, 0, payload.length, 32));
+        if (attempt == 0 || attempt > PoolOptions.MAX_ATTEMPTS) {
+            throw new ProtocolException("TASK attempt must be in [1, " + PoolOptions.MAX_ATTEMPTS + "], got " + attempt
+                    + ": " + ProtocolException.hex(payload, 0, payload.length, 32));
         }
         return new TaskRequest(new String(payload, 2, nameLength, StandardCharsets.UTF_8), attempt,
                 2 + nameLength + 1);

@@ -293,14 +293,14 @@ final class FuzzInputs {
         return name.isEmpty() ? "X" : name;
     }
 
-    /** A valid TASK payload: name prefix, attempt 1..255, then a small JSON input. */
+    /** A valid TASK payload: name prefix, attempt 1..100, then a small JSON input. */
     static byte[] validTaskPayload(SplittableRandom r, StringBuilder log) {
         String name = randomTaskName(r, 300);
         if (r.nextInt(200) == 0) {
             name = "N".repeat(TaskRequest.MAX_NAME_LENGTH - r.nextInt(3)); // the longest names
         }
         byte[] prefix = TaskRequest.encodeName(name);
-        int attempt = 1 + r.nextInt(255);
+        int attempt = 1 + r.nextInt(io.forkpool.PoolOptions.MAX_ATTEMPTS);
         byte[] input = r.nextInt(4) == 0 ? new byte[0] : jsonish(r, size(r, 256));
         log.append("task name ").append(prefix.length - 2).append(" bytes, attempt ").append(attempt)
                 .append(", input ").append(input.length).append(" bytes; ");

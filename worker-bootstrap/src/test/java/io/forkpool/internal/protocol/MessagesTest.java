@@ -134,7 +134,9 @@ class MessagesTest {
         assertThatThrownBy(() -> TaskRequest.parse(new byte[] {0, 1, 'a'}))
                 .hasMessageContaining("does not fit");
         assertThatThrownBy(() -> TaskRequest.parse(new byte[] {0, 1, 'a', 0, '1'}))
-                .hasMessageContaining("attempt must be at least 1");
+                .hasMessageContaining("attempt must be in [1, 100], got 0");
+        assertThatThrownBy(() -> TaskRequest.parse(new byte[] {0, 1, 'a', 101, '1'}))
+                .hasMessageContaining("attempt must be in [1, 100], got 101");
     }
 
     @Test

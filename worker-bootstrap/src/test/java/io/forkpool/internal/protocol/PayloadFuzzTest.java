@@ -25,7 +25,7 @@ class PayloadFuzzTest {
 
     /**
      * Section 4.1, read independently of {@link TaskRequest}: the payload is valid iff it holds
-     * the u16 name length, a name of 1..65535 bytes, and a non-zero attempt byte; the input may be
+     * the u16 name length, a name of 1..65535 bytes, and an attempt byte from 1 to 100; the input may be
      * empty at this layer (whether it is one JSON document is the task's input decoding's business).
      *
      * @return the expected request, or {@code null} if the payload is a violation
@@ -36,7 +36,8 @@ class PayloadFuzzTest {
         }
         int nameLength = ByteBuffer.wrap(payload).getShort(0) & 0xFFFF;
         int attemptAt = 2 + nameLength;
-        if (nameLength == 0 || attemptAt >= payload.length || payload[attemptAt] == 0) {
+        if (nameLength == 0 || attemptAt >= payload.length || payload[attemptAt] == 0
+                || (payload[attemptAt] & 0xFF) > 100) {
             return null;
         }
         return new TaskRequest(new String(payload, 2, nameLength, StandardCharsets.UTF_8), payload[attemptAt] & 0xFF,
@@ -44,9 +45,9 @@ class PayloadFuzzTest {
     }
 
     /**
-     * {@code TaskRequest.parse} on valid payloads (names of 1..65535 bytes, attempts 1..255),
+     * {@code TaskRequest.parse} on valid payloads (names of 1..65535 bytes, attempts 1..100),
      * mutated ones (bit flips, truncation, insertion…, and aimed at the name length — 0, 0xFFFF,
-     * exactly the payload, one short of room for the attempt — and at the attempt byte — 0) and
+     * exactly the payload, one short of room for the attempt — and at the attempt byte — 0, 101) and
      * random bytes: it returns exactly what the reference reading of section 4.1 expects, or throws
      * {@code ProtocolException} exactly when the reference says the payload is a violation; never
      * another exception type. Valid payloads also round-trip the generated name and attempt.
@@ -108,8 +109,9 @@ class PayloadFuzzTest {
         byte[] payload = valid.clone();
         int nameLength = ByteBuffer.wrap(payload).getShort(0) & 0xFFFF;
         if (r.nextInt(3) == 0) {
-            payload[2 + nameLength] = 0;
-            log.append("attempt=0; ");
+            int attempt = r.nextBoolean() ? 0 : 101 + r.nextInt(155);
+            payload[2 + nameLength] = (byte) attempt;
+            log.append("attempt=").append(attempt).append("; ");
             return payload;
         }
         int length = switch (r.nextInt(6)) {
