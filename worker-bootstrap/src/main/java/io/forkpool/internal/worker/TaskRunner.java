@@ -44,6 +44,8 @@ final class TaskRunner {
     private Thread taskThread;
     private long runningId;
     private RunningContext running;
+    /** Tasks received and not yet started; at most tasksInFlightPerWorker of them. */
+    private final Set<Long> waiting = new HashSet<>();
     private final Set<Long> cancelledBeforeStart = new HashSet<>();
 
     private record LoadedTask(Task<Object, Object> task, ObjectReader inputReader, ObjectWriter outputWriter) {
@@ -97,15 +99,25 @@ final class TaskRunner {
     }
 
     /**
+     * Notes that a task was received and waits its turn; reader thread, before the task is queued.
+     */
+    void received(long taskId) {
+        synchronized (cancelLock) {
+            waiting.add(taskId);
+        }
+    }
+
+    /**
      * Cancels a task: interrupts it if it is running, or marks it so it is answered with a
-     * cancellation instead of being run. A cancel for a task already answered is ignored.
+     * cancellation instead of being run. A cancel for a task already answered, or never
+     * received, is ignored, so nothing is remembered for it.
      */
     void cancel(long taskId) {
         synchronized (cancelLock) {
             if (running != null && runningId == taskId) {
                 running.cancelled = true;
                 taskThread.interrupt();
-            } else {
+            } else if (waiting.contains(taskId)) {
                 cancelledBeforeStart.add(taskId);
             }
         }
@@ -113,6 +125,7 @@ final class TaskRunner {
 
     private RunningContext begin(long taskId, int attempt) {
         synchronized (cancelLock) {
+            waiting.remove(taskId);
             if (cancelledBeforeStart.remove(taskId)) {
                 return null;
             }
@@ -126,12 +139,8 @@ final class TaskRunner {
         synchronized (cancelLock) {
             running = null;
             runningId = 0;
-            // A cancel that raced with the end of the task must not hit the next one; and the
-            // cancelled-before-start set only ever holds ids of tasks still on their way.
+            // A cancel that raced with the end of the task must not hit the next one.
             Thread.interrupted();
-            if (cancelledBeforeStart.size() > 10_000) {
-                cancelledBeforeStart.clear();
-            }
         }
     }
 

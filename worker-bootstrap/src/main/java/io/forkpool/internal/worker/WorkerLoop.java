@@ -97,6 +97,7 @@ public final class WorkerLoop {
             while ((frame = reader.read()) != null) {
                 switch (frame.type()) {
                     case FrameType.TASK:
+                        runner.received(frame.correlationId());
                         tasks.add(frame);
                         break;
                     case FrameType.CANCEL:

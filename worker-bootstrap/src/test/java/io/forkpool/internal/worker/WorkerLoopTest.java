@@ -201,6 +201,16 @@ class WorkerLoopTest {
     }
 
     @Test
+    void aCancelForATaskNeverReceivedIsForgotten() throws Exception {
+        supervisorWriter.append(FrameType.CANCEL, 30, Frame.EMPTY);
+        supervisorWriter.flush();
+        sendTask(30, Upper.class.getName(), "{\"words\":[\"ran\"]}"); // had the cancel been kept, this would not run
+        Frame reply = readReply();
+        assertThat(reply.type()).isEqualTo(FrameType.RESULT);
+        assertThat(mapper.readValue(reply.payload(), List.class)).isEqualTo(List.of("RAN"));
+    }
+
+    @Test
     void cancelInterruptsTheRunningTaskAndSkipsAQueuedOne() throws Exception {
         sendTask(20, Sleep.class.getName(), "60000");
         sendTask(21, Upper.class.getName(), "{\"words\":[\"never\"]}");
