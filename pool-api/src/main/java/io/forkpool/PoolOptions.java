@@ -23,6 +23,7 @@ import java.util.Set;
  * @param workerCommand the command that starts a worker in place of the Java one, or empty for
  *     the Java worker (then {@code javaExecutable}, {@code classpath} and {@code jvmOptions} apply)
  * @param allowedTasks the task classes workers may run, as {@link io.forkpool.spi.TaskAllowList} entries
+ * @param classDataCache where the workers' class-data sharing archives are kept, or {@code null} for none
  * @param maxFrameLength the largest payload, in bytes, either side accepts in one frame
  * @param tasksInFlightPerWorker how many tasks a worker holds at once (one running, the rest waiting)
  * @param startupTimeout how long a worker may take from spawn to hello
@@ -36,7 +37,7 @@ import java.util.Set;
  */
 public record PoolOptions(String name, int workers, Path javaExecutable, List<String> classpath,
         List<String> jvmOptions, Set<String> inheritedEnvironment, Map<String, String> environment, Path workingDirectory,
-        List<String> workerCommand, List<String> allowedTasks,
+        List<String> workerCommand, List<String> allowedTasks, Path classDataCache,
         int maxFrameLength, int tasksInFlightPerWorker, Duration startupTimeout, Duration closeTimeout,
         int maxAttempts, Duration taskTimeout, long maxTasksPerWorker, long maxWorkerHeapBytes,
         int maxRestarts, Duration restartWindow) {

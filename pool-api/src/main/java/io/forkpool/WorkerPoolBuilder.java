@@ -49,6 +49,7 @@ public final class WorkerPoolBuilder {
     private Path workingDirectory = Path.of("").toAbsolutePath();
     private List<String> workerCommand = List.of();
     private List<String> allowedTasks = List.of(TaskAllowList.ANY);
+    private Path classDataCache = defaultCacheDirectory();
     private int maxFrameLength = 64 << 20;
     private int tasksInFlightPerWorker = 2;
     private Duration startupTimeout = Duration.ofSeconds(30);
@@ -223,6 +224,25 @@ public final class WorkerPoolBuilder {
     }
 
     /**
+     * Sets where the workers' class-data sharing archives are kept. The first pool with a given
+     * {@code java}, JVM options and class path records, in one background JVM, an AppCDS archive
+     * of the classes every worker loads before its first task; later workers of that
+     * configuration map it instead of loading those classes, which roughly halves a worker's
+     * start-up. A missing, stale or unusable archive is ignored, a class path holding a directory
+     * is never recorded (the JVM cannot archive from directories), and custom
+     * {@link #workerCommand}s and JVM options that set {@code -Xshare} or an archive themselves are
+     * left alone. Default: the system property {@code forkpool.cache.dir} if set, else
+     * {@code $XDG_CACHE_HOME/forkpool}, else {@code ~/.cache/forkpool}.
+     *
+     * @param directory the cache directory, created when needed; {@code null} turns archives off
+     * @return this builder
+     */
+    public WorkerPoolBuilder classDataCache(Path directory) {
+        this.classDataCache = directory == null ? null : directory.toAbsolutePath();
+        return this;
+    }
+
+    /**
      * Caps the payload of one protocol frame, in either direction; larger task inputs or outputs
      * fail that task, and a worker announcing a larger frame is treated as broken. The cap is
      * checked before any buffer is allocated. Default: 64 MiB.
@@ -354,7 +374,7 @@ public final class WorkerPoolBuilder {
         String poolName = name != null ? name : "forkpool-" + POOL_SEQUENCE.incrementAndGet();
         int restarts = maxRestarts != null ? maxRestarts : 30 * Math.max(1, workers);
         return new PoolOptions(poolName, workers, javaExecutable, classpath, jvmOptions, inheritedEnvironment, environment,
-                workingDirectory, workerCommand, allowedTasks, maxFrameLength, tasksInFlightPerWorker, startupTimeout, closeTimeout, maxAttempts,
+                workingDirectory, workerCommand, allowedTasks, classDataCache, maxFrameLength, tasksInFlightPerWorker, startupTimeout, closeTimeout, maxAttempts,
                 taskTimeout, maxTasksPerWorker, maxWorkerHeapBytes, restarts, restartWindow);
     }
 
@@ -373,6 +393,18 @@ public final class WorkerPoolBuilder {
                 .orElseThrow(() -> new IllegalStateException(
                         "no forkpool runtime on the class path: add the io.forkpool:pool-runtime dependency"));
         return provider.create(options);
+    }
+
+    private static Path defaultCacheDirectory() {
+        String configured = System.getProperty("forkpool.cache.dir");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured).toAbsolutePath();
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            return Path.of(xdg, "forkpool").toAbsolutePath();
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "forkpool");
     }
 
     private static List<String> splitClasspath(String classpath) {

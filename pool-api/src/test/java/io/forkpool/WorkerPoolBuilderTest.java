@@ -34,6 +34,8 @@ class WorkerPoolBuilderTest {
         assertThat(options.name()).startsWith("forkpool-");
         assertThat(options.workerCommand()).isEmpty();
         assertThat(options.allowedTasks()).containsExactly("*");
+        assertThat(options.classDataCache()).isEqualTo(Path.of(System.getProperty("forkpool.cache.dir")).toAbsolutePath());
+        assertThat(WorkerPool.builder().classDataCache(null).options().classDataCache()).isNull();
     }
 
     @Test
@@ -44,10 +46,10 @@ class WorkerPoolBuilderTest {
                 .startupTimeout(Duration.ofSeconds(1)).closeTimeout(Duration.ofSeconds(2)).maxAttempts(4)
                 .taskTimeout(Duration.ofSeconds(3)).maxTasksPerWorker(100).maxWorkerHeapBytes(1 << 20)
                 .restartLimit(7, Duration.ofSeconds(9)).workerCommand("python3", "w.py")
-                .allowTasks("com.example.*", "org.acme.Count$Task").options();
+                .allowTasks("com.example.*", "org.acme.Count$Task").classDataCache(Path.of("/cache")).options();
         assertThat(options).isEqualTo(new PoolOptions("p", 3, Path.of("/j/bin/java"), List.of("a.jar"),
                 List.of("-Xmx1g"), withDefaults("CI"), java.util.Map.of("K", "V"), Path.of("/tmp"),
-                List.of("python3", "w.py"), List.of("com.example.*", "org.acme.Count$Task"), 4096, 5, Duration.ofSeconds(1),
+                List.of("python3", "w.py"), List.of("com.example.*", "org.acme.Count$Task"), Path.of("/cache"), 4096, 5, Duration.ofSeconds(1),
                 Duration.ofSeconds(2), 4, Duration.ofSeconds(3), 100, 1 << 20, 7, Duration.ofSeconds(9)));
     }
 

@@ -3,6 +3,7 @@ package io.forkpool.worker;
 import io.forkpool.internal.protocol.Messages;
 import io.forkpool.internal.protocol.WorkerExitCodes;
 import io.forkpool.internal.worker.Lifeline;
+import io.forkpool.internal.worker.Rehearsal;
 import io.forkpool.internal.worker.WorkerLoop;
 import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
@@ -36,9 +37,15 @@ public final class WorkerMain {
     /**
      * Runs the worker.
      *
-     * @param args ignored; the configuration arrives on standard input
+     * @param args none; the configuration arrives on standard input. (The pool passes
+     *     {@link Rehearsal#ARGUMENT} only to the background JVM that records its class-data
+     *     sharing archive.)
      */
     public static void main(String[] args) {
+        if (args.length == 1 && Rehearsal.ARGUMENT.equals(args[0])) {
+            rehearse();
+            return;
+        }
         InputStream stdin = new FileInputStream(FileDescriptor.in);
         Messages.Bootstrap bootstrap;
         try {
@@ -75,5 +82,15 @@ public final class WorkerMain {
         System.out.flush();
         System.err.flush();
         Runtime.getRuntime().halt(exitCode);
+    }
+
+    private static void rehearse() {
+        try {
+            Rehearsal.run();
+        } catch (Exception e) {
+            System.err.println("forkpool worker rehearsal failed: " + e);
+            System.exit(1);
+        }
+        System.exit(0); // a normal exit, so -XX:ArchiveClassesAtExit writes the archive
     }
 }

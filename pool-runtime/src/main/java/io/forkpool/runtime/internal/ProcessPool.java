@@ -87,7 +87,6 @@ public final class ProcessPool implements WorkerPool {
      */
     public ProcessPool(PoolOptions options) {
         this.options = Objects.requireNonNull(options, "options");
-        this.mapper = Messages.newDataMapper(options.maxFrameLength());
         this.allowedTasks = TaskAllowList.of(options.allowedTasks());
         this.restartPolicy = new RestartPolicy(options.maxRestarts(), options.restartWindow());
         this.supervisor = new ScheduledThreadPoolExecutor(1, r -> {
@@ -104,17 +103,30 @@ public final class ProcessPool implements WorkerPool {
             throw new PoolStartupException("cannot create the private socket directory: " + e, e);
         }
         ShutdownHook.register(this);
+        long deadline = System.nanoTime() + options.startupTimeout().toNanos(); // counted from spawn
+        WorkerProcess[] started;
         try {
-            startAll();
+            started = spawnAll();
+        } catch (RuntimeException e) {
+            closeNow();
+            throw e;
+        }
+        // Building a Jackson mapper in a fresh JVM takes a few hundred milliseconds: do it while
+        // the workers boot. Nothing reads the mapper before the pool is running.
+        this.mapper = Messages.newDataMapper(options.maxFrameLength());
+        try {
+            awaitReady(started, deadline);
         } catch (RuntimeException e) {
             closeNow();
             throw e;
         }
         LOG.info("pool {} ready: {} workers, started with {}", options.name(), slots.length, launcher.program());
+        // After the workers are up, so recording never competes with this pool's start.
+        launcher.recordClassDataArchive();
     }
 
-    private void startAll() {
-        long deadline = System.nanoTime() + options.startupTimeout().toNanos();
+    /** Starts every worker without waiting for any; a failure to start one leaves the others to closeNow(). */
+    private WorkerProcess[] spawnAll() {
         WorkerProcess[] started = new WorkerProcess[slots.length];
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new WorkerSlot(i);
@@ -125,6 +137,11 @@ public final class ProcessPool implements WorkerPool {
                         + launcher.program() + ": " + e.getMessage(), e);
             }
         }
+        return started;
+    }
+
+    /** Waits until every started worker said hello, or the deadline passes. */
+    private void awaitReady(WorkerProcess[] started, long deadline) {
         for (WorkerProcess process : started) {
             try {
                 process.ready.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

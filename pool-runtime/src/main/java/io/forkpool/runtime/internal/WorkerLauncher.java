@@ -1,6 +1,7 @@
 package io.forkpool.runtime.internal;
 
 import io.forkpool.PoolOptions;
+import io.forkpool.internal.protocol.BootstrapLine;
 import io.forkpool.internal.protocol.Messages;
 import io.forkpool.worker.WorkerMain;
 import java.io.File;
@@ -39,7 +40,7 @@ final class WorkerLauncher implements AutoCloseable {
 
     private final PoolOptions options;
     private final Path socketDirectory;
-    private final List<String> command;
+    private final ClassDataArchive archive; // null: workers start without one
 
     /** A spawned worker: its process, the socket it will connect to, and the token it must say. */
     record Spawned(Process process, ServerSocketChannel server, Path socket, String token) {
@@ -48,7 +49,7 @@ final class WorkerLauncher implements AutoCloseable {
     WorkerLauncher(PoolOptions options) throws IOException {
         this.options = options;
         this.socketDirectory = createPrivateDirectory();
-        this.command = command(options);
+        this.archive = ClassDataArchive.of(options, REQUIRED_JVM_OPTIONS);
     }
 
     /**
@@ -58,7 +59,8 @@ final class WorkerLauncher implements AutoCloseable {
      */
     static final Path SETSID = Path.of("/usr/bin/setsid");
 
-    static List<String> command(PoolOptions options) {
+    /** The worker's command line, starting from the class-data archive once there is one. */
+    List<String> command() {
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(SETSID)) {
             command.add(SETSID.toString());
@@ -70,6 +72,9 @@ final class WorkerLauncher implements AutoCloseable {
         command.add(options.javaExecutable().toString());
         command.addAll(options.jvmOptions());
         command.addAll(REQUIRED_JVM_OPTIONS);
+        if (archive != null) {
+            command.addAll(archive.jvmOptions());
+        }
         command.add("-cp");
         command.add(String.join(File.pathSeparator, options.classpath()));
         command.add(WorkerMain.class.getName());
@@ -95,7 +100,7 @@ final class WorkerLauncher implements AutoCloseable {
         try {
             server.bind(UnixDomainSocketAddress.of(socket), 1);
             String token = newToken();
-            ProcessBuilder builder = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command())
                     .directory(options.workingDirectory().toFile())
                     .redirectErrorStream(true);
             // An allow-list, not a deny-list: a secret in the supervisor's environment stays there.
@@ -115,8 +120,7 @@ final class WorkerLauncher implements AutoCloseable {
     private void writeBootstrap(Process process, Messages.Bootstrap bootstrap) {
         try {
             OutputStream stdin = process.getOutputStream();
-            stdin.write(Messages.encode(bootstrap));
-            stdin.write('\n');
+            stdin.write(BootstrapLine.encode(bootstrap));
             stdin.flush();
         } catch (IOException e) {
             // The worker died at once; its exit is reported through onExit with its output.
@@ -140,6 +144,16 @@ final class WorkerLauncher implements AutoCloseable {
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         return Files.createTempDirectory(base, "forkpool-");
+    }
+
+    /**
+     * Records the workers' class-data archive in the background if there is none yet; see
+     * {@link ClassDataArchive}.
+     *
+     * @return the recording process, or {@code null} if nothing is being recorded
+     */
+    Process recordClassDataArchive() {
+        return archive == null ? null : archive.recordInBackground();
     }
 
     /** Deletes the socket directory and anything left in it. */

@@ -85,6 +85,18 @@ class GoldenFramesTest {
         byte[] line = (new String(Messages.encode(bootstrap), StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8);
         assertThat(new String(line, StandardCharsets.UTF_8)).isEqualTo(new String(golden, StandardCharsets.UTF_8));
         assertThat(Lifeline.readBootstrap(new ByteArrayInputStream(golden))).isEqualTo(bootstrap);
+        assertThat(new String(BootstrapLine.encode(bootstrap), StandardCharsets.UTF_8))
+                .as("the supervisor's Jackson-free writer").isEqualTo(new String(golden, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theJacksonFreeBootstrapWriterEscapesLikeJsonAndReadsBack() throws IOException {
+        Messages.Bootstrap awkward = new Messages.Bootstrap(1, "/tmp/a \"quoted\" \\ path\n\t\u0001\u00e9\u4e2d.sock",
+                "t", 7, 1 << 20, 1, 2, List.of("com.\u00e9xample.*", "*"));
+        byte[] line = BootstrapLine.encode(awkward);
+        assertThat(Lifeline.readBootstrap(new ByteArrayInputStream(line))).isEqualTo(awkward);
+        assertThat(new String(line, StandardCharsets.UTF_8))
+                .isEqualTo(new String(Messages.encode(awkward), StandardCharsets.UTF_8) + "\n");
     }
 
     private static byte[] encode(Encoder encoder) throws IOException {

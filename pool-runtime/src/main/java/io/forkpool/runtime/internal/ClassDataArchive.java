@@ -1,0 +1,161 @@
+package io.forkpool.runtime.internal;
+
+import io.forkpool.PoolOptions;
+import io.forkpool.internal.worker.ArchiveRecorder;
+import io.forkpool.internal.worker.Rehearsal;
+import io.forkpool.worker.WorkerMain;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The AppCDS archive of one worker configuration: a file in the pool's cache directory named
+ * after a hash of everything the JVM checks when it maps an archive (the {@code java} executable,
+ * the JVM options, each class path jar's path, size and modification time). Workers start with
+ * {@code -XX:SharedArchiveFile} when it exists, so the protocol's and Jackson's classes are mapped
+ * from it rather than loaded, parsed and verified one by one.
+ *
+ * <p>When it does not exist, {@link #recordInBackground} starts an {@link ArchiveRecorder} JVM,
+ * which runs one more JVM that rehearses a worker's life ({@link Rehearsal}) with
+ * {@code -XX:ArchiveClassesAtExit} into a temporary file, and renames it into place only if that
+ * JVM exits normally. The recorder is a process of its own so that a short-lived supervisor does
+ * not leave a recording unfinished; its lock file keeps concurrent pools, in this JVM or others,
+ * from recording the same archive twice. Every failure falls back to starting workers
+ * without an archive: the JVM ignores a missing, stale or corrupt archive (with {@code -Xshare:auto},
+ * its default) and so do we. The JVM cannot archive classes from non-empty directories, so a class
+ * path with one (an IDE or a Maven test run) is not recorded at all.
+ */
+final class ClassDataArchive {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.forkpool.pool");
+    private final PoolOptions options;
+    private final Path archive;
+    private final List<String> recordCommand;
+
+    private ClassDataArchive(PoolOptions options, Path archive, List<String> recordCommand) {
+        this.options = options;
+        this.archive = archive;
+        this.recordCommand = recordCommand;
+    }
+
+    /**
+     * The archive for a pool's workers, or {@code null} when sharing is off, the workers are not
+     * forkpool's Java worker, the user turned sharing off or chose an archive, or the class path holds a
+     * directory. ({@code -Xshare:auto}, in the default options, is what makes an archive optional.)
+     */
+    static ClassDataArchive of(PoolOptions options, List<String> requiredJvmOptions) {
+        Path directory = options.classDataCache();
+        if (directory == null || !options.workerCommand().isEmpty()) {
+            return null;
+        }
+        for (String option : options.jvmOptions()) {
+            if (option.equals("-Xshare:off") || option.equals("-Xshare:dump") || option.contains("SharedArchiveFile")
+                    || option.contains("ArchiveClassesAt")) {
+                return null;
+            }
+        }
+        List<String> jvmOptions = new ArrayList<>(options.jvmOptions());
+        jvmOptions.addAll(requiredJvmOptions);
+        MessageDigest digest = sha256();
+        update(digest, options.javaExecutable().toAbsolutePath().toString());
+        update(digest, fingerprint(options.javaExecutable()));
+        jvmOptions.forEach(option -> update(digest, option));
+        for (String entry : options.classpath()) {
+            Path path = Path.of(entry);
+            if (Files.isDirectory(path)) {
+                return null;
+            }
+            update(digest, path.toAbsolutePath().toString());
+            update(digest, fingerprint(path));
+        }
+        String key = HexFormat.of().formatHex(digest.digest(), 0, 16);
+        Path archive = directory.resolve("worker-" + key + ".jsa");
+
+        List<String> command = new ArrayList<>();
+        command.add(options.javaExecutable().toString());
+        command.addAll(jvmOptions);
+        command.add("-XX:ArchiveClassesAtExit=" + archive.resolveSibling(archive.getFileName() + ".tmp"));
+        command.add("-cp");
+        command.add(String.join(File.pathSeparator, options.classpath()));
+        command.add(WorkerMain.class.getName());
+        command.add(Rehearsal.ARGUMENT);
+        return new ClassDataArchive(options, archive, List.copyOf(command));
+    }
+
+    /** @return the JVM options that make a worker start from the archive, or none if there is none yet */
+    List<String> jvmOptions() {
+        return Files.isReadable(archive) ? List.of("-XX:SharedArchiveFile=" + archive) : List.of();
+    }
+
+    /** @return where the archive is (or will be) */
+    Path path() {
+        return archive;
+    }
+
+    /**
+     * Records the archive in the background if it does not exist and nobody is recording it: one
+     * {@link ArchiveRecorder} JVM, which outlives this one if need be, runs the rehearsal with
+     * {@code -XX:ArchiveClassesAtExit} and installs the result. Never blocks and never throws.
+     *
+     * @return the recorder process, for tests, or {@code null} if none was started
+     */
+    Process recordInBackground() {
+        if (Files.exists(archive) || ArchiveRecorder.isBeingRecorded(archive)) {
+            return null;
+        }
+        List<String> command = new ArrayList<>();
+        command.add(options.javaExecutable().toString());
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-cp");
+        command.add(String.join(File.pathSeparator, options.classpath()));
+        command.add(ArchiveRecorder.class.getName());
+        command.add(archive.toString());
+        command.addAll(recordCommand);
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(options.workingDirectory().toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            // The same environment as a worker's: an allow-list, not the supervisor's secrets.
+            builder.environment().keySet().retainAll(options.inheritedEnvironment());
+            builder.environment().putAll(options.environment());
+            Process process = builder.start();
+            process.getOutputStream().close();
+            LOG.debug("recording the workers' class-data sharing archive {} in pid {}", archive, process.pid());
+            return process;
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot record a class-data sharing archive at {}: {}", archive, e.toString());
+            return null;
+        }
+    }
+
+    private static String fingerprint(Path file) {
+        try {
+            return Files.size(file) + "/" + Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException e) {
+            return "missing";
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private static void update(MessageDigest digest, String text) {
+        digest.update(text.getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+    }
+}

@@ -1,0 +1,109 @@
+package io.forkpool.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.forkpool.WorkerPool;
+import io.forkpool.WorkerStats;
+import io.forkpool.examples.CountPrimes;
+import io.forkpool.examples.Range;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The workers' AppCDS archive: recorded in the background by the first pool of a configuration,
+ * mapped by the workers of the next one, and ignored without harm when it is corrupt or cannot be
+ * written. The JVM only archives classes from jars, so these pools use a jars-only class path
+ * (the protocol, the API, Jackson and the example task).
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ClassDataSharingIT {
+
+    private static List<String> jarsOnly() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> entry.endsWith(".jar")).toList();
+    }
+
+    private static WorkerPool pool(Path cache, int workers) {
+        return WorkerPool.builder().workers(workers).classpath(jarsOnly()).classDataCache(cache).build();
+    }
+
+    private static Path awaitArchive(Path cache) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            try (Stream<Path> files = Files.list(cache)) {
+                List<Path> names = files.toList();
+                List<Path> archives = names.stream().filter(p -> p.toString().endsWith(".jsa")).toList();
+                if (!archives.isEmpty() && names.size() == archives.size()) { // no .tmp or .lock left
+                    return archives.get(0);
+                }
+            } catch (IOException e) {
+                // not created yet
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no archive recorded in " + cache);
+    }
+
+    private static String maps(long pid) throws IOException {
+        return Files.readString(Path.of("/proc", Long.toString(pid), "maps"));
+    }
+
+    @Test
+    void theFirstPoolRecordsAnArchiveThatTheNextPoolsWorkersMap(@TempDir Path cache) throws Exception {
+        long firstStart = System.nanoTime();
+        try (WorkerPool first = pool(cache, 1)) {
+            long firstReady = System.nanoTime() - firstStart;
+            long pid = first.stats().workers().get(0).pid();
+            assertThat(ProcessHandle.of(pid).flatMap(p -> p.info().commandLine()).orElse(""))
+                    .doesNotContain("SharedArchiveFile");
+            Path archive = awaitArchive(cache);
+            assertThat(Files.size(archive)).isGreaterThan(1 << 20);
+
+            long secondStart = System.nanoTime();
+            try (WorkerPool second = pool(cache, 2)) {
+                long secondReady = System.nanoTime() - secondStart;
+                for (WorkerStats worker : second.stats().workers()) {
+                    assertThat(ProcessHandle.of(worker.pid()).flatMap(p -> p.info().commandLine()).orElse(""))
+                            .contains("-XX:SharedArchiveFile=" + archive);
+                    assertThat(maps(worker.pid())).as("the archive is mapped").contains(archive.toString());
+                }
+                assertThat(second.submit(CountPrimes.class, new Range(0, 100_000)).get(30, TimeUnit.SECONDS))
+                        .isEqualTo(9_592L);
+                System.out.printf("ready without archive (1 worker): %d ms; with archive (2 workers): %d ms%n",
+                        TimeUnit.NANOSECONDS.toMillis(firstReady), TimeUnit.NANOSECONDS.toMillis(secondReady));
+            }
+        }
+    }
+
+    @Test
+    void aCorruptArchiveIsIgnored(@TempDir Path cache) throws Exception {
+        try (WorkerPool first = pool(cache, 1)) {
+            Path archive = awaitArchive(cache);
+            Files.delete(archive); // archives are written read-only
+            Files.write(archive, "not an archive".getBytes());
+            try (WorkerPool second = pool(cache, 1)) {
+                assertThat(second.submit(CountPrimes.class, new Range(0, 100)).get(30, TimeUnit.SECONDS)).isEqualTo(25L);
+                long pid = second.stats().workers().get(0).pid();
+                assertThat(maps(pid)).doesNotContain(archive.toString());
+            }
+        }
+    }
+
+    @Test
+    void aCacheThatCannotBeCreatedCostsNothingButTheArchive(@TempDir Path dir) throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("file"), "x");
+        try (WorkerPool pool = pool(notADirectory.resolve("cache"), 1)) {
+            assertThat(pool.submit(CountPrimes.class, new Range(0, 100)).get(30, TimeUnit.SECONDS)).isEqualTo(25L);
+        }
+        assertThat(Files.readString(notADirectory)).isEqualTo("x");
+    }
+}
