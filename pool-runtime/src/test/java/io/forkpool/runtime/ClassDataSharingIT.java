@@ -99,6 +99,22 @@ class ClassDataSharingIT {
     }
 
     @Test
+    void anArchiveInADirectoryOthersCanWriteIsNotUsed(@TempDir Path cache) throws Exception {
+        try (WorkerPool first = pool(cache, 1)) {
+            Path archive = awaitArchive(cache);
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(cache)))
+                    .isEqualTo("rwx------");
+            Files.setPosixFilePermissions(cache, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            try (WorkerPool second = pool(cache, 1)) {
+                long pid = second.stats().workers().get(0).pid();
+                assertThat(ProcessHandle.of(pid).flatMap(p -> p.info().commandLine()).orElse(""))
+                        .doesNotContain("SharedArchiveFile");
+                assertThat(second.submit(CountPrimes.class, new Range(0, 100)).get(30, TimeUnit.SECONDS)).isEqualTo(25L);
+            }
+        }
+    }
+
+    @Test
     void aCacheThatCannotBeCreatedCostsNothingButTheArchive(@TempDir Path dir) throws Exception {
         Path notADirectory = Files.writeString(dir.resolve("file"), "x");
         try (WorkerPool pool = pool(notADirectory.resolve("cache"), 1)) {

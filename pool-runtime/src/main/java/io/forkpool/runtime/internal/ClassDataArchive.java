@@ -7,13 +7,16 @@ import io.forkpool.worker.WorkerMain;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,9 +94,31 @@ final class ClassDataArchive {
         return new ClassDataArchive(options, archive, List.copyOf(command));
     }
 
-    /** @return the JVM options that make a worker start from the archive, or none if there is none yet */
+    /**
+     * The JVM options that make a worker start from the archive, or none if there is none yet or it
+     * cannot be trusted. An archive is class data the worker maps and runs, so it is used only if
+     * this user owns it and its directory, and nobody else can write to that directory.
+     */
     List<String> jvmOptions() {
-        return Files.isReadable(archive) ? List.of("-XX:SharedArchiveFile=" + archive) : List.of();
+        return Files.isReadable(archive) && trusted(archive) && trusted(archive.getParent())
+                ? List.of("-XX:SharedArchiveFile=" + archive)
+                : List.of();
+    }
+
+    private static boolean trusted(Path path) {
+        try {
+            if (!Files.getOwner(path).getName().equals(System.getProperty("user.name"))) {
+                return false;
+            }
+            if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                return true;
+            }
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
+            return !permissions.contains(PosixFilePermission.GROUP_WRITE)
+                    && !permissions.contains(PosixFilePermission.OTHERS_WRITE);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     /** @return where the archive is (or will be) */

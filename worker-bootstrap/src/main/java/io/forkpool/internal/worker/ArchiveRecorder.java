@@ -2,10 +2,12 @@ package io.forkpool.internal.worker;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -18,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  * does). Started by the pool as {@code java -cp … ArchiveRecorder <archive> <command…>}; it:
  *
  * <ol>
+ *   <li>creates the cache directory, if need be, for this user only (0700);</li>
  *   <li>takes the lock {@code <archive>.lock} (holding its own pid), or exits if a live process
  *       holds it; a lock whose holder is gone, or older than ten minutes, is taken over;</li>
  *   <li>runs {@code command}, which must write the archive to {@code <archive>.tmp} (a JVM with
@@ -61,7 +64,7 @@ public final class ArchiveRecorder {
         Path lock = sibling(archive, ".lock");
         Path temporary = sibling(archive, ".tmp");
         try {
-            Files.createDirectories(archive.toAbsolutePath().getParent());
+            createPrivateDirectories(archive.toAbsolutePath().getParent());
             if (Files.exists(archive) || !claim(lock)) {
                 return true;
             }
@@ -137,6 +140,19 @@ public final class ArchiveRecorder {
             return ProcessHandle.of(holder).map(process -> !process.isAlive()).orElse(true);
         } catch (IOException | NumberFormatException e) {
             return false; // being written just now, or already gone: leave it to its holder
+        }
+    }
+
+    /** Creates the cache directory readable and writable by this user only (workers trust nothing else). */
+    private static void createPrivateDirectories(Path directory) throws IOException {
+        if (Files.isDirectory(directory)) {
+            return;
+        }
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            Files.createDirectories(directory,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } else {
+            Files.createDirectories(directory);
         }
     }
 
