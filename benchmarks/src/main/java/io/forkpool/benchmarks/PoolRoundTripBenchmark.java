@@ -1,6 +1,14 @@
 package io.forkpool.benchmarks;
 
 import io.forkpool.WorkerPool;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,6 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       thread, write a frame to the Unix socket, wake the worker's reader thread, hand to its task
  *       thread, decode, run, encode, write the reply, wake the supervisor's io thread, decode,
  *       complete the future, wake the caller: five thread wake-ups and two socket writes.</li>
+ *   <li>{@code rawEchoFloor} (floor): a 4-byte frame through a pipe to another JVM
+ *       ({@link FramedEcho}) and back with a bare {@code DataOutputStream}, one thread on each side:
+ *       the least any process pool can cost per round trip on this machine.</li>
  *   <li>{@code inProcessRoundTrip} (baseline): the same {@link NoOp} run on a single-thread
  *       {@link ExecutorService} with {@code CompletableFuture.supplyAsync(..).join()}: two thread
  *       wake-ups, no bytes, no process boundary. The floor any hand-off design can reach.</li>
@@ -71,6 +82,46 @@ public class PoolRoundTripBenchmark {
         public void stop() {
             if (pool != null) {
                 pool.close();
+            }
+        }
+    }
+
+    /**
+     * A second JVM running {@link FramedEcho}, reached through its standard input and output;
+     * only {@code rawEchoFloor} uses it.
+     */
+    @State(Scope.Benchmark)
+    public static class EchoPeer {
+
+        Process process;
+        DataOutputStream out;
+        DataInputStream in;
+        final byte[] frame = {0, 0, 0, 1};
+        final byte[] reply = new byte[4];
+
+        /** Starts the echo JVM with the workers' default options and checks one round trip. */
+        @Setup(Level.Trial)
+        public void start() throws IOException {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(WorkerPool.builder().options().jvmOptions());
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(FramedEcho.class.getName());
+            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            out = new DataOutputStream(new BufferedOutputStream(process.getOutputStream()));
+            in = new DataInputStream(new BufferedInputStream(process.getInputStream()));
+            if (echo(this) != 1) {
+                throw new IllegalStateException("the echo did not echo");
+            }
+        }
+
+        /** Ends the echo JVM by closing its input; no process outlives the trial. */
+        @TearDown(Level.Trial)
+        public void stop() throws InterruptedException, IOException {
+            out.close();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
             }
         }
     }
@@ -119,6 +170,29 @@ public class PoolRoundTripBenchmark {
     @Benchmark
     public Integer inProcessRoundTrip(OneThread state) {
         return CompletableFuture.supplyAsync(() -> state.task.execute(1), state.executor).join();
+    }
+
+    /**
+     * Floor: a 4-byte frame to another JVM over a pipe and back, with a bare
+     * {@code DataOutputStream}: what a minimal hand-written process pool could do, with none of
+     * forkpool's safety or conveniences. The pool's round trip is compared with it.
+     *
+     * @param state the echo JVM
+     * @return the echoed value, consumed by JMH
+     * @throws IOException if the pipe fails
+     */
+    @Benchmark
+    public int rawEchoFloor(EchoPeer state) throws IOException {
+        return echo(state);
+    }
+
+    private static int echo(EchoPeer state) throws IOException {
+        state.out.writeInt(state.frame.length);
+        state.out.write(state.frame);
+        state.out.flush();
+        int length = state.in.readInt();
+        state.in.readFully(state.reply, 0, length);
+        return state.reply[3];
     }
 
     private static void check(Integer output) {
