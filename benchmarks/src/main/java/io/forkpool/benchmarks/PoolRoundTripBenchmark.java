@@ -6,9 +6,6 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -102,13 +99,8 @@ public class PoolRoundTripBenchmark {
         /** Starts the echo JVM with the workers' default options and checks one round trip. */
         @Setup(Level.Trial)
         public void start() throws IOException {
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(WorkerPool.builder().options().jvmOptions());
-            command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
-            command.add(FramedEcho.class.getName());
-            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            process = new ProcessBuilder(ChildJvm.likeAWorker(FramedEcho.class))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             out = new DataOutputStream(new BufferedOutputStream(process.getOutputStream()));
             in = new DataInputStream(new BufferedInputStream(process.getInputStream()));
             if (echo(this) != 1) {

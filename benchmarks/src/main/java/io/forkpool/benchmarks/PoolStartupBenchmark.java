@@ -1,7 +1,6 @@
 package io.forkpool.benchmarks;
 
 import io.forkpool.WorkerPool;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +47,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 1)
 public class PoolStartupBenchmark {
 
+    /** The baseline's command, built before anything is timed. */
+    private static final List<String> BARE_JVM = ChildJvm.likeAWorker(Empty.class);
+
     /** Where the recorded archive lives, shared by all forks of a run. */
     private static final Path CACHE = Path.of(System.getProperty("java.io.tmpdir"), "forkpool-startup-benchmark");
 
@@ -64,8 +66,8 @@ public class PoolStartupBenchmark {
         @Setup(Level.Trial)
         public void prepare() throws Exception {
             if (archive.equals("recorded") && !hasArchive()) {
-                Process recorder = new ProcessBuilder(javaExecutable(), "-cp", System.getProperty("java.class.path"),
-                        RecordArchive.class.getName(), CACHE.toString()).inheritIO().start();
+                Process recorder = new ProcessBuilder(ChildJvm.command(List.of(), RecordArchive.class, CACHE.toString()))
+                        .inheritIO().start();
                 if (!recorder.waitFor(120, TimeUnit.SECONDS) || recorder.exitValue() != 0) {
                     recorder.destroyForcibly();
                     throw new IllegalStateException("could not record the archive in " + CACHE);
@@ -131,9 +133,6 @@ public class PoolStartupBenchmark {
         }
     }
 
-    private static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
 
     /**
      * Builds a pool of two workers and returns once both have said hello.
@@ -158,12 +157,6 @@ public class PoolStartupBenchmark {
      */
     @Benchmark
     public int bareJvm() throws Exception {
-        List<String> command = new java.util.ArrayList<>();
-        command.add(javaExecutable());
-        command.addAll(WorkerPool.builder().options().jvmOptions());
-        command.add("-cp");
-        command.add(String.join(File.pathSeparator, System.getProperty("java.class.path")));
-        command.add(Empty.class.getName());
-        return new ProcessBuilder(command).inheritIO().start().waitFor();
+        return new ProcessBuilder(BARE_JVM).inheritIO().start().waitFor();
     }
 }

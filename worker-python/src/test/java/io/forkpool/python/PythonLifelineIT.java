@@ -35,7 +35,7 @@ class PythonLifelineIT {
         for (int round = 0; round < 3; round++) {
             Path log = dir.resolve("supervisor-" + round + ".log");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process supervisor = new ProcessBuilder(java, "-Dbasedir=" + System.getProperty("basedir", "."),
+            Process supervisor = new ProcessBuilder(java, "-Dbasedir=" + PythonWorkers.module(),
                     "-cp", System.getProperty("java.class.path"), PythonSupervisor.class.getName())
                     .redirectError(log.toFile())
                     .start();

@@ -19,7 +19,7 @@ class PythonUnitTestsTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void thePythonSuitePasses() throws IOException, InterruptedException {
-        Path module = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
+        Path module = PythonWorkers.module();
         ProcessBuilder builder = new ProcessBuilder("python3", "-m", "unittest", "discover", "-s", "src/test/python", "-v")
                 .directory(module.toFile())
                 .redirectErrorStream(true);

@@ -11,7 +11,8 @@ final class PythonWorkers {
     private PythonWorkers() {
     }
 
-    private static Path module() {
+    /** The worker-python module's directory (failsafe and surefire set {@code basedir}). */
+    static Path module() {
         return Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
     }
 

@@ -3,7 +3,6 @@ package io.forkpool.runtime.internal;
 import io.forkpool.PoolOptions;
 import io.forkpool.internal.worker.ArchiveRecorder;
 import io.forkpool.internal.worker.Rehearsal;
-import io.forkpool.worker.WorkerMain;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,12 +41,12 @@ final class ClassDataArchive {
     private static final Logger LOG = LoggerFactory.getLogger("io.forkpool.pool");
     private final PoolOptions options;
     private final Path archive;
-    private final List<String> recordCommand;
+    /** Set once the archive was found and trusted; workers spawned later skip the checks. */
+    private volatile boolean usable;
 
-    private ClassDataArchive(PoolOptions options, Path archive, List<String> recordCommand) {
+    private ClassDataArchive(PoolOptions options, Path archive) {
         this.options = options;
         this.archive = archive;
-        this.recordCommand = recordCommand;
     }
 
     /**
@@ -55,7 +54,7 @@ final class ClassDataArchive {
      * forkpool's Java worker, the user turned sharing off or chose an archive, or the class path holds a
      * directory. ({@code -Xshare:auto}, in the default options, is what makes an archive optional.)
      */
-    static ClassDataArchive of(PoolOptions options, List<String> requiredJvmOptions) {
+    static ClassDataArchive of(PoolOptions options) {
         Path directory = options.classDataCache();
         if (directory == null || !options.workerCommand().isEmpty()) {
             return null;
@@ -66,12 +65,11 @@ final class ClassDataArchive {
                 return null;
             }
         }
-        List<String> jvmOptions = new ArrayList<>(options.jvmOptions());
-        jvmOptions.addAll(requiredJvmOptions);
         MessageDigest digest = sha256();
         update(digest, options.javaExecutable().toAbsolutePath().toString());
         update(digest, fingerprint(options.javaExecutable()));
-        jvmOptions.forEach(option -> update(digest, option));
+        options.jvmOptions().forEach(option -> update(digest, option));
+        WorkerLauncher.REQUIRED_JVM_OPTIONS.forEach(option -> update(digest, option));
         for (String entry : options.classpath()) {
             Path path = Path.of(entry);
             if (Files.isDirectory(path)) {
@@ -81,17 +79,7 @@ final class ClassDataArchive {
             update(digest, fingerprint(path));
         }
         String key = HexFormat.of().formatHex(digest.digest(), 0, 16);
-        Path archive = directory.resolve("worker-" + key + ".jsa");
-
-        List<String> command = new ArrayList<>();
-        command.add(options.javaExecutable().toString());
-        command.addAll(jvmOptions);
-        command.add("-XX:ArchiveClassesAtExit=" + archive.resolveSibling(archive.getFileName() + ".tmp"));
-        command.add("-cp");
-        command.add(String.join(File.pathSeparator, options.classpath()));
-        command.add(WorkerMain.class.getName());
-        command.add(Rehearsal.ARGUMENT);
-        return new ClassDataArchive(options, archive, List.copyOf(command));
+        return new ClassDataArchive(options, directory.resolve("worker-" + key + ".jsa"));
     }
 
     /**
@@ -100,9 +88,10 @@ final class ClassDataArchive {
      * this user owns it and its directory, and nobody else can write to that directory.
      */
     List<String> jvmOptions() {
-        return Files.isReadable(archive) && trusted(archive) && trusted(archive.getParent())
-                ? List.of("-XX:SharedArchiveFile=" + archive)
-                : List.of();
+        if (!usable) {
+            usable = Files.isReadable(archive) && trusted(archive) && trusted(archive.getParent());
+        }
+        return usable ? List.of("-XX:SharedArchiveFile=" + archive) : List.of();
     }
 
     private static boolean trusted(Path path) {
@@ -144,16 +133,15 @@ final class ClassDataArchive {
         command.add(String.join(File.pathSeparator, options.classpath()));
         command.add(ArchiveRecorder.class.getName());
         command.add(archive.toString());
-        command.addAll(recordCommand);
+        // What ArchiveRecorder runs: a worker's JVM that rehearses and writes <archive>.tmp at exit.
+        command.addAll(WorkerLauncher.javaWorkerCommand(options,
+                List.of("-XX:ArchiveClassesAtExit=" + archive.resolveSibling(archive.getFileName() + ".tmp")),
+                Rehearsal.ARGUMENT));
         try {
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .directory(options.workingDirectory().toFile())
+            Process process = WorkerLauncher.asWorker(new ProcessBuilder(command), options)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            // The same environment as a worker's: an allow-list, not the supervisor's secrets.
-            builder.environment().keySet().retainAll(options.inheritedEnvironment());
-            builder.environment().putAll(options.environment());
-            Process process = builder.start();
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             process.getOutputStream().close();
             LOG.debug("recording the workers' class-data sharing archive {} in pid {}", archive, process.pid());
             return process;

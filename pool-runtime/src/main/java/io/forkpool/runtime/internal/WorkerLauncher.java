@@ -49,7 +49,7 @@ final class WorkerLauncher implements AutoCloseable {
     WorkerLauncher(PoolOptions options) throws IOException {
         this.options = options;
         this.socketDirectory = createPrivateDirectory();
-        this.archive = ClassDataArchive.of(options, REQUIRED_JVM_OPTIONS);
+        this.archive = ClassDataArchive.of(options);
     }
 
     /**
@@ -58,27 +58,49 @@ final class WorkerLauncher implements AutoCloseable {
      * setsid execs in place and the worker keeps the pid the JDK knows.
      */
     static final Path SETSID = Path.of("/usr/bin/setsid");
+    private static final boolean HAS_SETSID = Files.isExecutable(SETSID);
 
     /** The worker's command line, starting from the class-data archive once there is one. */
     List<String> command() {
         List<String> command = new ArrayList<>();
-        if (Files.isExecutable(SETSID)) {
+        if (HAS_SETSID) {
             command.add(SETSID.toString());
         }
         if (!options.workerCommand().isEmpty()) {
             command.addAll(options.workerCommand());
-            return List.copyOf(command);
+        } else {
+            command.addAll(javaWorkerCommand(options, archive == null ? List.of() : archive.jvmOptions()));
         }
+        return List.copyOf(command);
+    }
+
+    /**
+     * The Java worker's command: {@code java}, the pool's JVM options, {@link #REQUIRED_JVM_OPTIONS},
+     * the extra options, the class path, {@code WorkerMain} and its arguments. Shared by the
+     * workers and the JVM that records their class-data archive, so both run the same JVM.
+     */
+    static List<String> javaWorkerCommand(PoolOptions options, List<String> extraJvmOptions, String... arguments) {
+        List<String> command = new ArrayList<>();
         command.add(options.javaExecutable().toString());
         command.addAll(options.jvmOptions());
         command.addAll(REQUIRED_JVM_OPTIONS);
-        if (archive != null) {
-            command.addAll(archive.jvmOptions());
-        }
+        command.addAll(extraJvmOptions);
         command.add("-cp");
         command.add(String.join(File.pathSeparator, options.classpath()));
         command.add(WorkerMain.class.getName());
-        return List.copyOf(command);
+        command.addAll(List.of(arguments));
+        return command;
+    }
+
+    /**
+     * Gives a child the workers' environment and working directory. The environment is an
+     * allow-list, not a deny-list: a secret in the supervisor's environment stays there.
+     */
+    static ProcessBuilder asWorker(ProcessBuilder builder, PoolOptions options) {
+        builder.directory(options.workingDirectory().toFile());
+        builder.environment().keySet().retainAll(options.inheritedEnvironment());
+        builder.environment().putAll(options.environment());
+        return builder;
     }
 
     /** @return the program that starts a worker, for error messages */
@@ -100,13 +122,7 @@ final class WorkerLauncher implements AutoCloseable {
         try {
             server.bind(UnixDomainSocketAddress.of(socket), 1);
             String token = newToken();
-            ProcessBuilder builder = new ProcessBuilder(command())
-                    .directory(options.workingDirectory().toFile())
-                    .redirectErrorStream(true);
-            // An allow-list, not a deny-list: a secret in the supervisor's environment stays there.
-            builder.environment().keySet().retainAll(options.inheritedEnvironment());
-            builder.environment().putAll(options.environment());
-            Process process = builder.start();
+            Process process = asWorker(new ProcessBuilder(command()), options).redirectErrorStream(true).start();
             writeBootstrap(process, new Messages.Bootstrap(Messages.PROTOCOL_VERSION, socket.toString(), token,
                     workerId, options.maxFrameLength(), SELF.pid(), SELF_START_MILLIS, options.allowedTasks()));
             return new Spawned(process, server, socket, token);

@@ -1,6 +1,7 @@
 package io.forkpool.internal.worker;
 
 import io.forkpool.Task;
+import io.forkpool.internal.protocol.BootstrapLine;
 import io.forkpool.internal.protocol.Frame;
 import io.forkpool.internal.protocol.FrameReader;
 import io.forkpool.internal.protocol.FrameType;
@@ -13,7 +14,6 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -87,10 +87,9 @@ public final class Rehearsal {
         Path socket = directory.resolve("s.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket), 1);
-            Messages.Bootstrap bootstrap = Lifeline.readBootstrap(new ByteArrayInputStream(
-                    (new String(Messages.encode(new Messages.Bootstrap(Messages.PROTOCOL_VERSION, socket.toString(),
-                            "0".repeat(32), 0, MAX_FRAME, 0, 0, List.of("*"))), StandardCharsets.UTF_8) + "\n")
-                            .getBytes(StandardCharsets.UTF_8)));
+            Messages.Bootstrap bootstrap = Lifeline.readBootstrap(new ByteArrayInputStream(BootstrapLine.encode(
+                    new Messages.Bootstrap(Messages.PROTOCOL_VERSION, socket.toString(), "0".repeat(32), 0, MAX_FRAME,
+                            0, 0, List.of("*")))));
             SocketChannel workerSide = SocketChannel.open(StandardProtocolFamily.UNIX);
             workerSide.connect(UnixDomainSocketAddress.of(bootstrap.socketPath()));
             try (SocketChannel supervisorSide = server.accept(); workerSide) {
