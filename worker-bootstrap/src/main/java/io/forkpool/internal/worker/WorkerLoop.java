@@ -17,12 +17,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * The worker's side of the protocol, over any pair of blocking channels so it can be tested
  * without a process. The calling thread reads frames; a separate task thread runs tasks one at a
- * time, in arrival order, and writes the replies, flushing when it has nothing more queued so a
- * burst of small tasks shares system calls.
+ * time, in arrival order, and writes the replies through a {@link ReplyWriter}: flushed when it
+ * has nothing more queued, so a burst of small tasks shares system calls, and never held longer
+ * than {@link ReplyWriter#MAX_DELAY_NANOS} behind a task that runs long.
  *
  * <p>Threads: the reader (the caller of {@link #run}) owns the {@link FrameReader} and delivers
- * cancellations to the {@link TaskRunner}; the task thread owns the {@link FrameWriter} after the
- * hello has been written.
+ * cancellations to the {@link TaskRunner}; after the hello, the task thread writes replies, and the
+ * {@code -flusher} thread flushes the ones it left buffered.
  */
 public final class WorkerLoop {
 
@@ -72,7 +73,8 @@ public final class WorkerLoop {
         FrameWriter writer = new FrameWriter(out, maxFrameLength);
         writer.append(FrameType.HELLO, 0, Messages.encode(hello));
         writer.flush();
-        Thread taskThread = new Thread(() -> serveTasks(writer), "forkpool-worker-" + workerId + "-task");
+        ReplyWriter replies = new ReplyWriter(writer, this::writeFailed, "forkpool-worker-" + workerId + "-flusher");
+        Thread taskThread = new Thread(() -> serveTasks(replies), "forkpool-worker-" + workerId + "-task");
         runner.bindTo(taskThread);
         taskThread.start();
         int exitCode = readFrames();
@@ -82,6 +84,7 @@ public final class WorkerLoop {
         tasks.clear();
         tasks.add(STOP);
         taskThread.interrupt();
+        replies.close();
         // A task thread that failed to write set this before it closed the channel under the reader.
         IOException failure = fatal;
         if (failure instanceof ProtocolException) {
@@ -121,7 +124,7 @@ public final class WorkerLoop {
         }
     }
 
-    private void serveTasks(FrameWriter writer) {
+    private void serveTasks(ReplyWriter replies) {
         long lastStatus = System.nanoTime() - STATUS_INTERVAL_NANOS;
         try {
             while (true) {
@@ -130,25 +133,32 @@ public final class WorkerLoop {
                     return;
                 }
                 Frame reply = runner.run(task);
-                writer.append(reply.type(), reply.correlationId(), reply.payload());
+                replies.append(reply.type(), reply.correlationId(), reply.payload());
                 long now = System.nanoTime();
                 if (now - lastStatus >= STATUS_INTERVAL_NANOS) {
                     lastStatus = now;
                     Runtime runtime = Runtime.getRuntime();
-                    writer.append(FrameType.STATUS, 0, Messages.encode(
+                    replies.append(FrameType.STATUS, 0, Messages.encode(
                             new Messages.Status(runtime.totalMemory() - runtime.freeMemory(), runtime.maxMemory())));
                 }
                 if (tasks.isEmpty()) {
-                    writer.flush();
+                    replies.flush();
+                } else {
+                    replies.defer(); // the next task may run long: its predecessors' replies must not wait for it
                 }
             }
         } catch (IOException e) {
-            System.err.println("forkpool worker " + workerId + ": " + e);
-            fatal = e;
-            closeQuietly(); // unblocks the reader so the worker exits
+            writeFailed(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** A reply could not be written: report it and close the channel, which ends the reader and the worker. */
+    private void writeFailed(IOException e) {
+        System.err.println("forkpool worker " + workerId + ": " + e);
+        fatal = e;
+        closeQuietly();
     }
 
     private void closeQuietly() {

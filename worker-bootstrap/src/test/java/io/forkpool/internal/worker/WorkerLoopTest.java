@@ -113,6 +113,32 @@ class WorkerLoopTest {
     }
 
     @Test
+    void aReplyIsNotHeldBackWhileTheNextTaskRuns() throws Exception {
+        // Both in one write, so the slow task is queued when the fast one's reply is made: the
+        // loop then buffers that reply, and only its flusher can send it while the slow one runs.
+        supervisorWriter.appendTask(1, TaskRequest.encodeName(Upper.class.getName()), 1,
+                "{\"words\":[\"fast\"]}".getBytes(StandardCharsets.UTF_8));
+        supervisorWriter.appendTask(2, TaskRequest.encodeName(Sleep.class.getName()), 1,
+                "60000".getBytes(StandardCharsets.UTF_8));
+        supervisorWriter.flush();
+        Frame first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return readReply();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }).get(5, TimeUnit.SECONDS);
+        assertThat(first.correlationId()).isEqualTo(1);
+        assertThat(mapper.readValue(first.payload(), List.class)).isEqualTo(List.of("FAST"));
+
+        supervisorWriter.append(FrameType.CANCEL, 2, Frame.EMPTY);
+        supervisorWriter.flush();
+        Frame cancelled = readReply();
+        assertThat(cancelled.correlationId()).isEqualTo(2);
+        assertThat(cancelled.type()).isEqualTo(FrameType.FAILURE);
+    }
+
+    @Test
     void reportsATaskExceptionAndServesOn() throws Exception {
         sendTask(5, Boom.class.getName(), "\"x\"");
         Frame failure = readReply();
