@@ -41,15 +41,16 @@ import org.openjdk.jmh.infra.Blackhole;
  *       them from the socket. JMH divides by the frame count, so the score is ns per frame.</li>
  * </ul>
  * {@code payload=small} is a no-op task's frame: the {@link NoOp} class name and the 10-byte JSON
- * input {@code 1234567890} (48 bytes of payload). {@code payload=64KiB} carries a 65,536-byte input
+ * input {@code 1234567890} (40 bytes of payload, 54 with the header). {@code payload=64KiB} carries a 65,536-byte input
  * (a JSON string), so the whole payload is just over the writer's and reader's 64 KiB buffers.
  *
  * <p>What to expect: tens of nanoseconds per small frame on either side (a header, two small
  * array copies, one {@link Frame} allocation), far below the microseconds of one thread wake-up;
  * for 64 KiB, a few microseconds, about what copying 64 KiB a few times costs (memory bandwidth). A
  * 64 KiB payload does not fit the writer's buffer, so it goes out in three writes (header and
- * name, then the input), and the decoder assembles it across two slices, growing its first 64 KiB
- * array to the full length, which costs one extra copy.
+ * name, then the input), and the decoder assembles it across two slices: it starts with a 64 KiB
+ * array (it allocates no more before the bytes arrive) and then grows it to the full length, an
+ * extra 64 KiB allocation and copy per frame ({@code -prof gc} shows about 128 KiB per frame).
  *
  * <p>Run (from the repository root, after {@code mvn -B -q -pl benchmarks -am -DskipTests package}):
  * <pre>

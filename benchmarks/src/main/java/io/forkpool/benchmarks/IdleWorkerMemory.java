@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,25 +31,31 @@ import java.util.stream.Stream;
  * ready; the time it took is printed), waits 2 s, runs 10 {@link NoOp} tasks, waits 2 s more and
  * reads the memory of each worker: that is the idle figure. It then counts the primes below
  * 2,000,000 in 20 {@link CountPrimes} tasks, prints how long that took (a C1-only JVM is slower
- * at CPU work, which is what workers are for) and reads the memory again. Each worker's JVM
+ * at some CPU work, which is what workers are for; trial division is bound by the divider, so it
+ * hardly shows the difference, and 20 short tasks mostly time the JIT warming up: read it as a
+ * smoke check, not a throughput figure) and reads the memory again. Each worker's JVM
  * options are read back from {@code /proc/<pid>/cmdline}, so they include what the runtime adds
  * ({@code -XX:+ExitOnOutOfMemoryError}, {@code -XX:SharedArchiveFile=...}).
  *
  * <p>Without arguments it measures the default options only. With {@code --compare} it measures,
  * one pool at a time: the defaults; defaults + {@code -XX:TieredStopAtLevel=1}; defaults +
  * {@code -Xss256k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=64m}; defaults +
- * {@code -Xmx64m}; all of these together; and the defaults with the class-data archive off
- * ({@code classDataCache(null)}). Every configuration but the last runs with the pool's AppCDS
+ * {@code -Xmx64m}; all of these together; defaults + {@code -Xms16m}; defaults +
+ * {@code -XX:ArchiveRelocationMode=0} (diagnostic, to explain the figures, see below); and the
+ * defaults with the class-data archive off ({@code classDataCache(null)}). Every configuration but the last runs with the pool's AppCDS
  * archive, recorded beforehand (by a throw-away pool) in a directory of its own under
  * {@code java.io.tmpdir}, so the user's cache is not touched and every configuration starts from
  * its own archive, as it would in use.
  *
- * <p>What to expect: some tens of MiB per idle worker, mostly anonymous memory (the heap's touched
- * pages, metaspace, code cache, thread stacks, malloc arenas); with the archive, more file-backed
- * pages and less anonymous memory, since the archived classes are mapped rather than parsed into
- * metaspace. Options that cap sizes ({@code -Xmx}, {@code MaxMetaspaceSize}, the code cache) change
- * little at idle, because only touched pages are resident; the heap's initial size and how much of
- * the young generation the first tasks touch matter more.
+ * <p>What to expect: some tens of MiB per idle worker, mostly anonymous memory. Options that cap
+ * sizes ({@code -Xmx}, {@code MaxMetaspaceSize}, the code cache, thread stacks) change little at
+ * idle, because only touched pages are resident. Without the archive the largest item is the
+ * touched part of eden (start-up allocates some 20 MiB, and with the serial collector no page
+ * once touched is given back before eden fills), so the archive, which spares most of that
+ * allocation, saves more than any option. With it, the next largest item is the class-data
+ * archives themselves: JDK 17 updates map them at a random address and relocate them
+ * ({@code ArchiveRelocationMode=1}), so their pages count as private anonymous memory, not as
+ * shared file pages.
  *
  * <p>Run (from the repository root, after {@code mvn -B -q -pl benchmarks -am -DskipTests package}),
  * with nothing else starting JVMs, since memory figures are per process but timings are not:
@@ -101,12 +108,26 @@ public final class IdleWorkerMemory {
             configs.add(new Config("+Xmx64m", plus(defaults, "-Xmx64m"), true));
             configs.add(new Config("all of the above", plus(defaults, "-XX:TieredStopAtLevel=1", "-Xss256k",
                     "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=64m", "-Xmx64m"), true));
+            // With the serial collector eden is a third of the initial heap (1/64 of RAM by default)
+            // and a worker that never fills it keeps every page it touched resident: a small initial
+            // heap bounds that (the heap still grows to -Xmx when a task needs it).
+            configs.add(new Config("+Xms16m", plus(defaults, "-Xms16m"), true));
+            // Not a candidate default (a diagnostic flag, and it gives up address randomisation of
+            // the archives): JDK 17 updates map CDS archives at a random address and relocate them,
+            // which dirties their pages into private anonymous memory. Mode 0 maps them where they
+            // were dumped, so their read-only part stays clean, file-backed and shared between
+            // workers. It shows how much of a worker's anonymous memory is relocated archive.
+            configs.add(new Config("+ArchiveRelocationMode=0 (diagnostic)",
+                    plus(defaults, "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0"), true));
             configs.add(new Config("defaults, archive off", defaults, false));
         }
         System.out.println("java " + System.getProperty("java.vm.version") + ", "
                 + Runtime.getRuntime().availableProcessors() + " CPUs; default worker options " + defaults
                 + " (the runtime adds -XX:+ExitOnOutOfMemoryError, and -XX:SharedArchiveFile once an archive exists)");
 
+        // An archive is keyed by the class path's size and time, so a rebuilt jar needs new ones;
+        // a stale one left here would pass for recorded while the workers start without it.
+        deleteRecursively(CACHE);
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < configs.size(); i++) {
             Config config = configs.get(i);
@@ -120,10 +141,10 @@ public final class IdleWorkerMemory {
         System.out.println();
         System.out.println("kB per worker (w0 / w1), idle = after start + 10 NoOp tasks + 2 s; after primes = "
                 + "after 20 CountPrimes tasks (< 2,000,000)");
-        System.out.printf("%-36s %8s %8s | %-15s %-15s %-15s %-15s | %-15s %-15s%n", "configuration", "ready ms",
+        System.out.printf("%-38s %8s %8s | %-15s %-15s %-15s %-15s | %-15s %-15s%n", "configuration", "ready ms",
                 "prime ms", "idle VmRSS", "idle RssAnon", "idle RssFile", "idle Pss", "work VmRSS", "work Pss");
         for (Result r : results) {
-            System.out.printf("%-36s %8d %8d | %-15s %-15s %-15s %-15s | %-15s %-15s%n", r.config.name, r.readyMillis,
+            System.out.printf("%-38s %8d %8d | %-15s %-15s %-15s %-15s | %-15s %-15s%n", r.config.name, r.readyMillis,
                     r.primesMillis, pair(r.idle, "VmRSS"), pair(r.idle, "RssAnon"), pair(r.idle, "RssFile"),
                     pair(r.idle, "Pss"), pair(r.afterWork, "VmRSS"), pair(r.afterWork, "Pss"));
         }
@@ -146,7 +167,11 @@ public final class IdleWorkerMemory {
             checkSameWorkers(pool, pids);
             List<Map<String, Long>> idle = new ArrayList<>();
             for (long pid : pids) {
-                System.out.println("worker pid " + pid + " options " + jvmOptions(pid));
+                System.out.println("worker pid " + pid + " options " + jvmOptions(pid) + "; archives mapped "
+                        + mappedArchives(pid));
+                if (config.archive && mappedArchives(pid).stream().noneMatch(name -> name.startsWith("worker-"))) {
+                    throw new IllegalStateException("worker " + pid + " did not map the pool's archive");
+                }
                 idle.add(memory(pid));
                 System.out.println("  idle: " + idle.get(idle.size() - 1));
             }
@@ -205,6 +230,26 @@ public final class IdleWorkerMemory {
         List<Long> now = pool.stats().workers().stream().map(WorkerStats::pid).toList();
         if (!now.equals(pids) || pids.contains(-1L)) {
             throw new IllegalStateException("workers changed during the run: " + pids + " -> " + now);
+        }
+    }
+
+    /** The class-data archives a process has mapped: the JDK's {@code classes.jsa}, the pool's {@code worker-*.jsa}. */
+    private static List<String> mappedArchives(long pid) throws IOException {
+        try (Stream<String> maps = Files.lines(Path.of("/proc", Long.toString(pid), "maps"))) {
+            return maps.filter(line -> line.endsWith(".jsa"))
+                    .map(line -> Path.of(line.substring(line.indexOf('/'))).getFileName().toString())
+                    .distinct().toList();
+        }
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(directory)) {
+            for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
         }
     }
 
