@@ -73,8 +73,7 @@ public final class WorkerMain {
         try {
             WorkerLoop loop = new WorkerLoop(channel, channel, bootstrap.workerId(), bootstrap.maxFrameLength(),
                     Thread.currentThread().getContextClassLoader(), Lifeline.allowedTasks(bootstrap));
-            exitCode = loop.run(new Messages.Hello(Messages.PROTOCOL_VERSION, ProcessHandle.current().pid(),
-                    bootstrap.token(), "java " + Runtime.version()));
+            exitCode = loop.run(WorkerLoop.hello(bootstrap.token()));
         } catch (IOException e) {
             System.err.println("forkpool worker " + bootstrap.workerId() + ": " + e);
             exitCode = WorkerExitCodes.CHANNEL_FAILED;

@@ -16,6 +16,11 @@ public final class FrameType {
     public static final int FAILURE = 0x12;
     /** Supervisor → worker: cancel this task (interrupt it, or skip it if not started); empty. */
     public static final int CANCEL = 0x13;
+    /**
+     * Supervisor → worker, only to a worker that announced {@link Messages#FEATURE_BATCH}: run a task
+     * once per input; correlation id = task id; payload see {@link TaskRequest}, its input a JSON array.
+     */
+    public static final int BATCH = 0x14;
     /** Supervisor → worker: finish the tasks received, then exit 0; empty; correlation id 0. */
     public static final int SHUTDOWN = 0x20;
     /** Worker → supervisor: heap use after a task; JSON {@link Messages.Status}; correlation id 0. */
@@ -37,6 +42,7 @@ public final class FrameType {
             case RESULT: return "RESULT";
             case FAILURE: return "FAILURE";
             case CANCEL: return "CANCEL";
+            case BATCH: return "BATCH";
             case SHUTDOWN: return "SHUTDOWN";
             case STATUS: return "STATUS";
             default: return String.format("UNKNOWN(0x%02x)", type);

@@ -7,8 +7,8 @@ import java.util.Objects;
 
 /**
  * Encodes frames into a buffer and writes them to a blocking channel on {@link #flush()}, so that
- * several frames can share one system call. Frames too large for the buffer are written straight
- * from the caller's arrays. Not thread-safe: callers that share a writer synchronize on it.
+ * several frames can share one system call. Payload parts too large for the buffer are written
+ * straight from the caller's arrays. Not thread-safe: callers that share a writer synchronize on it.
  */
 public final class FrameWriter {
 
@@ -40,7 +40,16 @@ public final class FrameWriter {
      * @throws IllegalArgumentException if the payload exceeds {@code maxFrameLength}
      */
     public void append(int type, long correlationId, byte[] first, byte[] second) throws IOException {
-        long length = (long) first.length + (second == null ? 0 : second.length);
+        appendFrame(type, correlationId, first, -1, second);
+    }
+
+    /**
+     * Appends a frame whose payload is {@code first}, then the byte {@code middle} unless it is
+     * negative, then {@code second}: the three parts of a TASK, written without joining them first.
+     */
+    private void appendFrame(int type, long correlationId, byte[] first, int middle, byte[] second)
+            throws IOException {
+        long length = (long) first.length + (middle < 0 ? 0 : 1) + (second == null ? 0 : second.length);
         if (length > maxFrameLength) {
             throw new IllegalArgumentException("frame payload of " + length + " bytes exceeds maxFrameLength "
                     + maxFrameLength);
@@ -49,17 +58,12 @@ public final class FrameWriter {
             flush();
         }
         buffer.putInt((int) length).put((byte) type).put((byte) 0).putLong(correlationId);
-        if (FrameDecoder.HEADER_LENGTH + length <= buffer.capacity()) {
-            buffer.put(first);
-            if (second != null) {
-                buffer.put(second);
-            }
-        } else {
-            flush();
-            writeFully(ByteBuffer.wrap(first));
-            if (second != null) {
-                writeFully(ByteBuffer.wrap(second));
-            }
+        put(first);
+        if (middle >= 0) {
+            put((byte) middle);
+        }
+        if (second != null) {
+            put(second);
         }
     }
 
@@ -73,13 +77,78 @@ public final class FrameWriter {
      * @throws IOException if flushing a full buffer fails
      */
     public void appendTask(long taskId, byte[] namePrefix, int attempt, byte[] input) throws IOException {
+        checkAttempt(attempt);
+        appendFrame(FrameType.TASK, taskId, namePrefix, attempt, input);
+    }
+
+    /**
+     * Appends a BATCH frame: the encoded name prefix, the attempt byte, then the inputs
+     * {@code from} (inclusive) to {@code to} (exclusive) as one JSON array, copied straight from
+     * their encodings into the buffer, which is flushed as often as a large batch needs.
+     *
+     * @param taskId the task id (correlation id)
+     * @param namePrefix the length-prefixed name from {@link TaskRequest#encodeName}
+     * @param attempt the attempt number, 1..{@link io.forkpool.PoolOptions#MAX_ATTEMPTS}
+     * @param inputs encoded input documents
+     * @param from the first input to send
+     * @param to one past the last; 1 to {@link TaskRequest#MAX_BATCH_INPUTS} inputs in all
+     * @throws IOException if flushing fails
+     */
+    public void appendBatch(long taskId, byte[] namePrefix, int attempt, byte[][] inputs, int from, int to)
+            throws IOException {
+        checkAttempt(attempt);
+        int count = to - from;
+        if (count < 1 || count > TaskRequest.MAX_BATCH_INPUTS) {
+            throw new IllegalArgumentException("a batch holds 1.." + TaskRequest.MAX_BATCH_INPUTS + " inputs: " + count);
+        }
+        long length = namePrefix.length + 1L + 2 + (count - 1); // brackets and commas
+        for (int i = from; i < to; i++) {
+            length += inputs[i].length;
+        }
+        if (length > maxFrameLength) {
+            throw new IllegalArgumentException("frame payload of " + length + " bytes exceeds maxFrameLength "
+                    + maxFrameLength);
+        }
+        if (FrameDecoder.HEADER_LENGTH + length > buffer.remaining()) {
+            flush();
+        }
+        buffer.putInt((int) length).put((byte) FrameType.BATCH).put((byte) 0).putLong(taskId);
+        put(namePrefix);
+        put((byte) attempt);
+        put((byte) '[');
+        for (int i = from; i < to; i++) {
+            if (i > from) {
+                put((byte) ',');
+            }
+            put(inputs[i]);
+        }
+        put((byte) ']');
+    }
+
+    /** Copies bytes into the buffer, flushing it whenever it fills; a part larger than it goes straight out. */
+    private void put(byte[] bytes) throws IOException {
+        if (bytes.length > buffer.remaining()) {
+            flush();
+            if (bytes.length > buffer.capacity()) {
+                writeFully(ByteBuffer.wrap(bytes));
+                return;
+            }
+        }
+        buffer.put(bytes);
+    }
+
+    private void put(byte b) throws IOException {
+        if (!buffer.hasRemaining()) {
+            flush();
+        }
+        buffer.put(b);
+    }
+
+    private static void checkAttempt(int attempt) {
         if (attempt < 1 || attempt > io.forkpool.PoolOptions.MAX_ATTEMPTS) {
             throw new IllegalArgumentException("attempt must be in [1, " + io.forkpool.PoolOptions.MAX_ATTEMPTS + "]: "
                     + attempt);
         }
-        byte[] header = java.util.Arrays.copyOf(namePrefix, namePrefix.length + 1);
-        header[namePrefix.length] = (byte) attempt;
-        append(FrameType.TASK, taskId, header, input);
     }
 
     /**

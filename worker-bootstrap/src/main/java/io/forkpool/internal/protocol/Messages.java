@@ -1,5 +1,7 @@
 package io.forkpool.internal.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 import java.util.Objects;
 import tools.jackson.core.JacksonException;
@@ -22,6 +24,9 @@ public final class Messages {
 
     /** The protocol version this implementation speaks. */
     public static final int PROTOCOL_VERSION = 1;
+
+    /** The {@link Hello#features()} entry of a worker that accepts {@link FrameType#BATCH} frames. */
+    public static final String FEATURE_BATCH = "batch";
 
     /** Deepest nesting of arrays/objects accepted in any payload. */
     public static final int MAX_NESTING_DEPTH = 500;
@@ -74,12 +79,26 @@ public final class Messages {
      * @param pid the worker's process id
      * @param token the token from the bootstrap line
      * @param runtime the worker's runtime and version, e.g. {@code "java 17.0.15"}
+     * @param features the optional messages the worker accepts, such as {@link #FEATURE_BATCH};
+     *     empty (and then not written) for none
      */
-    public record Hello(int protocolVersion, long pid, String token, String runtime) {
+    public record Hello(int protocolVersion, long pid, String token, String runtime,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> features) {
 
-        /** Requires the token: a hello without one is not a hello. */
+        /** Requires the token: a hello without one is not a hello. Absent features are none. */
         public Hello {
             Objects.requireNonNull(token, "token");
+            features = features == null ? List.of() : List.copyOf(features);
+        }
+
+        /** A hello without optional features. */
+        public Hello(int protocolVersion, long pid, String token, String runtime) {
+            this(protocolVersion, pid, token, runtime, List.of());
+        }
+
+        /** @return whether the worker accepts {@code BATCH} frames */
+        public boolean acceptsBatches() {
+            return features.contains(FEATURE_BATCH);
         }
     }
 
@@ -89,13 +108,21 @@ public final class Messages {
      * @param exceptionClass the exception's class name
      * @param message its message, or {@code null}
      * @param stackTrace its printed stack trace, causes included, possibly truncated
+     * @param index for a {@code BATCH}, the 0-based position of the input that failed; {@code null}
+     *     (and then not written) for a {@code TASK}
      */
-    public record TaskFailure(String exceptionClass, String message, String stackTrace) {
+    public record TaskFailure(String exceptionClass, String message, String stackTrace,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer index) {
 
         /** Requires the exception's class; a missing stack trace is an empty one. */
         public TaskFailure {
             Objects.requireNonNull(exceptionClass, "exceptionClass");
             stackTrace = stackTrace == null ? "" : stackTrace;
+        }
+
+        /** The failure of a {@code TASK}. */
+        public TaskFailure(String exceptionClass, String message, String stackTrace) {
+            this(exceptionClass, message, stackTrace, null);
         }
     }
 

@@ -4,7 +4,8 @@ import io.forkpool.PoolOptions;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The payload of a {@link FrameType#TASK} frame: the task class's binary name, then the input.
+ * The payload of a {@link FrameType#TASK} frame: the task class's binary name, then the input. A
+ * {@link FrameType#BATCH} has the same layout, its input a JSON array of inputs.
  *
  * <pre>
  * +-------------------+--------------------+--------------+---------------------------+
@@ -23,6 +24,9 @@ public record TaskRequest(String taskClass, int attempt, int inputOffset) {
 
     /** Longest task class name accepted, in UTF-8 bytes. */
     public static final int MAX_NAME_LENGTH = 0xFFFF;
+
+    /** The most inputs one {@link FrameType#BATCH} may carry. */
+    public static final int MAX_BATCH_INPUTS = 65_536;
 
     /**
      * Encodes the name prefix once per task class.

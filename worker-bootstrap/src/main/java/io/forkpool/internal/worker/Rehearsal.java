@@ -97,8 +97,7 @@ public final class Rehearsal {
                         Lifeline.allowedTasks(bootstrap));
                 CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
                     try {
-                        return loop.run(new Messages.Hello(Messages.PROTOCOL_VERSION, ProcessHandle.current().pid(),
-                                bootstrap.token(), "java " + Runtime.version()));
+                        return loop.run(WorkerLoop.hello(bootstrap.token()));
                     } catch (IOException e) {
                         throw new IllegalStateException(e);
                     }

@@ -10,19 +10,27 @@ import io.forkpool.internal.protocol.TaskRequest;
 import io.forkpool.internal.protocol.TaskTypes;
 import io.forkpool.spi.TaskAllowList;
 import io.forkpool.spi.TaskContextHolder;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs one TASK frame and produces its RESULT or FAILURE frame. Loads a task class only if its
+ * Runs one TASK or BATCH frame and produces its RESULT or FAILURE frame. Loads a task class only if its
  * name passes the pool's allow-list, instantiates it only if it implements {@link Task} (checked
  * before its static initializer runs), and keeps one instance per class. {@link #run} is confined to the worker's task thread; {@link #cancel} comes from the
  * reader thread and interrupts the task thread only while the cancelled task is the one running.
@@ -48,7 +56,12 @@ final class TaskRunner {
     private final Set<Long> waiting = new HashSet<>();
     private final Set<Long> cancelledBeforeStart = new HashSet<>();
 
-    private record LoadedTask(Task<Object, Object> task, ObjectReader inputReader, ObjectWriter outputWriter) {
+    /**
+     * A task instance and its codecs; {@code elementReader} reads one input of a BATCH's array,
+     * where the rest of the array follows it, so it does not insist the value ends the document.
+     */
+    private record LoadedTask(Task<Object, Object> task, ObjectReader inputReader, ObjectReader elementReader,
+            ObjectWriter outputWriter) {
     }
 
     private static final class RunningContext implements TaskContext {
@@ -154,11 +167,21 @@ final class TaskRunner {
     Frame run(Frame frame) throws ProtocolException {
         TaskRequest request = TaskRequest.parse(frame.payload());
         long id = frame.correlationId();
+        boolean batch = frame.type() == FrameType.BATCH;
         RunningContext context = begin(id, request.attempt());
         if (context == null) {
-            return failure(id, new CancellationException("task " + id + " was cancelled before it started"));
+            return failure(id, new CancellationException("task " + id + " was cancelled before it started"),
+                    batch ? 0 : null);
         }
         TaskContextHolder.set(context);
+        if (batch) {
+            try {
+                return runBatch(id, request, frame.payload(), context);
+            } finally {
+                TaskContextHolder.set(null);
+                end();
+            }
+        }
         try {
             LoadedTask task = load(request.taskClass());
             byte[] payload = frame.payload();
@@ -172,10 +195,83 @@ final class TaskRunner {
             }
             return new Frame(FrameType.RESULT, id, encoded);
         } catch (Throwable t) { // the task's failure, whatever it is, goes back to the caller
-            return failure(id, t);
+            return failure(id, t, null);
         } finally {
             TaskContextHolder.set(null);
             end();
+        }
+    }
+
+    /**
+     * Runs a BATCH (PROTOCOL.md 4.5): decodes every input first, so an input that does not decode
+     * fails the batch before anything runs, then runs them in order and answers with one array of
+     * outputs, or with the first failure and its index.
+     */
+    private Frame runBatch(long id, TaskRequest request, byte[] payload, RunningContext context) {
+        LoadedTask task;
+        List<Object> inputs = new ArrayList<>();
+        try {
+            task = load(request.taskClass());
+            readInputs(task.elementReader(), payload, request.inputOffset(), inputs);
+        } catch (Throwable t) {
+            return failure(id, t, inputs.size()); // the input that did not decode, or 0
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxFrameLength, 64 + 16 * inputs.size()));
+        int index = 0;
+        try (JsonGenerator generator = mapper.createGenerator(out)) {
+            generator.writeStartArray();
+            for (; index < inputs.size(); index++) {
+                if (context.isCancelled()) {
+                    throw new CancellationException("batch " + id + " was cancelled before input " + index);
+                }
+                task.outputWriter().writeValue(generator, task.task().execute(inputs.get(index)));
+                if (context.isCancelled()) { // it ran on regardless: it counts as the one stopped
+                    throw new CancellationException("batch " + id + " was cancelled while input " + index + " ran");
+                }
+                generator.flush();
+                if (out.size() + 1 > maxFrameLength) { // the closing bracket must fit too
+                    throw new IllegalStateException("outputs of " + (out.size() + 1) + " bytes up to input " + index
+                            + " exceed maxFrameLength " + maxFrameLength);
+                }
+            }
+            generator.writeEndArray();
+        } catch (Throwable t) {
+            return failure(id, context.isCancelled() && !(t instanceof CancellationException)
+                    ? new CancellationException("batch " + id + " was cancelled at input " + index) : t, index);
+        }
+        return new Frame(FrameType.RESULT, id, out.toByteArray());
+    }
+
+    /** Decodes a JSON array of 1 to {@link TaskRequest#MAX_BATCH_INPUTS} inputs; {@code into} holds those decoded before a failure. */
+    private void readInputs(ObjectReader reader, byte[] payload, int offset, List<Object> into) {
+        try (JsonParser parser = mapper.createParser(payload, offset, payload.length - offset)) {
+            if (nextToken(parser, into) != JsonToken.START_ARRAY) {
+                throw new IllegalArgumentException("the inputs of a BATCH must be a JSON array");
+            }
+            while (nextToken(parser, into) != JsonToken.END_ARRAY) {
+                if (into.size() == TaskRequest.MAX_BATCH_INPUTS) {
+                    into.clear(); // the failure is the array's: index 0
+                    throw new IllegalArgumentException("a BATCH holds at most " + TaskRequest.MAX_BATCH_INPUTS + " inputs");
+                }
+                into.add(reader.readValue(parser));
+            }
+            if (into.isEmpty()) {
+                throw new IllegalArgumentException("a BATCH holds at least one input");
+            }
+            if (nextToken(parser, into) != null) {
+                into.clear();
+                throw new IllegalArgumentException("trailing data after the inputs of a BATCH");
+            }
+        }
+    }
+
+    /** The next token; malformed JSON is the array's failure (index 0), not an element's. */
+    private static JsonToken nextToken(JsonParser parser, List<Object> decoded) {
+        try {
+            return parser.nextToken();
+        } catch (StreamReadException e) {
+            decoded.clear();
+            throw e;
         }
     }
 
@@ -190,7 +286,10 @@ final class TaskRunner {
             TaskTypes.Resolved types = TaskTypes.resolve(mapper.getTypeFactory(), candidate);
             @SuppressWarnings("unchecked")
             Task<Object, Object> instance = (Task<Object, Object>) candidate.getConstructor().newInstance();
-            task = new LoadedTask(instance, mapper.readerFor(types.inputType()), mapper.writerFor(types.outputType()));
+            ObjectReader inputReader = mapper.readerFor(types.inputType());
+            task = new LoadedTask(instance, inputReader,
+                    inputReader.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS),
+                    mapper.writerFor(types.outputType()));
             loaded.put(className, task);
         }
         return task;
@@ -202,12 +301,12 @@ final class TaskRunner {
                 : text;
     }
 
-    private Frame failure(long id, Throwable t) {
+    private Frame failure(long id, Throwable t, Integer batchIndex) {
         StringWriter trace = new StringWriter();
         t.printStackTrace(new PrintWriter(trace));
         String stack = truncate(trace.toString());
         String message = t.getMessage() == null ? null : truncate(t.getMessage());
-        byte[] payload = Messages.encode(new Messages.TaskFailure(t.getClass().getName(), message, stack));
+        byte[] payload = Messages.encode(new Messages.TaskFailure(t.getClass().getName(), message, stack, batchIndex));
         return new Frame(FrameType.FAILURE, id, payload);
     }
 }

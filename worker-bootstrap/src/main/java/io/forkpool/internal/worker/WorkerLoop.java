@@ -11,6 +11,7 @@ import io.forkpool.spi.TaskAllowList;
 import java.io.IOException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -93,6 +94,17 @@ public final class WorkerLoop {
         return failure != null ? WorkerExitCodes.CHANNEL_FAILED : exitCode;
     }
 
+    /**
+     * The hello of the Java worker, which implements every optional feature of the protocol.
+     *
+     * @param token the token from the bootstrap line
+     * @return the hello to pass to {@link #run}
+     */
+    public static Messages.Hello hello(String token) {
+        return new Messages.Hello(Messages.PROTOCOL_VERSION, ProcessHandle.current().pid(), token,
+                "java " + Runtime.version(), List.of(Messages.FEATURE_BATCH));
+    }
+
     private int readFrames() {
         FrameReader reader = new FrameReader(in, maxFrameLength);
         try {
@@ -100,6 +112,7 @@ public final class WorkerLoop {
             while ((frame = reader.read()) != null) {
                 switch (frame.type()) {
                     case FrameType.TASK:
+                    case FrameType.BATCH:
                         runner.received(frame.correlationId());
                         tasks.add(frame);
                         break;

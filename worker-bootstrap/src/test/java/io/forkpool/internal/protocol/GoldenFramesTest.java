@@ -30,6 +30,15 @@ class GoldenFramesTest {
     private static final Messages.TaskFailure PYTHON_FAILURE = new Messages.TaskFailure("ValueError", null,
             "Traceback (most recent call last):\n  File \"t\u00e2che.py\", line 1, in run\nValueError\n");
 
+    private static final Messages.Hello HELLO_WITH_FEATURES = new Messages.Hello(1, 4242,
+            "9f86d081884c7d659a2feaa0c55ad015", "java 17.0.15", List.of("batch"));
+    /** The batch's inputs are 1..3 of these: the writer must honour the range. */
+    private static final byte[][] BATCH_INPUTS = {"\"not sent\"".getBytes(StandardCharsets.UTF_8),
+        "{\"from\":0,\"to\":10}".getBytes(StandardCharsets.UTF_8), "{\"from\":10,\"to\":20}".getBytes(StandardCharsets.UTF_8),
+        "{\"from\":20,\"to\":30}".getBytes(StandardCharsets.UTF_8), "\"not sent either\"".getBytes(StandardCharsets.UTF_8)};
+    private static final Messages.TaskFailure BATCH_FAILURE = new Messages.TaskFailure(
+            "java.lang.IllegalArgumentException", "to < from", "", 1);
+
     /** A golden frame: its file, and how to encode the message it holds. */
     private interface Encoder {
         void encode(FrameWriter writer) throws IOException;
@@ -53,7 +62,15 @@ class GoldenFramesTest {
                 Arguments.of("cancel", (Encoder) w -> w.append(FrameType.CANCEL, 9, Frame.EMPTY)),
                 Arguments.of("shutdown", (Encoder) w -> w.append(FrameType.SHUTDOWN, 0, Frame.EMPTY)),
                 Arguments.of("status", (Encoder) w -> w.append(FrameType.STATUS, 0,
-                        Messages.encode(new Messages.Status(12_345_678, 268_435_456)))));
+                        Messages.encode(new Messages.Status(12_345_678, 268_435_456)))),
+                Arguments.of("hello-features", (Encoder) w -> w.append(FrameType.HELLO, 0,
+                        Messages.encode(HELLO_WITH_FEATURES))),
+                Arguments.of("batch", (Encoder) w -> w.appendBatch(10, TaskRequest.encodeName("com.example.CountPrimes"), 1,
+                        BATCH_INPUTS, 1, 4)),
+                Arguments.of("batch-result", (Encoder) w -> w.append(FrameType.RESULT, 10,
+                        "[4,4,2]".getBytes(StandardCharsets.UTF_8))),
+                Arguments.of("batch-failure", (Encoder) w -> w.append(FrameType.FAILURE, 11,
+                        Messages.encode(BATCH_FAILURE))));
     }
 
     private static byte[] golden(String name) throws IOException {
@@ -120,8 +137,11 @@ class GoldenFramesTest {
         assertThat(frame.payload()).isEqualTo(reference.payload());
         assertThat(reader.read()).as("exactly one frame").isNull();
         switch (name) {
-            case "hello" -> assertThat(Messages.decode(frame.payload(), Messages.Hello.class))
-                    .isEqualTo(new Messages.Hello(1, 4242, "9f86d081884c7d659a2feaa0c55ad015", "java 17.0.15"));
+            case "hello" -> {
+                Messages.Hello hello = Messages.decode(frame.payload(), Messages.Hello.class);
+                assertThat(hello).isEqualTo(new Messages.Hello(1, 4242, "9f86d081884c7d659a2feaa0c55ad015", "java 17.0.15"));
+                assertThat(hello.acceptsBatches()).as("a hello without features").isFalse();
+            }
             case "task" -> assertThat(TaskRequest.parse(frame.payload()))
                     .isEqualTo(new TaskRequest("com.example.CountPrimes", 1, 26));
             case "task-retry" -> assertThat(TaskRequest.parse(frame.payload()))
@@ -130,6 +150,17 @@ class GoldenFramesTest {
                     .isEqualTo(PYTHON_FAILURE);
             case "status" -> assertThat(Messages.decode(frame.payload(), Messages.Status.class))
                     .isEqualTo(new Messages.Status(12_345_678, 268_435_456));
+            case "hello-features" -> {
+                Messages.Hello hello = Messages.decode(frame.payload(), Messages.Hello.class);
+                assertThat(hello).isEqualTo(HELLO_WITH_FEATURES);
+                assertThat(hello.acceptsBatches()).isTrue();
+            }
+            case "batch" -> {
+                assertThat(frame.type()).isEqualTo(FrameType.BATCH);
+                assertThat(TaskRequest.parse(frame.payload())).isEqualTo(new TaskRequest("com.example.CountPrimes", 1, 26));
+            }
+            case "batch-failure" -> assertThat(Messages.decode(frame.payload(), Messages.TaskFailure.class))
+                    .isEqualTo(BATCH_FAILURE);
             default -> { }
         }
     }

@@ -138,6 +138,90 @@ class WorkerLoopTest {
         assertThat(cancelled.type()).isEqualTo(FrameType.FAILURE);
     }
 
+    private void sendBatch(long id, String taskClass, String inputs) throws Exception {
+        byte[] prefix = TaskRequest.encodeName(taskClass);
+        byte[] json = inputs.getBytes(StandardCharsets.UTF_8);
+        byte[] payload = new byte[prefix.length + 1 + json.length];
+        System.arraycopy(prefix, 0, payload, 0, prefix.length);
+        payload[prefix.length] = 1;
+        System.arraycopy(json, 0, payload, prefix.length + 1, json.length);
+        supervisorWriter.append(FrameType.BATCH, id, payload);
+        supervisorWriter.flush();
+    }
+
+    private Messages.TaskFailure readFailure(long id) throws Exception {
+        Frame reply = readReply();
+        assertThat(reply.correlationId()).isEqualTo(id);
+        assertThat(reply.type()).isEqualTo(FrameType.FAILURE);
+        return Messages.decode(reply.payload(), Messages.TaskFailure.class);
+    }
+
+    @Test
+    void aBatchRunsEveryInputInOrderAndAnswersWithOneArray() throws Exception {
+        sendBatch(3, Upper.class.getName(), "[{\"words\":[\"a\"]}, {\"words\":[\"b\",\"c\"]}, {\"words\":[]}]");
+        Frame reply = readReply();
+        assertThat(reply.type()).isEqualTo(FrameType.RESULT);
+        assertThat(reply.correlationId()).isEqualTo(3);
+        assertThat(new String(reply.payload(), StandardCharsets.UTF_8)).isEqualTo("[[\"A\"],[\"B\",\"C\"],[]]");
+    }
+
+    @Test
+    void aBatchStopsAtItsFirstFailingInputAndNamesIt() throws Exception {
+        Step.RUNS.set(0);
+        sendBatch(4, Step.class.getName(), "[1,-1,2]");
+        Messages.TaskFailure failure = readFailure(4);
+        assertThat(failure.index()).isEqualTo(1);
+        assertThat(failure.exceptionClass()).isEqualTo(IllegalStateException.class.getName());
+        assertThat(failure.message()).isEqualTo("step refuses -1");
+        assertThat(Step.RUNS).hasValue(2); // the third input never ran
+    }
+
+    @Test
+    void aBatchWithAnInputThatDoesNotDecodeRunsNothing() throws Exception {
+        Step.RUNS.set(0);
+        sendBatch(5, Step.class.getName(), "[1,\"two\",3]");
+        assertThat(readFailure(5).index()).isEqualTo(1);
+        sendBatch(6, Step.class.getName(), "[]");
+        assertThat(readFailure(6).index()).isEqualTo(0);
+        sendBatch(7, Step.class.getName(), "{\"not\":\"an array\"}");
+        assertThat(readFailure(7).index()).isEqualTo(0);
+        sendBatch(8, Step.class.getName(), "[1] [2]");
+        assertThat(readFailure(8).index()).isEqualTo(0);
+        sendBatch(9, "io.forkpool.internal.worker.NoSuchTask", "[1]");
+        assertThat(readFailure(9).index()).isEqualTo(0);
+        assertThat(Step.RUNS).hasValue(0);
+        sendBatch(10, Step.class.getName(), "[21]");
+        assertThat(new String(readReply().payload(), StandardCharsets.UTF_8)).isEqualTo("[42]");
+    }
+
+    @Test
+    void aBatchLargerThanTheLimitRunsNothing() throws Exception {
+        Step.RUNS.set(0);
+        StringBuilder inputs = new StringBuilder("[1");
+        for (int i = 1; i <= TaskRequest.MAX_BATCH_INPUTS; i++) {
+            inputs.append(",1");
+        }
+        sendBatch(11, Step.class.getName(), inputs.append(']').toString());
+        Messages.TaskFailure failure = readFailure(11);
+        assertThat(failure.index()).isEqualTo(0);
+        assertThat(failure.message()).contains("at most 65536 inputs");
+        assertThat(Step.RUNS).hasValue(0);
+    }
+
+    @Test
+    void cancellingABatchStopsTheRunningInputAndNamesIt() throws Exception {
+        Step.RUNS.set(0);
+        Step.PARKED = new java.util.concurrent.CountDownLatch(1);
+        sendBatch(12, Step.class.getName(), "[5,0,7]");
+        assertThat(Step.PARKED.await(10, TimeUnit.SECONDS)).isTrue();
+        supervisorWriter.append(FrameType.CANCEL, 12, Frame.EMPTY);
+        supervisorWriter.flush();
+        Messages.TaskFailure failure = readFailure(12);
+        assertThat(failure.exceptionClass()).isEqualTo(java.util.concurrent.CancellationException.class.getName());
+        assertThat(failure.index()).isEqualTo(1);
+        assertThat(Step.RUNS).hasValue(2); // 7 never ran
+    }
+
     @Test
     void reportsATaskExceptionAndServesOn() throws Exception {
         sendTask(5, Boom.class.getName(), "\"x\"");
