@@ -52,7 +52,8 @@ What the worker does
   ``SC_CLK_TCK``. Where ``/proc`` is missing only liveness is checked (``kill(pid, 0)``). A pid of
   0 disables the watch; a start time of 0 disables the start-time comparison. A dead, zombie or
   different process ends the worker with 67.
-* **Connection** (spec 2.3): connects to ``socketPath`` (failure: exit 65) and sends ``HELLO``.
+* **Connection** (spec 2.3): connects to ``socketPath`` (failure: exit 65) and sends ``HELLO``,
+  which lists the one optional feature, ``"features":["batch"]``.
 * **Allow-list** (spec 2.2, 4.1): ``allowedTasks`` entries are ``*`` (any name), a package
   pattern ``a.b.*`` (every name starting with ``a.b.``: ``a.b.X`` and ``a.b.c.Y``, not
   ``a.bc.Y``) or an exact name; each must be ``*`` or dotted Java identifiers with an optional
@@ -63,9 +64,21 @@ What the worker does
   refusal of ``java.`` and the like: its task table holds no such names anyway.
 * **Serving** (spec 4): the main thread reads frames; one task thread (started before ``HELLO``)
   runs tasks one at a time in arrival order and sends exactly one ``RESULT`` or ``FAILURE`` per
-  ``TASK``. A payload buffer grows only as bytes arrive, so a header that lies about its length
-  costs nothing. Standard output and error are switched to UTF-8 and flushed after every task
-  (spec 1).
+  ``TASK`` or ``BATCH``. A payload buffer grows only as bytes arrive, so a header that lies about
+  its length costs nothing. Standard output and error are switched to UTF-8 and flushed after
+  every task (spec 1).
+* **Batches** (spec 4.5): a ``BATCH`` is a ``TASK`` whose input is a JSON array of 1 to 65,536
+  inputs. It is held, queued and cancelled as one task; the task runs once per input, in order,
+  each with the batch's id and attempt in its :class:`TaskContext`. The reply is one ``RESULT``
+  holding the array of outputs in order, or one ``FAILURE`` with an ``index``: that of the first
+  input that fails (its input nests deeper than 500 levels, the task raises, its output cannot be
+  encoded or would take the ``RESULT`` past ``maxFrameLength``), the later inputs not run. A name
+  that is refused or unknown, and inputs that are not such an array (also: nested too deeply for
+  Python's parser, which then cannot say where), fail at index 0 before anything runs. A
+  ``CANCEL`` sets the context's flag and starts no further input: the reply is a
+  ``CancellationException`` ``FAILURE`` whose ``index`` is the input that was running (whatever
+  it did after the flag was set) or, when none was, the next one (0 for a batch not started).
+  Standard output and error are flushed once per batch.
 * **STATUS** (spec 4.4): after a reply, at most every 50 ms, ``heapUsed`` is the resident set size
   (from ``/proc/self/statm``; no ``STATUS`` where that is unknown) and ``heapMax`` the soft
   address-space limit (``RLIMIT_AS``), or -1 when it is unlimited or unknown. Disable with
@@ -103,10 +116,10 @@ What the worker does
 * **Protocol violations** by the supervisor (spec 3, 4, 6, 7) are reported on stderr as one line
   and end the process with 66: a length with the top bit set or above ``maxFrameLength`` (checked
   before anything is allocated), non-zero flags, an unknown type, a message that only a worker
-  sends (rejected before its payload is parsed), a malformed ``TASK`` (name length 0 or
-  overrunning the payload, attempt 0 or above 100), end of stream inside a frame; and, among the
-  checks spec 7 leaves optional, all of them: a ``TASK`` id that is not positive or that of a
-  task the worker still holds, a ``TASK`` beyond the 1,024 unanswered tasks of spec 6, a
+  sends (rejected before its payload is parsed), a malformed ``TASK`` or ``BATCH`` (name length
+  0 or overrunning the payload, attempt 0 or above 100), end of stream inside a frame; and, among
+  the checks spec 7 leaves optional, all of them: a ``TASK`` or ``BATCH`` id that is not positive
+  or that of a task the worker still holds, one beyond the 1,024 unanswered tasks of spec 6, a
   ``CANCEL`` with a payload or a non-positive id, a ``SHUTDOWN`` with a payload or a non-zero id.
 * **Ending** (spec 7, 8): ``SHUTDOWN`` makes the worker stop reading and exit 0 at once, without
   running or answering the tasks it still holds (the supervisor sends it only when it no longer
@@ -158,6 +171,7 @@ __all__ = [
     "ProtocolViolation",
     "Hello",
     "TaskRequest",
+    "BatchRequest",
     "Result",
     "Failure",
     "Cancel",
@@ -181,6 +195,7 @@ __all__ = [
     "count_primes_task",
     "is_prime",
     "BUILTIN_TASKS",
+    "FEATURES",
     "serve",
     "main",
 ]
@@ -219,6 +234,12 @@ MAX_ATTEMPT = 100
 
 MAX_TASKS_IN_FLIGHT = 1024
 """The most unanswered tasks a supervisor may send a worker (spec 4.1, 6)."""
+
+MAX_BATCH_INPUTS = 65_536
+"""The most inputs in one ``BATCH`` (spec 4.5, 6)."""
+
+FEATURES = ("batch",)
+"""The optional messages this worker accepts, listed in its ``HELLO`` (spec 2.3): ``BATCH`` (4.5)."""
 
 TEXT_LIMIT = 32 * 1024
 """Where a failure's texts are cut, in UTF-8 bytes (spec 4.2)."""
@@ -268,6 +289,7 @@ class MessageType(enum.IntEnum):
     RESULT = 0x11
     FAILURE = 0x12
     CANCEL = 0x13
+    BATCH = 0x14
     SHUTDOWN = 0x20
     STATUS = 0x30
 
@@ -374,11 +396,14 @@ class FrameReader:
 # --------------------------------------------------------------------------------------------
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+"""Shared (it keeps no state between calls): ``json.dumps`` with options builds one per call,
+which costs more than encoding a small value, once per input of a batch."""
+
+
 def encode_json(value: Any) -> bytes:
     """Encodes ``value`` as compact UTF-8 JSON (no spaces, non-ASCII kept, NaN refused)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode(
-        "utf-8"
-    )
+    return _ENCODER.encode(value).encode("utf-8")
 
 
 def _reject_constant(name: str) -> Any:
@@ -407,6 +432,24 @@ def nesting_depth(value: Any) -> int:
         children = item.values() if isinstance(item, dict) else item
         stack.extend((child, depth + 1) for child in children if isinstance(child, _CONTAINERS))
     return deepest
+
+
+_JSON_CONTAINERS = frozenset({dict, list})
+
+
+def input_nests_too_deeply(value: Any) -> bool:
+    """Tells whether ``value``, as the JSON decoder makes it, nests deeper than 500 levels.
+
+    For one input of a batch, which has no bytes of its own to count brackets in: a scalar, or
+    an object or array holding no object or array, is ruled out at C speed.
+    """
+    kind = type(value)
+    if kind not in _JSON_CONTAINERS:
+        return False
+    children = value.values() if kind is dict else value
+    if not any(map(_JSON_CONTAINERS.__contains__, map(type, children))):
+        return False
+    return nesting_depth(value) > MAX_NESTING
 
 
 def nests_too_deeply(data: bytes, value: Any, limit: int = MAX_NESTING) -> bool:
@@ -477,12 +520,16 @@ def _field(obj: dict, name: str, kind: type, what: str, default: Any = _MISSING)
 
 @dataclasses.dataclass(frozen=True)
 class Hello:
-    """``HELLO`` (0x01), worker to supervisor, correlation id 0 (spec 2.3)."""
+    """``HELLO`` (0x01), worker to supervisor, correlation id 0 (spec 2.3).
+
+    ``features`` is written only when it is not empty (absent or ``null`` means ``[]``).
+    """
 
     protocol_version: int
     pid: int
     token: str
     runtime: str
+    features: "tuple[str, ...]" = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -496,6 +543,18 @@ class TaskRequest:
 
 
 @dataclasses.dataclass(frozen=True)
+class BatchRequest:
+    """``BATCH`` (0x14), supervisor to worker (spec 4.5): a ``TASK`` whose ``inputs`` are the raw
+    payload after the attempt byte, meant to be one JSON array of 1 to 65,536 inputs (not parsed
+    here: anything wrong with the array is a task failure, not a violation)."""
+
+    task_id: int
+    name: str
+    attempt: int
+    inputs: bytes
+
+
+@dataclasses.dataclass(frozen=True)
 class Result:
     """``RESULT`` (0x11), worker to supervisor: ``output`` is the raw JSON document (spec 4.2)."""
 
@@ -505,12 +564,17 @@ class Result:
 
 @dataclasses.dataclass(frozen=True)
 class Failure:
-    """``FAILURE`` (0x12), worker to supervisor (spec 4.2)."""
+    """``FAILURE`` (0x12), worker to supervisor (spec 4.2).
+
+    ``index`` is the 0-based position of the failing input of a ``BATCH`` (spec 4.5), ``None``
+    (not written; absent or ``null`` when read) for a ``TASK``.
+    """
 
     task_id: int
     exception_class: str
     message: Optional[str]
     stack_trace: str
+    index: Optional[int] = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -536,38 +600,38 @@ class Status:
     heap_max: int
 
 
-Message = Union[Hello, TaskRequest, Result, Failure, Cancel, Shutdown, Status]
+Message = Union[Hello, TaskRequest, BatchRequest, Result, Failure, Cancel, Shutdown, Status]
 
 
 def encode_message(message: Message) -> Frame:
     """Returns the frame carrying ``message``; JSON payloads keep the spec's field order."""
     if isinstance(message, Hello):
-        payload = encode_json(
-            {
-                "protocolVersion": message.protocol_version,
-                "pid": message.pid,
-                "token": message.token,
-                "runtime": message.runtime,
-            }
-        )
-        return Frame(MessageType.HELLO, 0, payload)
+        hello = {
+            "protocolVersion": message.protocol_version,
+            "pid": message.pid,
+            "token": message.token,
+            "runtime": message.runtime,
+        }
+        if message.features:
+            hello["features"] = list(message.features)
+        return Frame(MessageType.HELLO, 0, encode_json(hello))
     if isinstance(message, TaskRequest):
-        name = message.name.encode("utf-8", "surrogateescape")
-        if not 1 <= len(name) <= 0xFFFF or not 1 <= message.attempt <= MAX_ATTEMPT:
-            raise ValueError(f"task name must be 1..65535 bytes and attempt 1..{MAX_ATTEMPT}")
-        payload = struct.pack(">H", len(name)) + name + bytes([message.attempt]) + message.input
+        payload = _task_prefix(message.name, message.attempt) + message.input
         return Frame(MessageType.TASK, message.task_id, payload)
+    if isinstance(message, BatchRequest):
+        payload = _task_prefix(message.name, message.attempt) + message.inputs
+        return Frame(MessageType.BATCH, message.task_id, payload)
     if isinstance(message, Result):
         return Frame(MessageType.RESULT, message.task_id, message.output)
     if isinstance(message, Failure):
-        payload = encode_json(
-            {
-                "exceptionClass": message.exception_class,
-                "message": message.message,
-                "stackTrace": message.stack_trace,
-            }
-        )
-        return Frame(MessageType.FAILURE, message.task_id, payload)
+        failure = {
+            "exceptionClass": message.exception_class,
+            "message": message.message,
+            "stackTrace": message.stack_trace,
+        }
+        if message.index is not None:
+            failure["index"] = message.index
+        return Frame(MessageType.FAILURE, message.task_id, encode_json(failure))
     if isinstance(message, Cancel):
         return Frame(MessageType.CANCEL, message.task_id)
     if isinstance(message, Shutdown):
@@ -578,14 +642,45 @@ def encode_message(message: Message) -> Frame:
     raise TypeError(f"not a protocol message: {message!r}")
 
 
+def _task_prefix(name: str, attempt: int) -> bytes:
+    """The name length, name and attempt that start a ``TASK`` or ``BATCH`` payload (spec 4.1)."""
+    encoded = name.encode("utf-8", "surrogateescape")
+    if not 1 <= len(encoded) <= 0xFFFF or not 1 <= attempt <= MAX_ATTEMPT:
+        raise ValueError(f"task name must be 1..65535 bytes and attempt 1..{MAX_ATTEMPT}")
+    return struct.pack(">H", len(encoded)) + encoded + bytes([attempt])
+
+
+def _decode_task_prefix(payload: bytes, what: str) -> "tuple[str, int, bytes]":
+    """Splits a ``TASK`` or ``BATCH`` payload into name, attempt and the rest (spec 4.1, 4.5).
+
+    :raises ProtocolViolation: for name length 0, no room for the attempt byte, or an attempt
+        outside [1, 100]
+    """
+    if len(payload) < 2:
+        raise ProtocolViolation(f"{what} payload of {len(payload)} bytes has no name length")
+    (name_length,) = struct.unpack_from(">H", payload)
+    if name_length == 0:
+        raise ProtocolViolation(f"{what} name length is 0")
+    if 2 + name_length + 1 > len(payload):
+        raise ProtocolViolation(
+            f"{what} name length {name_length} leaves no room for the attempt byte "
+            f"in a {len(payload)}-byte payload"
+        )
+    name = bytes(payload[2 : 2 + name_length]).decode("utf-8", "surrogateescape")
+    attempt = payload[2 + name_length]
+    if not 1 <= attempt <= MAX_ATTEMPT:
+        raise ProtocolViolation(f"{what} attempt {attempt} is outside [1, {MAX_ATTEMPT}]")
+    return name, attempt, bytes(memoryview(payload)[3 + name_length :])
+
+
 def decode_message(frame: Frame) -> Message:
     """Decodes the message in ``frame``, whichever side sends it.
 
     Only the layout and the limits of spec 6 are checked here; which side may send what, and
     the correlation-id rules, are the receiver's business (see ``_Worker._dispatch``). A ``TASK``
-    input is not parsed: an input that is not JSON is a task failure, not a violation. A name that
-    is not valid UTF-8 is kept with ``surrogateescape`` (see :func:`is_valid_name`). A ``STATUS``
-    field that is missing counts as 0 (spec 4.4).
+    input and the inputs of a ``BATCH`` are not parsed: anything wrong with them is a task
+    failure, not a violation. A name that is not valid UTF-8 is kept with ``surrogateescape`` (see
+    :func:`is_valid_name`). A ``STATUS`` field that is missing counts as 0 (spec 4.4).
 
     :raises ProtocolViolation: when the payload does not have the layout of its type
     """
@@ -593,30 +688,24 @@ def decode_message(frame: Frame) -> Message:
     payload = frame.payload
     if kind == MessageType.HELLO:
         obj = _json_object(payload, "HELLO")
+        features = obj.get("features")
+        if features is None:  # absent or null: none (spec 2.3)
+            features = []
+        if not isinstance(features, list) or not all(isinstance(feature, str) for feature in features):
+            raise ProtocolViolation("HELLO field 'features' is not an array of strings")
         return Hello(
             _field(obj, "protocolVersion", int, "HELLO"),
             _field(obj, "pid", int, "HELLO"),
             _field(obj, "token", str, "HELLO"),
             _field(obj, "runtime", str, "HELLO"),
+            tuple(features),
         )
     if kind == MessageType.TASK:
-        if len(payload) < 2:
-            raise ProtocolViolation(f"TASK payload of {len(payload)} bytes has no name length")
-        (name_length,) = struct.unpack_from(">H", payload)
-        if name_length == 0:
-            raise ProtocolViolation("TASK name length is 0")
-        if 2 + name_length + 1 > len(payload):
-            raise ProtocolViolation(
-                f"TASK name length {name_length} leaves no room for the attempt byte "
-                f"in a {len(payload)}-byte payload"
-            )
-        name = bytes(payload[2 : 2 + name_length]).decode("utf-8", "surrogateescape")
-        attempt = payload[2 + name_length]
-        if not 1 <= attempt <= MAX_ATTEMPT:
-            raise ProtocolViolation(f"TASK attempt {attempt} is outside [1, {MAX_ATTEMPT}]")
-        return TaskRequest(
-            frame.correlation_id, name, attempt, bytes(memoryview(payload)[3 + name_length :])
-        )
+        name, attempt, task_input = _decode_task_prefix(payload, "TASK")
+        return TaskRequest(frame.correlation_id, name, attempt, task_input)
+    if kind == MessageType.BATCH:
+        name, attempt, inputs = _decode_task_prefix(payload, "BATCH")
+        return BatchRequest(frame.correlation_id, name, attempt, inputs)
     if kind == MessageType.RESULT:
         return Result(frame.correlation_id, bytes(payload))
     if kind == MessageType.FAILURE:
@@ -624,11 +713,15 @@ def decode_message(frame: Frame) -> Message:
         message = obj.get("message")
         if message is not None and not isinstance(message, str):
             raise ProtocolViolation("FAILURE field 'message' is neither a string nor null")
+        index = obj.get("index")  # absent or null for a TASK
+        if index is not None and (isinstance(index, bool) or not isinstance(index, int) or index < 0):
+            raise ProtocolViolation("FAILURE field 'index' is not a non-negative integer")
         return Failure(
             frame.correlation_id,
             _field(obj, "exceptionClass", str, "FAILURE"),
             message,
             _field(obj, "stackTrace", str, "FAILURE"),
+            index,
         )
     if kind in (MessageType.CANCEL, MessageType.SHUTDOWN):
         name = MessageType(kind).name
@@ -981,7 +1074,8 @@ class UnknownTaskError(LookupError):
 
 
 class InputDecodeError(ValueError):
-    """The ``TASK`` input is not exactly one UTF-8 JSON document nesting at most 500 levels."""
+    """The ``TASK`` input is not exactly one UTF-8 JSON document nesting at most 500 levels; or the
+    inputs of a ``BATCH`` are not one JSON array of 1 to 65,536 such documents."""
 
 
 class OutputEncodeError(ValueError):
@@ -1063,7 +1157,7 @@ def failure_from_exception(task_id: int, exc: BaseException) -> Failure:
         message = str(exc) if exc.args else None
     except Exception:  # noqa: BLE001 - an exception whose __str__ fails
         message = f"<unprintable {type(exc).__name__}>"
-    stack_trace = "".join(traceback.format_exception(exc))
+    stack_trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     return Failure(
         task_id,
         cut_text(exception_class),
@@ -1072,10 +1166,15 @@ def failure_from_exception(task_id: int, exc: BaseException) -> Failure:
     )
 
 
-def cancellation_failure(task_id: int) -> Failure:
-    """The ``FAILURE`` that answers a task cancelled before it started (spec 4.3)."""
-    message = f"task {task_id} was cancelled before it started"
-    return Failure(task_id, CANCELLATION_EXCEPTION, message, f"{CANCELLATION_EXCEPTION}: {message}\n")
+def cancellation_failure(task_id: int, index: Optional[int] = None) -> Failure:
+    """The ``FAILURE`` that answers a task cancelled before it started (spec 4.3), or a batch
+    cancelled before its input ``index`` started (spec 4.5)."""
+    if index is None:
+        message = f"task {task_id} was cancelled before it started"
+    else:
+        message = f"batch {task_id} was cancelled before its input {index} started"
+    stack_trace = f"{CANCELLATION_EXCEPTION}: {message}\n"
+    return Failure(task_id, CANCELLATION_EXCEPTION, message, stack_trace, index)
 
 
 def _fitted_failure_payload(failure: Failure, max_frame_length: int) -> Optional[bytes]:
@@ -1291,17 +1390,64 @@ def memory_status() -> Optional[Status]:
 
 
 class _Job:
-    """A task the worker holds (received, not yet answered)."""
+    """A task or batch the worker holds (received, not yet answered)."""
 
     QUEUED, RUNNING = "queued", "running"
 
-    def __init__(self, request: TaskRequest, worker_id: int) -> None:
+    def __init__(self, request: Union[TaskRequest, BatchRequest], worker_id: int) -> None:
         self.request = request
         self.context = TaskContext(request.task_id, request.name, request.attempt, worker_id)
         self.state = _Job.QUEUED
 
 
 _WORKER_SENT_TYPES = frozenset({MessageType.HELLO, MessageType.RESULT, MessageType.FAILURE, MessageType.STATUS})
+
+
+def decode_task_input(data: bytes) -> Any:
+    """Decodes the input of a ``TASK``: exactly one JSON document nesting at most 500 levels.
+
+    :raises InputDecodeError: when it is not one
+    """
+    try:
+        task_input = decode_json(data)
+    except (ValueError, RecursionError) as e:
+        raise InputDecodeError(f"task input is not one JSON document: {e}") from e
+    if nests_too_deeply(data, task_input):
+        raise InputDecodeError(f"task input nests deeper than {MAX_NESTING} levels")
+    return task_input
+
+
+def decode_batch_inputs(data: bytes) -> list:
+    """Decodes the inputs of a ``BATCH``: one JSON array of 1 to 65,536 documents (spec 4.5).
+
+    Whether each element nests at most 500 levels is left to the caller (see
+    :func:`input_nests_too_deeply`): that is the failure of that element alone.
+
+    :raises InputDecodeError: when ``data`` is not such an array (or nests too deeply for the
+        parser, which then cannot say where)
+    """
+    try:
+        inputs = decode_json(data)
+    except (ValueError, RecursionError) as e:
+        raise InputDecodeError(f"batch inputs are not one JSON document: {e}") from e
+    if not isinstance(inputs, list):
+        raise InputDecodeError(f"batch inputs are not a JSON array but {_json_kind(inputs)}")
+    if not 1 <= len(inputs) <= MAX_BATCH_INPUTS:
+        raise InputDecodeError(
+            f"batch inputs are an array of {len(inputs)} elements, not 1 to {MAX_BATCH_INPUTS}"
+        )
+    return inputs
+
+
+def _json_kind(value: Any) -> str:
+    """``an object``, ``a string``, ... for messages about a decoded JSON value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "a string" if isinstance(value, str) else "an object"
 
 
 def is_valid_name(name: str) -> bool:
@@ -1416,7 +1562,7 @@ class _Worker:
             target=self._run_tasks, name=f"forkpool-task-w{self._bootstrap.worker_id}", daemon=True
         ).start()
         self.send(
-            Hello(PROTOCOL_VERSION, os.getpid(), self._bootstrap.token, runtime_description())
+            Hello(PROTOCOL_VERSION, os.getpid(), self._bootstrap.token, runtime_description(), FEATURES)
         )
         reader = FrameReader(self._sock, self._bootstrap.max_frame_length)
         try:
@@ -1460,15 +1606,16 @@ class _Worker:
             kind = MessageType(frame.type).name
             raise ProtocolViolation(f"{kind} is sent by workers, not by the supervisor")
         message = decode_message(frame)
-        if isinstance(message, TaskRequest):
+        if isinstance(message, (TaskRequest, BatchRequest)):  # a BATCH is one task (spec 4.5)
+            kind = MessageType(frame.type).name
             if message.task_id <= 0:
-                raise ProtocolViolation(f"TASK correlation id {message.task_id} is not positive")
+                raise ProtocolViolation(f"{kind} correlation id {message.task_id} is not positive")
             with self._lock:
                 if message.task_id in self._held:
-                    raise ProtocolViolation(f"TASK {message.task_id} is already held by this worker")
+                    raise ProtocolViolation(f"{kind} {message.task_id} is already held by this worker")
                 if len(self._held) >= MAX_TASKS_IN_FLIGHT:
                     raise ProtocolViolation(
-                        f"TASK {message.task_id} would be unanswered task number {len(self._held) + 1}, "
+                        f"{kind} {message.task_id} would be unanswered task number {len(self._held) + 1}, "
                         f"above the limit of {MAX_TASKS_IN_FLIGHT}"
                     )
                 job = _Job(message, self._bootstrap.worker_id)
@@ -1493,12 +1640,13 @@ class _Worker:
             if job is None:
                 return  # already answered, or never received: nothing to do
             if job.state == _Job.RUNNING:
-                job.context.cancel()
+                job.context.cancel()  # a running batch also starts no further input
                 return
             # Not started: answer now; the task thread skips jobs that are no longer held.
             del self._held[task_id]
             self._lock.notify_all()
-        self._send_reply(cancellation_failure(task_id))  # replies are sent outside the lock
+        index = 0 if isinstance(job.request, BatchRequest) else None  # a batch: at its input 0
+        self._send_reply(cancellation_failure(task_id, index))  # replies are sent outside the lock
 
     # -- running (task thread) ----------------------------------------------------------------
 
@@ -1528,40 +1676,94 @@ class _Worker:
     def _execute(self, job: _Job) -> Union[Result, Failure]:
         """Runs one task; every exception on the way (MemoryError included) is its failure."""
         request = job.request
+        if isinstance(request, BatchRequest):
+            return self._execute_batch(job, request)
         try:
-            if not is_valid_name(request.name):
-                raise UnknownTaskError(f"task name {request.name!r} is not valid UTF-8")
-            if not self._allow_list.allows(request.name):
-                raise self._allow_list.refusal(request.name)  # nothing is looked up or decoded
-            task = self._tasks.get(request.name)
-            if task is None:
-                raise UnknownTaskError(f"no task named {request.name!r} is registered in this worker")
-            try:
-                task_input = decode_json(request.input)
-            except (ValueError, RecursionError) as e:
-                raise InputDecodeError(f"task input is not one JSON document: {e}") from e
-            if nests_too_deeply(request.input, task_input):
-                raise InputDecodeError(f"task input nests deeper than {MAX_NESTING} levels")
-            _current.context = job.context
-            try:
-                output = task(task_input)
-            finally:
-                _current.context = None
-            del task_input
-            try:
-                encoded = encode_json(output)
-            except (TypeError, ValueError, RecursionError) as e:
-                raise OutputEncodeError(f"task output cannot be encoded as JSON: {e}") from e
-            if len(encoded) > self._bootstrap.max_frame_length:
-                raise OutputEncodeError(
-                    f"task output of {len(encoded)} bytes exceeds maxFrameLength "
-                    f"{self._bootstrap.max_frame_length}"
-                )
-            if nests_too_deeply(encoded, output):
-                raise OutputEncodeError(f"task output nests deeper than {MAX_NESTING} levels")
-            return Result(request.task_id, encoded)
+            task = self._task_named(request.name)
+            # No local keeps the input: _call drops it before it encodes the output.
+            return Result(request.task_id, self._call(job, task, decode_task_input(request.input)))
         except BaseException as e:  # a task failure of any kind; the worker keeps serving
             return failure_from_exception(request.task_id, e)
+
+    def _execute_batch(self, job: _Job, request: BatchRequest) -> Union[Result, Failure]:
+        """Runs a batch (spec 4.5): the task once per input, in order, stopping at the first
+        failure or at a ``CANCEL``; answers with one ``RESULT`` array or one ``FAILURE`` with the
+        ``index`` of the input that failed, was stopped or would have run next."""
+        index = 0
+        try:
+            task = self._task_named(request.name)  # a refused or unknown name fails at input 0
+            inputs = decode_batch_inputs(request.inputs)
+            # Each input is one level below the array: with few brackets, none can be too deep.
+            if request.inputs.count(b"[") + request.inputs.count(b"{") > MAX_NESTING + 1:
+                # Every input is checked before any runs (spec 4.5): a too-deep one fails alone.
+                for index, task_input in enumerate(inputs):
+                    if input_nests_too_deeply(task_input):
+                        raise InputDecodeError(f"task input nests deeper than {MAX_NESTING} levels")
+                index = 0
+            outputs = []
+            size = 1  # the RESULT: "[", then each output followed by "," or the closing "]"
+            for index in range(len(inputs)):
+                if job.context.is_cancelled():
+                    return cancellation_failure(request.task_id, index)
+                task_input, inputs[index] = inputs[index], None
+                encoded = self._call(job, task, task_input)
+                del task_input
+                size += len(encoded) + 1
+                if size > self._bootstrap.max_frame_length:
+                    raise OutputEncodeError(
+                        f"the output of input {index} takes the batch's RESULT to {size} bytes, "
+                        f"past maxFrameLength {self._bootstrap.max_frame_length}"
+                    )
+                outputs.append(encoded)
+                if job.context.is_cancelled():  # it ran on regardless: it counts as stopped
+                    raise TaskCancelled(f"batch {request.task_id} was cancelled while its input {index} ran")
+            del inputs
+            return Result(request.task_id, b"[" + b",".join(outputs) + b"]")
+        except BaseException as e:  # the first failing input fails the batch; the worker serves on
+            failure = failure_from_exception(request.task_id, e)
+            if job.context.is_cancelled():  # however the stopped input ended (spec 4.5)
+                failure = dataclasses.replace(failure, exception_class=CANCELLATION_EXCEPTION)
+            return dataclasses.replace(failure, index=index)
+
+    def _task_named(self, name: str) -> Callable[[Any], Any]:
+        """The task for ``name``; the allow-list is asked before anything is looked up (spec 4.1).
+
+        :raises UnknownTaskError: for a name that is not valid UTF-8 or not registered
+        :raises TaskNotAllowedError: for a name the allow-list refuses
+        """
+        if not is_valid_name(name):
+            raise UnknownTaskError(f"task name {name!r} is not valid UTF-8")
+        if not self._allow_list.allows(name):
+            raise self._allow_list.refusal(name)  # nothing is looked up or decoded
+        task = self._tasks.get(name)
+        if task is None:
+            raise UnknownTaskError(f"no task named {name!r} is registered in this worker")
+        return task
+
+    def _call(self, job: _Job, task: Callable[[Any], Any], task_input: Any) -> bytes:
+        """Runs ``task`` on one decoded input in ``job``'s context and returns the encoded output.
+
+        :raises OutputEncodeError: when the output cannot be encoded as JSON (NaN, Infinity, a
+            type JSON lacks), exceeds ``maxFrameLength`` or nests deeper than 500 levels
+        """
+        _current.context = job.context
+        try:
+            output = task(task_input)
+        finally:
+            _current.context = None
+        del task_input
+        try:
+            encoded = encode_json(output)
+        except (TypeError, ValueError, RecursionError) as e:
+            raise OutputEncodeError(f"task output cannot be encoded as JSON: {e}") from e
+        if len(encoded) > self._bootstrap.max_frame_length:
+            raise OutputEncodeError(
+                f"task output of {len(encoded)} bytes exceeds maxFrameLength "
+                f"{self._bootstrap.max_frame_length}"
+            )
+        if nests_too_deeply(encoded, output):
+            raise OutputEncodeError(f"task output nests deeper than {MAX_NESTING} levels")
+        return encoded
 
     def _maybe_send_status(self) -> None:
         if not self._send_status:
@@ -1652,7 +1854,7 @@ def _serve(
 
     try:
         bootstrap = Bootstrap.parse(read_bootstrap_line(0))
-        hello = Hello(PROTOCOL_VERSION, os.getpid(), bootstrap.token, runtime_description())
+        hello = Hello(PROTOCOL_VERSION, os.getpid(), bootstrap.token, runtime_description(), FEATURES)
         hello_size = len(encode_message(hello).payload)
         if hello_size > min(bootstrap.max_frame_length, MAX_CONTROL_MESSAGE):
             raise BootstrapError(

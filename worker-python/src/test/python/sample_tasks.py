@@ -110,6 +110,21 @@ def nest(depth):
     return value
 
 
+_calls = 0
+
+
+def counted(value):
+    """Counts its calls and returns the count so far, to show which inputs of a batch ran: a
+    number sleeps that many seconds first (stopping once cancelled), ``"fail"`` raises."""
+    global _calls
+    _calls += 1
+    if value == "fail":
+        raise ValueError(f"call {_calls} fails")
+    if value:
+        cooperative_sleep(value)
+    return _calls
+
+
 def touch(path):
     """Creates the file ``path``: proof that the task ran."""
     with open(path, "w"):
@@ -134,4 +149,5 @@ TASKS = {
     "test.Allocate": allocate,
     "test.Nest": nest,
     "test.Touch": touch,
+    "test.Counted": counted,
 }

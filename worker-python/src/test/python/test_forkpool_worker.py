@@ -60,8 +60,11 @@ def read_hex(path: Path) -> bytes:
 
 BIG_ID = 1108152157446  # 0x010203040506, above 2^32
 
+GOLDEN_BATCH_INPUTS = b'[{"from":0,"to":10},{"from":10,"to":20},{"from":20,"to":30}]'
+
 GOLDEN_MESSAGES = {
     "hello.hex": fw.Hello(1, 4242, "9f86d081884c7d659a2feaa0c55ad015", "java 17.0.15"),
+    "hello-features.hex": fw.Hello(1, 4242, "9f86d081884c7d659a2feaa0c55ad015", "java 17.0.15", ("batch",)),
     "task.hex": fw.TaskRequest(7, "com.example.CountPrimes", 1, b'{"from":0,"to":100}'),
     "task-retry.hex": fw.TaskRequest(BIG_ID, "com.example.\u00dcn\u00efcode$Inner", 3, b"null"),
     "result.hex": fw.Result(7, b"25"),
@@ -80,6 +83,9 @@ GOLDEN_MESSAGES = {
     "cancel.hex": fw.Cancel(9),
     "shutdown.hex": fw.Shutdown(),
     "status.hex": fw.Status(12345678, 268435456),
+    "batch.hex": fw.BatchRequest(10, "com.example.CountPrimes", 1, GOLDEN_BATCH_INPUTS),
+    "batch-result.hex": fw.Result(10, b"[4,4,2]"),
+    "batch-failure.hex": fw.Failure(11, "java.lang.IllegalArgumentException", "to < from", "", 1),
 }
 
 GOLDEN_BOOTSTRAP = "bootstrap.json"
@@ -149,20 +155,27 @@ class GoldenFramesTest(unittest.TestCase):
                     quoted = first_line[json_start + 2 :]
                     self.assertEqual(json.loads(quoted), json.loads(payload))
                     self.assertEqual(json.dumps(json.loads(payload), separators=(",", ":")), quoted)
-                if kind == fw.MessageType.TASK:
+                if kind in (fw.MessageType.TASK, fw.MessageType.BATCH):
                     task = re.search(
-                        r"u16 name length (\d+), name (\S+)(?: \(UTF-8\))?, attempt (\d+), input (.+)$", first_line
+                        r"u16 name length (\d+), name (\S+)(?: \(UTF-8\))?, attempt (\d+), inputs? (.+)$", first_line
                     )
                     self.assertIsNotNone(task, first_line)
                     message = fw.decode_message(fw.decode_frame(data))
                     self.assertEqual(unescape(task.group(2)), message.name)
                     self.assertEqual(int(task.group(1)), len(message.name.encode("utf-8")))
                     self.assertEqual(int(task.group(3)), message.attempt)
-                    self.assertEqual(json.loads(task.group(4)), json.loads(message.input))
+                    raw = message.input if kind == fw.MessageType.TASK else message.inputs
+                    self.assertEqual(json.loads(task.group(4)), json.loads(raw))
                 if kind == fw.MessageType.RESULT:
                     self.assertEqual(json.loads(first_line.rsplit(" ", 1)[1]), json.loads(payload))
                 if correlation > 2**32:
                     self.assertIn(f"{correlation}", first_line)
+
+    def test_hello_lists_the_batch_feature_in_the_golden_layout(self):
+        # What the worker sends (its FEATURES), with the golden file's pid and runtime.
+        hello = fw.Hello(1, 4242, "9f86d081884c7d659a2feaa0c55ad015", "java 17.0.15", fw.FEATURES)
+        self.assertEqual(("batch",), fw.FEATURES)
+        self.assertEqual(read_hex(GOLDEN_DIR / "hello-features.hex"), fw.encode_frame(fw.encode_message(hello)))
 
     def test_spec_section_3_example(self):
         data = bytes.fromhex("00000002 11 00 0000000000000001 3432")
@@ -205,6 +218,72 @@ class CodecTest(unittest.TestCase):
         ]:
             with self.subTest(payload), self.assertRaises(fw.ProtocolViolation):
                 fw.decode_message(fw.Frame(fw.MessageType.TASK, 1, payload))
+
+    def test_batch_layout_violations_are_those_of_task(self):
+        for payload in [
+            b"",
+            b"\x00",
+            b"\x00\x00\x01[1]",  # name length 0
+            b"\x00\x05abcde",  # no room for the attempt byte
+            b"\x00\x03ab",
+            b"\x00\x01a\x00[1]",  # attempt 0
+            b"\x00\x01a\x65[1]",  # attempt 101
+        ]:
+            with self.subTest(payload), self.assertRaisesRegex(fw.ProtocolViolation, "^BATCH "):
+                fw.decode_message(fw.Frame(fw.MessageType.BATCH, 1, payload))
+
+    def test_batch_inputs_are_not_parsed_by_the_codec(self):
+        # Everything about the array is a task failure (spec 4.5), so the codec keeps the bytes.
+        for inputs in (b"", b"{", b"[]", b"7", b"[1,2]"):
+            with self.subTest(inputs):
+                frame = fw.Frame(fw.MessageType.BATCH, 5, b"\x00\x01a\x02" + inputs)
+                message = fw.decode_message(frame)
+                self.assertEqual(fw.BatchRequest(5, "a", 2, inputs), message)
+                self.assertEqual(frame, fw.encode_message(message))
+
+    def test_decode_batch_inputs(self):
+        self.assertEqual([1, None, {"a": []}], fw.decode_batch_inputs(b' [1, null, {"a": []}] '))
+        self.assertEqual(65_536, len(fw.decode_batch_inputs(b"[" + b",".join([b"0"] * 65_536) + b"]")))
+        not_arrays = {
+            "empty payload": b"",
+            "empty array": b"[]",
+            "65,537 elements": b"[" + b",".join([b"0"] * 65_537) + b"]",
+            "object": b'{"from":0,"to":10}',
+            "number": b"7",
+            "null": b"null",
+            "string": b'"[1]"',
+            "not JSON": b"[1,",
+            "two documents": b"[1] [2]",
+            "NaN": b"[NaN]",
+            "not UTF-8": b'["\xff"]',
+        }
+        for name, data in not_arrays.items():
+            with self.subTest(name), self.assertRaises(fw.InputDecodeError):
+                fw.decode_batch_inputs(data)
+
+    def test_failure_index_is_optional_and_written_last(self):
+        failure = fw.Failure(3, "E", None, "", 0)
+        payload = fw.encode_message(failure).payload
+        self.assertEqual(b'{"exceptionClass":"E","message":null,"stackTrace":"","index":0}', payload)
+        self.assertEqual(failure, fw.decode_message(fw.Frame(fw.MessageType.FAILURE, 3, payload)))
+        self.assertNotIn(b"index", fw.encode_message(fw.Failure(3, "E", None, "")).payload)
+        with_null = fw.Frame(fw.MessageType.FAILURE, 3, payload.replace(b"0}", b"null}"))
+        self.assertIsNone(fw.decode_message(with_null).index)
+        for bad in (b'"1"', b"-1", b"1.5", b"true", b"{}", b'""'):
+            with self.subTest(bad), self.assertRaises(fw.ProtocolViolation):
+                fw.decode_message(fw.Frame(fw.MessageType.FAILURE, 3, payload.replace(b"0}", bad + b"}")))
+
+    def test_hello_features_are_optional_strings(self):
+        hello = lambda tail: fw.decode_message(  # noqa: E731
+            fw.Frame(fw.MessageType.HELLO, 0, b'{"protocolVersion":1,"pid":1,"token":"t","runtime":"r"' + tail + b"}")
+        )
+        self.assertEqual((), hello(b"").features)
+        self.assertEqual((), hello(b',"features":[]').features)
+        self.assertEqual((), hello(b',"features":null').features)
+        self.assertEqual(("batch", "future"), hello(b',"features":["batch","future"]').features)
+        for bad in (b',"features":"batch"', b',"features":[1]', b',"features":{}', b',"features":""', b',"features":0'):
+            with self.subTest(bad), self.assertRaises(fw.ProtocolViolation):
+                hello(bad)
 
     def test_attempt_range(self):
         message = fw.decode_message(fw.Frame(fw.MessageType.TASK, 1, b"\x00\x01a\x64null"))
@@ -612,7 +691,7 @@ class FakeSupervisor:
         self.reader = fw.FrameReader(self.conn, self.max_frame_length)
         hello = self.receive()
         self.test.assertIsInstance(hello, fw.Hello)
-        self.test.assertEqual(fw.Hello(1, self.proc.pid, self.token, hello.runtime), hello)
+        self.test.assertEqual(fw.Hello(1, self.proc.pid, self.token, hello.runtime, ("batch",)), hello)
         self.test.assertRegex(hello.runtime, r"^python 3\.\d+")
         return self
 
@@ -697,6 +776,30 @@ class FakeSupervisor:
         message = fw.decode_message(frame)
         self.test.assertIsInstance(message, fw.Status)
         return message
+
+    def batch(self, task_id: int, name: str, values=None, attempt: int = 1, raw_inputs: bytes = None):
+        """Sends a BATCH of ``values`` (JSON-encoded), or of ``raw_inputs`` as they are."""
+        inputs = json.dumps(values, separators=(",", ":")).encode() if raw_inputs is None else raw_inputs
+        self.send(fw.BatchRequest(task_id, name, attempt, inputs))
+
+    def batch_result(self, task_id: int, name: str, values, attempt: int = 1) -> list:
+        """Runs one batch and returns its RESULT, decoded: one output per input."""
+        self.batch(task_id, name, values, attempt)
+        reply = self.receive()
+        self.test.assertIsInstance(reply, fw.Result, reply)
+        self.test.assertEqual(task_id, reply.task_id)
+        outputs = json.loads(reply.output)
+        self.test.assertEqual(len(values), len(outputs))
+        return outputs
+
+    def batch_failure(self, task_id: int, name: str, values=None, raw_inputs: bytes = None) -> fw.Failure:
+        """Runs one batch that must fail and returns its FAILURE (which has an index)."""
+        self.batch(task_id, name, values, raw_inputs=raw_inputs)
+        reply = self.receive()
+        self.test.assertIsInstance(reply, fw.Failure, reply)
+        self.test.assertEqual(task_id, reply.task_id)
+        self.test.assertIsNotNone(reply.index)
+        return reply
 
     def failure(self, task_id: int, name: str, value=None, raw_input: bytes = None) -> fw.Failure:
         """Runs one task that must fail and returns its FAILURE."""
@@ -988,6 +1091,7 @@ class WorkerProcessTest(unittest.TestCase):
     def test_supervisor_violations_exit_66(self):
         header = lambda length, kind, flags=0, cid=1: struct.pack(">IBBq", length, kind, flags, cid)  # noqa: E731
         task = lambda cid, payload: header(len(payload), 0x10, 0, cid) + payload  # noqa: E731
+        batch = lambda cid, payload: header(len(payload), 0x14, 0, cid) + payload  # noqa: E731
         cases = {
             "length above maxFrameLength": header(4096 + 1, 0x10),
             "length with the top bit set": header(0xFFFF_FFF0, 0x10),
@@ -1007,6 +1111,15 @@ class WorkerProcessTest(unittest.TestCase):
             "end of stream inside a header": header(0, 0x20, cid=0)[:7],
             "end of stream inside a payload": header(10, 0x10) + b"\x00\x01a",
             "duplicate held task id": task(1, b"\x00\x0atest.Sleep\x011") + task(1, b"\x00\x0atest.Sleep\x011"),
+            "BATCH name length 0": batch(1, b"\x00\x00\x01[1]"),
+            "BATCH without attempt": batch(1, b"\x00\x09test.Echo"),
+            "BATCH name overrunning the payload": batch(1, b"\x00\xfftest.Echo\x01[1]"),
+            "BATCH attempt 0": batch(1, b"\x00\x09test.Echo\x00[1]"),
+            "BATCH attempt 101": batch(1, b"\x00\x09test.Echo\x65[1]"),
+            "BATCH id 0": batch(0, b"\x00\x09test.Echo\x01[1]"),
+            "BATCH with the id of a held TASK": (
+                task(1, b"\x00\x0atest.Sleep\x011") + batch(1, b"\x00\x09test.Echo\x01[1]")
+            ),
         }
         for name, data in cases.items():
             with self.subTest(name):
@@ -1137,6 +1250,176 @@ class WorkerProcessTest(unittest.TestCase):
         command = [sys.executable, "-B", str(WORKER_SCRIPT), "--tasks-module", "/nonexistent.py"]
         s = self.supervisor().start(command=command)
         self.assertEqual(1, s.wait_exit())
+
+
+class BatchTest(unittest.TestCase):
+    """BATCH (spec 4.5) against the worker process: one reply per batch, outputs in order, the
+    index of the first failing input, cancellation."""
+
+    def supervisor(self, **kwargs) -> FakeSupervisor:
+        return FakeSupervisor(self, **kwargs)
+
+    def test_golden_batch_gives_the_golden_result(self):
+        s = self.supervisor().connect()
+        s.send(fw.BatchRequest(10, COUNT_PRIMES, 1, GOLDEN_BATCH_INPUTS))
+        reply = s.receive()
+        self.assertEqual(fw.decode_message(fw.decode_frame(read_hex(GOLDEN_DIR / "batch-result.hex"))), reply)
+        self.assertEqual(b"[4,4,2]", reply.output)
+
+    def test_inputs_run_in_order_with_the_batch_context(self):
+        s = self.supervisor().connect()
+        chunks = [{"from": start, "to": start + 100_000} for start in range(0, 1_000_000, 100_000)]
+        self.assertEqual([9592, 8392, 8013, 7863, 7678, 7560, 7445, 7408, 7323, 7224],
+                         s.batch_result(1, COUNT_PRIMES, chunks))
+        self.assertEqual([1, 2, 3, 4, 5], s.batch_result(2, "test.Counted", [0] * 5))
+        values = [None, 0, -1.5, "\u00e9\U0001F600", [1, [2]], {"a": {"b": None}}, True, ""]
+        self.assertEqual(values, s.batch_result(3, "test.Echo", values))
+        context = {"taskId": 2**40, "name": "test.Context", "attempt": 7, "workerId": 3, "cancelled": False}
+        self.assertEqual([context] * 3, s.batch_result(2**40, "test.Context", [None] * 3, attempt=7))
+        self.assertEqual([6], s.batch_result(4, "test.Counted", [0]))  # one input is a batch too
+        self.assertEqual([7, 8], s.batch_result(5, "test.Counted", [0, 0]))
+        s.send(fw.Shutdown())
+        self.assertEqual(0, s.wait_exit())
+
+    def test_first_failing_input_fails_the_batch_and_later_inputs_do_not_run(self):
+        s = self.supervisor().connect()
+        failure = s.batch_failure(1, "test.Counted", [0, 0, "fail", 0, "fail"])
+        self.assertEqual((2, "ValueError", "call 3 fails"), (failure.index, failure.exception_class, failure.message))
+        self.assertIn("Traceback (most recent call last)", failure.stack_trace)
+        self.assertEqual([4], s.batch_result(2, "test.Counted", [0]))  # inputs 3 and 4 never ran
+        first = s.batch_failure(3, "test.Counted", ["fail", 0])
+        self.assertEqual(0, first.index)
+        self.assertEqual([6], s.batch_result(4, "test.Counted", [0]))
+        last = s.batch_failure(5, "test.Counted", [0, 0, "fail"])
+        self.assertEqual(2, last.index)
+
+        ranges = [{"from": 0, "to": 10}, {"from": 5, "to": 4}, {"from": 20, "to": 30}]
+        bad_range = s.batch_failure(6, COUNT_PRIMES, ranges)
+        self.assertEqual((1, "ValueError", "range ends before it starts: [5, 4)"),
+                         (bad_range.index, bad_range.exception_class, bad_range.message))
+        self.assertEqual(2, s.batch_failure(7, COUNT_PRIMES, [{}, {"to": 3}, None]).index)  # TypeError
+        self.assertEqual(1, s.batch_failure(8, COUNT_PRIMES, [{}, {"to": "ten"}]).index)
+        nan = s.batch_failure(9, "test.NaN", [1, 2])
+        self.assertEqual((0, "forkpool_worker.OutputEncodeError"), (nan.index, nan.exception_class))
+        self.assertEqual(3, s.batch_failure(10, "test.Nest", [1, 500, 2, 501]).index)
+        self.assertEqual("SystemExit", s.batch_failure(11, "test.Exit", [0]).exception_class)
+        self.assertEqual([10], s.batch_result(12, "test.Counted", [0]))  # it served on throughout
+
+    def test_an_input_nesting_deeper_than_500_fails_at_its_index(self):
+        s = self.supervisor().connect()
+        deepest = json.loads("[" * 500 + "]" * 500)
+        self.assertEqual([1, 500], [fw.nesting_depth(v) for v in s.batch_result(1, "test.Echo", [[], deepest])])
+        too_deep = s.batch_failure(2, "test.Counted", [0, 0, [deepest]])
+        self.assertEqual((2, "forkpool_worker.InputDecodeError"), (too_deep.index, too_deep.exception_class))
+        self.assertIn("500", too_deep.message)
+        # Every input is checked before any runs: the two before it did not run either.
+        self.assertEqual([1], s.batch_result(3, "test.Counted", [0]))
+        # Deeper than Python's parser goes (how deep depends on the version), the whole array does
+        # not parse and the batch fails at index 0; for an array of one that is its index anyway.
+        very_deep = s.batch_failure(4, "test.Counted", raw_inputs=b"[" * 5001 + b"]" * 5001)
+        self.assertEqual((0, "forkpool_worker.InputDecodeError"), (very_deep.index, very_deep.exception_class))
+        self.assertEqual([2], s.batch_result(5, "test.Counted", [0]))
+
+    def test_inputs_that_are_not_an_array_of_1_to_65536_fail_at_index_0_without_running(self):
+        s = self.supervisor(max_frame_length=4 << 20).connect()
+        cases = {
+            "empty array": b"[]",
+            "65,537 inputs": b"[" + b",".join([b"0"] * 65_537) + b"]",
+            "object": b'{"from":0,"to":10}',
+            "number": b"0",
+            "null": b"null",
+            "no inputs at all": b"",
+            "not JSON": b"[0,0",
+            "a failing input after a syntax error": b'[0,"fail",}',
+            "two arrays": b"[0] [0]",
+            "NaN": b"[0,NaN]",
+            "not UTF-8": b'[0,"\xff"]',
+        }
+        for i, (name, raw) in enumerate(cases.items(), start=1):
+            with self.subTest(name):
+                failure = s.batch_failure(i, "test.Counted", raw_inputs=raw)
+                self.assertEqual((0, "forkpool_worker.InputDecodeError"), (failure.index, failure.exception_class))
+        self.assertEqual([1], s.batch_result(100, "test.Counted", [0]))  # nothing ran before
+        self.assertEqual(list(range(2, 65_538)), s.batch_result(101, "test.Counted", [0] * 65_536))
+
+    def test_refused_or_unknown_names_fail_at_index_0_without_running_or_parsing(self):
+        s = self.supervisor(allowedTasks=["test.Counted", "test.Echo", "test.sub.*"]).connect()
+        marker = Path(s.directory) / "ran"
+        refused = s.batch_failure(1, "test.Touch", [str(marker)])
+        self.assertEqual((0, "forkpool_worker.TaskNotAllowedError"), (refused.index, refused.exception_class))
+        self.assertIn("test.Touch is not in the pool's task allow-list", refused.message)
+        self.assertFalse(marker.exists(), "a refused batch ran")
+        not_parsed = s.batch_failure(2, "test.Raise", raw_inputs=b"not even JSON")
+        self.assertEqual((0, "forkpool_worker.TaskNotAllowedError"), (not_parsed.index, not_parsed.exception_class))
+        unknown = s.batch_failure(3, "test.sub.Nope", [0])
+        self.assertEqual((0, "forkpool_worker.UnknownTaskError"), (unknown.index, unknown.exception_class))
+        not_utf8 = s.batch_failure(4, "test.Counted\udcff", [0])
+        self.assertEqual((0, "forkpool_worker.UnknownTaskError"), (not_utf8.index, not_utf8.exception_class))
+        self.assertEqual([1, 2], s.batch_result(5, "test.Counted", [0, 0]))
+
+    def test_an_output_that_takes_the_result_past_max_frame_length_fails_at_its_index(self):
+        s = self.supervisor(max_frame_length=1024).connect()
+        # Outputs of 302 bytes ("x" * 300): "[" + 3 * 303 bytes + 114 for "x" * 111 + "]" = 1,024.
+        exact = s.batch_result(1, "test.HugeOutput", [300, 300, 300, 111])
+        self.assertEqual([300, 300, 300, 111], [len(x) for x in exact])
+        past = s.batch_failure(2, "test.HugeOutput", [300, 300, 300, 112, 1])
+        self.assertEqual((3, "forkpool_worker.OutputEncodeError"), (past.index, past.exception_class))
+        self.assertIn("maxFrameLength 1024", past.message)
+        alone = s.batch_failure(3, "test.HugeOutput", [1, 1022])  # fits a TASK's RESULT, not a batch's
+        self.assertEqual(1, alone.index)
+        self.assertEqual("x" * 1022, s.result(4, "test.HugeOutput", 1022))
+        self.assertEqual(["x"], s.batch_result(5, "test.HugeOutput", [1]))
+
+    def test_cancel_stops_the_running_input_and_starts_no_further_one(self):
+        s = self.supervisor().connect()
+        s.batch(1, "test.Counted", [0, 0, 5.0, 0, 0])
+        time.sleep(0.3)
+        started = time.monotonic()
+        s.send(fw.Cancel(1))
+        cancelled = s.receive()
+        self.assertLess(time.monotonic() - started, 0.5)  # within the supervisor's grace period
+        self.assertEqual((1, CANCELLATION, 2), (cancelled.task_id, cancelled.exception_class, cancelled.index))
+        self.assertEqual([4], s.batch_result(2, "test.Counted", [0]))  # inputs 3 and 4 never ran
+        s.send(fw.Cancel(1), fw.Cancel(2))  # already answered: ignored
+
+        s.batch(3, COUNT_PRIMES, [{"from": 0, "to": 10}, {"from": 0, "to": 10**10}, {}])  # polls the flag
+        time.sleep(0.3)
+        s.send(fw.Cancel(3))
+        cancelled = s.receive()
+        self.assertEqual((3, CANCELLATION, 1), (cancelled.task_id, cancelled.exception_class, cancelled.index))
+
+        # An input that ignores the flag runs to its end; the batch still ends there, cancelled.
+        s.batch(4, "test.Sleep", [0.4, 0.4])
+        time.sleep(0.1)
+        started = time.monotonic()
+        s.send(fw.Cancel(4))
+        cancelled = s.receive()
+        self.assertLess(time.monotonic() - started, 0.6)  # the second input never started
+        self.assertEqual((4, CANCELLATION, 0), (cancelled.task_id, cancelled.exception_class, cancelled.index))
+        self.assertEqual([5], s.batch_result(5, "test.Counted", [0]))
+
+    def test_cancel_before_the_batch_starts_answers_at_once_with_index_0(self):
+        s = self.supervisor().connect()
+        s.task(1, "test.Sleep", 0.5)
+        s.batch(2, "test.Counted", [0, 0])
+        s.batch(3, "test.Counted", [0])
+        s.send(fw.Cancel(2))
+        first = s.receive()  # before task 1 ends
+        self.assertEqual(fw.Failure, type(first))
+        self.assertEqual((2, CANCELLATION, 0), (first.task_id, first.exception_class, first.index))
+        replies = s.replies(2)
+        self.assertEqual(b"0.5", replies[1].output)
+        self.assertIsNone(getattr(replies[1], "index", None))
+        self.assertEqual(b"[1]", replies[3].output)  # batch 2 never ran
+
+    def test_a_batch_is_one_of_the_1024_unanswered_tasks(self):
+        s = self.supervisor().connect()
+        s.task(1, "test.Sleep", 10)
+        s.send_raw(b"".join(fw.encode_frame(fw.encode_message(fw.BatchRequest(i, "test.Echo", 1, b"[1,2]")))
+                            for i in range(2, 1025)))
+        s.batch(1025, "test.Echo", [1])
+        self.assertEqual(66, s.wait_exit())
+        self.assertIn("BATCH 1025 would be unanswered task number 1025", s.stderr())
 
 
 if __name__ == "__main__":
