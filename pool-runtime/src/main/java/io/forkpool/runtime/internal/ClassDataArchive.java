@@ -130,7 +130,7 @@ final class ClassDataArchive {
         command.add(options.javaExecutable().toString());
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-cp");
-        command.add(String.join(File.pathSeparator, options.classpath()));
+        command.add(WorkerLauncher.absoluteClasspath(options));
         command.add(ArchiveRecorder.class.getName());
         command.add(archive.toString());
         // What ArchiveRecorder runs: a worker's JVM that rehearses and writes <archive>.tmp at exit.

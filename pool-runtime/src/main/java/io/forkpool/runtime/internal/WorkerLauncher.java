@@ -18,6 +18,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Spawns worker processes. Each worker gets its own Unix domain socket in a directory only this
@@ -86,10 +87,21 @@ final class WorkerLauncher implements AutoCloseable {
         command.addAll(REQUIRED_JVM_OPTIONS);
         command.addAll(extraJvmOptions);
         command.add("-cp");
-        command.add(String.join(File.pathSeparator, options.classpath()));
+        command.add(absoluteClasspath(options));
         command.add(WorkerMain.class.getName());
         command.addAll(List.of(arguments));
         return command;
+    }
+
+    /**
+     * The class path with every entry made absolute against the supervisor's working directory:
+     * a worker may run in another directory ({@code workingDirectory}), and a class-data archive
+     * records the class path it was made with, so one recorded from a relative path would be
+     * silently refused by a worker started with the same jars from elsewhere.
+     */
+    static String absoluteClasspath(PoolOptions options) {
+        return options.classpath().stream().map(entry -> Path.of(entry).toAbsolutePath().toString())
+                .collect(Collectors.joining(File.pathSeparator));
     }
 
     /**

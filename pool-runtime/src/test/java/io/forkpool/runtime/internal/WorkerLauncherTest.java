@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,6 +49,14 @@ class WorkerLauncherTest {
             }
         }
         assertThat(directory).doesNotExist();
+    }
+
+    @Test
+    void theJavaWorkersClassPathIsAbsoluteSoItHoldsInAnyWorkingDirectory() {
+        List<String> command = WorkerLauncher.javaWorkerCommand(WorkerPool.builder()
+                .classpath(List.of("lib/a.jar", "/opt/b.jar")).workingDirectory(Path.of("/")).options(), List.of());
+        String classpath = command.get(command.indexOf("-cp") + 1);
+        assertThat(classpath).isEqualTo(Path.of("lib/a.jar").toAbsolutePath() + java.io.File.pathSeparator + "/opt/b.jar");
     }
 
     private static String firstLine(Process process) throws Exception {
