@@ -25,7 +25,10 @@ import java.util.Set;
  * @param allowedTasks the task classes workers may run, as {@link io.forkpool.spi.TaskAllowList} entries
  * @param classDataCache where the workers' class-data sharing archives are kept, or {@code null} for none
  * @param maxFrameLength the largest payload, in bytes, either side accepts in one frame
- * @param tasksInFlightPerWorker how many tasks a worker holds at once (one running, the rest waiting)
+ * @param tasksInFlightPerWorker how many tasks a worker holds at once (one running, the rest
+ *     waiting), or {@link #ADAPTIVE_TASKS_IN_FLIGHT} to let the pool size it from the tasks' run time
+ * @param maxPendingTasks the most tasks submitted and not yet completed before {@code submit} waits
+ *     for room, or 0 for no limit
  * @param startupTimeout how long a worker may take from spawn to hello
  * @param closeTimeout how long {@link WorkerPool#close()} waits for queued and running tasks
  * @param maxAttempts how many times a task may run when its worker dies under it
@@ -38,7 +41,7 @@ import java.util.Set;
 public record PoolOptions(String name, int workers, Path javaExecutable, List<String> classpath,
         List<String> jvmOptions, Set<String> inheritedEnvironment, Map<String, String> environment, Path workingDirectory,
         List<String> workerCommand, List<String> allowedTasks, Path classDataCache,
-        int maxFrameLength, int tasksInFlightPerWorker, Duration startupTimeout, Duration closeTimeout,
+        int maxFrameLength, int tasksInFlightPerWorker, int maxPendingTasks, Duration startupTimeout, Duration closeTimeout,
         int maxAttempts, Duration taskTimeout, long maxTasksPerWorker, long maxWorkerHeapBytes,
         int maxRestarts, Duration restartWindow) {
 
@@ -47,6 +50,12 @@ public record PoolOptions(String name, int workers, Path javaExecutable, List<St
 
     /** The most attempts a task may be given; the protocol's attempt byte never exceeds it. */
     public static final int MAX_ATTEMPTS = 100;
+
+    /** {@code tasksInFlightPerWorker} value that lets the pool size each worker's share from its tasks' run time. */
+    public static final int ADAPTIVE_TASKS_IN_FLIGHT = 0;
+
+    /** The most unanswered tasks a worker is ever given; the protocol promises workers no more. */
+    public static final int MAX_TASKS_IN_FLIGHT = 1024;
 
     /** The largest frame payload a pool may be configured to accept: 1 GiB. */
     public static final int MAX_FRAME_LENGTH_LIMIT = 1 << 30;
@@ -73,7 +82,8 @@ public record PoolOptions(String name, int workers, Path javaExecutable, List<St
         }
         allowedTasks = TaskAllowList.of(Objects.requireNonNull(allowedTasks, "allowedTasks")).entries();
         requireRange("maxFrameLength", maxFrameLength, MIN_FRAME_LENGTH, MAX_FRAME_LENGTH_LIMIT);
-        requireRange("tasksInFlightPerWorker", tasksInFlightPerWorker, 1, 1024);
+        requireRange("tasksInFlightPerWorker", tasksInFlightPerWorker, ADAPTIVE_TASKS_IN_FLIGHT, MAX_TASKS_IN_FLIGHT);
+        requireRange("maxPendingTasks", maxPendingTasks, 0, Integer.MAX_VALUE);
         requirePositive("startupTimeout", startupTimeout);
         requirePositive("closeTimeout", closeTimeout);
         requireRange("maxAttempts", maxAttempts, 1, MAX_ATTEMPTS);

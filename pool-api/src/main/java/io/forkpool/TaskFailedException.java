@@ -19,6 +19,7 @@ public final class TaskFailedException extends ForkPoolException {
     private final String remoteExceptionClass;
     private final String remoteMessage;
     private final String remoteStackTrace;
+    private final int inputIndex;
 
     /**
      * Creates the exception from what the worker reported.
@@ -33,9 +34,27 @@ public final class TaskFailedException extends ForkPoolException {
      */
     public TaskFailedException(long taskId, String taskClass, int workerId, long workerPid,
             String remoteExceptionClass, String remoteMessage, String remoteStackTrace) {
-        super("task " + taskId + " (" + taskClass + ") failed on worker " + workerId + " (pid "
-                + workerPid + "): " + remoteExceptionClass
-                + (remoteMessage == null ? "" : ": " + remoteMessage));
+        this(taskId, taskClass, -1, workerId, workerPid, remoteExceptionClass, remoteMessage, remoteStackTrace);
+    }
+
+    /**
+     * Creates the exception for one input of a {@link WorkerPool#submitAll batch}.
+     *
+     * @param taskId the pool-assigned id of the task (or chunk of inputs) that failed
+     * @param taskClass the task's class name
+     * @param inputIndex the position of the failing input in the batch's list of inputs, or -1
+     * @param workerId the worker's id within the pool
+     * @param workerPid the worker's process id
+     * @param remoteExceptionClass the class name of the exception thrown in the worker
+     * @param remoteMessage its message, or {@code null}
+     * @param remoteStackTrace its printed stack trace, including causes
+     */
+    public TaskFailedException(long taskId, String taskClass, int inputIndex, int workerId, long workerPid,
+            String remoteExceptionClass, String remoteMessage, String remoteStackTrace) {
+        super("task " + taskId + " (" + taskClass + ") failed"
+                + (inputIndex < 0 ? "" : " on input " + inputIndex + " of its batch,") + " on worker " + workerId
+                + " (pid " + workerPid + "): " + remoteExceptionClass + (remoteMessage == null ? "" : ": " + remoteMessage));
+        this.inputIndex = inputIndex;
         this.taskId = taskId;
         this.taskClass = Objects.requireNonNull(taskClass, "taskClass");
         this.workerId = workerId;
@@ -53,6 +72,14 @@ public final class TaskFailedException extends ForkPoolException {
     /** @return the task's class name */
     public String taskClass() {
         return taskClass;
+    }
+
+    /**
+     * @return for a task of {@link WorkerPool#submitAll}, the position of the failing input in the
+     *     list of inputs; -1 for a task submitted alone
+     */
+    public int inputIndex() {
+        return inputIndex;
     }
 
     /** @return the id of the worker that ran the task */

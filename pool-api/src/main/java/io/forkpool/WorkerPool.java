@@ -40,8 +40,9 @@ public interface WorkerPool extends AutoCloseable {
     }
 
     /**
-     * Queues one task. Never blocks: the input is encoded on the calling thread, then the task
-     * waits in the pool's queue until a worker pulls it.
+     * Queues one task. Does not block, unless the pool bounds pending tasks
+     * ({@link WorkerPoolBuilder#maxPendingTasks}) and is full: the input is encoded on the calling
+     * thread, then the task waits in the pool's queue until a worker pulls it.
      *
      * @param taskClass the task to run in a worker
      * @param input its input, encoded with Jackson on this thread
@@ -50,7 +51,8 @@ public interface WorkerPool extends AutoCloseable {
      * @return a future completed with the output, or exceptionally as described on {@link WorkerPool}
      * @throws IllegalArgumentException if the class can never run (not public, abstract, no public
      *     no-argument constructor, unresolved type arguments) or the input cannot be encoded
-     * @throws RejectedExecutionException if the pool is closing or closed
+     * @throws RejectedExecutionException if the pool is closing or closed, or the thread was
+     *     interrupted while waiting for room
      */
     default <I, O> CompletableFuture<O> submit(Class<? extends Task<I, O>> taskClass, I input) {
         return submit(taskClass, input, TaskOptions.DEFAULT);
@@ -71,7 +73,17 @@ public interface WorkerPool extends AutoCloseable {
     <I, O> CompletableFuture<O> submit(Class<? extends Task<I, O>> taskClass, I input, TaskOptions options);
 
     /**
-     * Queues one task per input and returns a future of all outputs in input order. Never blocks.
+     * Queues one task per input and returns a future of all outputs in input order. Does not
+     * block, unless the pool bounds pending tasks and is full.
+     *
+     * <p>The inputs travel in chunks: each time a worker asks for work it gets about a millisecond
+     * of inputs at the time per input measured so far for this task class (one input until
+     * something is measured), in one frame, and answers them in one reply; chunks shrink towards
+     * the end so every worker finishes at about the same time. Per-input guarantees hold: a
+     * failure's {@link TaskFailedException#inputIndex()} names its input, and if a worker dies
+     * during a chunk, its inputs are retried one by one with the next attempt, so a poisonous
+     * input fails alone ({@link PoisonTaskException}) while its neighbours succeed. Inputs with a
+     * timeout, and inputs of a pool that bounds pending tasks, travel one per task.
      *
      * <p>The returned future completes when every task has succeeded, or, as soon as one fails,
      * exceptionally with that task's exception; the tasks not yet started are then cancelled.

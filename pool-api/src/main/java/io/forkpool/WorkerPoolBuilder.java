@@ -51,7 +51,8 @@ public final class WorkerPoolBuilder {
     private List<String> allowedTasks = List.of(TaskAllowList.ANY);
     private Path classDataCache = defaultCacheDirectory();
     private int maxFrameLength = 64 << 20;
-    private int tasksInFlightPerWorker = 2;
+    private int tasksInFlightPerWorker = PoolOptions.ADAPTIVE_TASKS_IN_FLIGHT;
+    private int maxPendingTasks;
     private Duration startupTimeout = Duration.ofSeconds(30);
     private Duration closeTimeout = Duration.ofSeconds(30);
     private int maxAttempts = 3;
@@ -256,15 +257,43 @@ public final class WorkerPoolBuilder {
     }
 
     /**
-     * Sets how many tasks one worker holds at once: one runs, the others wait inside the worker so
+     * Fixes how many tasks one worker holds at once: one runs, the others wait inside the worker so
      * it never idles for a round trip. Higher values help tiny tasks and hurt load balance for
-     * long ones. Default: 2.
+     * long ones.
      *
-     * @param tasks from 1 to 1024
+     * <p>Default: adaptive. The pool measures how long each worker takes per task and lets it hold
+     * about one millisecond of work, from 2 tasks (a task of a millisecond or more) up to 1,024
+     * (tasks of a microsecond), so tiny tasks travel hundreds to a write and long ones stay
+     * balanced. Fix it to 1 when a task must never wait behind another in a worker.
+     *
+     * @param tasks from 1 to {@link PoolOptions#MAX_TASKS_IN_FLIGHT}, or
+     *     {@link PoolOptions#ADAPTIVE_TASKS_IN_FLIGHT} for the default
      * @return this builder
      */
     public WorkerPoolBuilder tasksInFlightPerWorker(int tasks) {
         this.tasksInFlightPerWorker = tasks;
+        return this;
+    }
+
+    /**
+     * Bounds the tasks submitted and not yet completed, for backpressure: once the pool holds
+     * this many, {@code submit}, {@code submitAll} and {@code invokeAll} wait for room, so a
+     * producer faster than the workers cannot fill the supervisor's heap. A batch larger than the
+     * bound is queued in parts as room appears; the call returns once its last task is queued.
+     * A thread waiting for room that is interrupted, or whose pool closes, gets a
+     * {@link java.util.concurrent.RejectedExecutionException} (the interrupt flag stays set).
+     * Submitting from a callback the pool runs (a future's {@code thenApply} completed by the
+     * pool's own threads) never waits, since waiting there would stop the pool from completing
+     * the tasks that make room; such tasks may exceed the bound.
+     *
+     * <p>Default: 0, no bound. Without one, a queued no-op task costs the supervisor about
+     * 200 bytes of heap (see docs/BENCHMARKS.md), so a million queued tasks fit in 512 MiB.
+     *
+     * @param tasks the bound, at least 1, or 0 for none
+     * @return this builder
+     */
+    public WorkerPoolBuilder maxPendingTasks(int tasks) {
+        this.maxPendingTasks = tasks;
         return this;
     }
 
@@ -374,7 +403,8 @@ public final class WorkerPoolBuilder {
         String poolName = name != null ? name : "forkpool-" + POOL_SEQUENCE.incrementAndGet();
         int restarts = maxRestarts != null ? maxRestarts : 30 * Math.max(1, workers);
         return new PoolOptions(poolName, workers, javaExecutable, classpath, jvmOptions, inheritedEnvironment, environment,
-                workingDirectory, workerCommand, allowedTasks, classDataCache, maxFrameLength, tasksInFlightPerWorker, startupTimeout, closeTimeout, maxAttempts,
+                workingDirectory, workerCommand, allowedTasks, classDataCache, maxFrameLength, tasksInFlightPerWorker, maxPendingTasks, startupTimeout,
+                closeTimeout, maxAttempts,
                 taskTimeout, maxTasksPerWorker, maxWorkerHeapBytes, restarts, restartWindow);
     }
 

@@ -22,7 +22,7 @@ class WorkerPoolBuilderTest {
                 .contains("PATH", "HOME").doesNotContain("AWS_SECRET_ACCESS_KEY");
         assertThat(options.workingDirectory()).isEqualTo(Path.of("").toAbsolutePath());
         assertThat(options.maxFrameLength()).isEqualTo(64 << 20);
-        assertThat(options.tasksInFlightPerWorker()).isEqualTo(2);
+        assertThat(options.tasksInFlightPerWorker()).isEqualTo(PoolOptions.ADAPTIVE_TASKS_IN_FLIGHT);
         assertThat(options.startupTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(options.closeTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(options.maxAttempts()).isEqualTo(3);
@@ -42,14 +42,14 @@ class WorkerPoolBuilderTest {
     void everySetterIsApplied() {
         PoolOptions options = WorkerPool.builder().name("p").workers(3).javaExecutable(Path.of("/j/bin/java"))
                 .classpath(List.of("a.jar")).jvmOptions("-Xmx1g").environment("K", "V").inheritEnvironment("CI")
-                .workingDirectory(Path.of("/tmp")).maxFrameLength(4096).tasksInFlightPerWorker(5)
+                .workingDirectory(Path.of("/tmp")).maxFrameLength(4096).tasksInFlightPerWorker(5).maxPendingTasks(6)
                 .startupTimeout(Duration.ofSeconds(1)).closeTimeout(Duration.ofSeconds(2)).maxAttempts(4)
                 .taskTimeout(Duration.ofSeconds(3)).maxTasksPerWorker(100).maxWorkerHeapBytes(1 << 20)
                 .restartLimit(7, Duration.ofSeconds(9)).workerCommand("python3", "w.py")
                 .allowTasks("com.example.*", "org.acme.Count$Task").classDataCache(Path.of("/cache")).options();
         assertThat(options).isEqualTo(new PoolOptions("p", 3, Path.of("/j/bin/java"), List.of("a.jar"),
                 List.of("-Xmx1g"), withDefaults("CI"), java.util.Map.of("K", "V"), Path.of("/tmp"),
-                List.of("python3", "w.py"), List.of("com.example.*", "org.acme.Count$Task"), Path.of("/cache"), 4096, 5, Duration.ofSeconds(1),
+                List.of("python3", "w.py"), List.of("com.example.*", "org.acme.Count$Task"), Path.of("/cache"), 4096, 5, 6, Duration.ofSeconds(1),
                 Duration.ofSeconds(2), 4, Duration.ofSeconds(3), 100, 1 << 20, 7, Duration.ofSeconds(9)));
     }
 
@@ -65,8 +65,10 @@ class WorkerPoolBuilderTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("workers must be in [1, 4096]: 0");
         assertThatThrownBy(() -> WorkerPool.builder().maxFrameLength(Integer.MAX_VALUE).options())
                 .hasMessage("maxFrameLength must be in [1024, 1073741824]: 2147483647");
-        assertThatThrownBy(() -> WorkerPool.builder().tasksInFlightPerWorker(0).options())
-                .hasMessage("tasksInFlightPerWorker must be in [1, 1024]: 0");
+        assertThatThrownBy(() -> WorkerPool.builder().tasksInFlightPerWorker(-1).options())
+                .hasMessage("tasksInFlightPerWorker must be in [0, 1024]: -1");
+        assertThatThrownBy(() -> WorkerPool.builder().tasksInFlightPerWorker(1025).options())
+                .hasMessage("tasksInFlightPerWorker must be in [0, 1024]: 1025");
         assertThatThrownBy(() -> WorkerPool.builder().startupTimeout(Duration.ZERO).options())
                 .hasMessage("startupTimeout must be positive: PT0S");
         assertThatThrownBy(() -> WorkerPool.builder().closeTimeout(Duration.ofSeconds(-1)).options())

@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * How many tiny tasks per second the pool gets through when it is kept full: {@value #TASKS}
  * {@link NoOp} tasks ({@code Integer} in, the same {@code Integer} out) submitted without waiting,
  * then all awaited. Unlike {@link PoolRoundTripBenchmark}, which has one task in flight and so
- * measures latency, this one keeps every worker's credit used, so the round trips overlap and
+ * measures latency, this one keeps every worker full, so the round trips overlap and
  * what counts is the per-task work of each thread on the path (encode, queue, frame, decode,
  * complete) and how well the batches of frames amortise the wake-ups.
  *
@@ -42,23 +42,22 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  * The score is tasks per second ({@code @OperationsPerInvocation}), higher is better.
  *
- * <p>What to expect: the baseline in the millions per second. The pool orders of magnitude below
- * it, around ten thousand per second on this 2-core machine: every task is encoded and decoded
- * twice by Jackson and crosses a socket twice, with the supervisor's threads and the workers
- * competing for the same two cores, and at most {@code workers × tasksInFlightPerWorker} (2 × 2
- * by default) tasks are in the workers at a time, so a worker that has answered its window waits
- * a round trip for more. A window of 64 should be a few times faster, not more: beyond the window,
- * the CPU time per task on both sides bounds the rate. The batch call saves nothing per task on
- * the way (each task is still its own frame and future), and it queues the first task only once
- * all inputs are encoded, so it need not be faster than one by one. The project's targets are
- * &ge; 500,000 tasks/s one by one and &ge; 2,000,000 tasks/s in a batch; compare with the
- * baseline of the same run.
+ * <p>What to expect: the baseline in the millions per second. One by one, every task is still
+ * encoded and decoded twice by Jackson, crosses a socket twice and completes its own future, with
+ * the supervisor's threads and the workers sharing two cores; what keeps the rate up is that each
+ * worker holds about a millisecond of tasks (the adaptive depth, hundreds of no-ops) and receives
+ * and answers them many frames to a write. The batch call also cuts the inputs into BATCH frames
+ * of about a millisecond of work each, so a chunk of hundreds of inputs costs one frame, one
+ * future and one JSON parse on each side: expect it several times faster than one by one. The
+ * project's targets are &ge; 500,000 tasks/s one by one and &ge; 2,000,000 tasks/s in a batch;
+ * compare with the baseline of the same run.
  *
  * <p>Run (from the repository root, after {@code mvn -B -q -DskipTests package}):
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar TinyTaskThroughputBenchmark -rf json -rff /tmp/jmh-throughput.json
  * </pre>
- * Add {@code -p tasksInFlightPerWorker=64} to see the pool with a deeper pipeline.
+ * Add {@code -p tasksInFlightPerWorker=2} to see the pool with the fixed window it had before the
+ * depth became adaptive.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -74,19 +73,19 @@ public class TinyTaskThroughputBenchmark {
      * takes only a compile-time constant, and a parameter that could differ from it would make
      * JMH report a wrong rate without any warning.
      */
-    static final int TASKS = 20_000;
+    static final int TASKS = 100_000;
 
     /** Worker JVMs for the pool, threads for the baseline. */
     @Param({"2"})
     public int workers;
 
     /**
-     * The pool's credit window per worker; the default is the library's default. With tiny tasks
-     * a worker idles for a round trip whenever its window is used up, so this bounds the rate at
-     * about {@code workers × tasksInFlightPerWorker / round-trip time}; running with a larger value
-     * shows how much of the gap to the target that bound explains.
+     * The tasks a worker may hold; 0, the library's default, is adaptive (about a millisecond of
+     * work). A fixed small window bounds the rate at about
+     * {@code workers × tasksInFlightPerWorker / round-trip time}, since a worker that answered its
+     * window idles for a round trip.
      */
-    @Param({"2"})
+    @Param({"0"})
     public int tasksInFlightPerWorker;
 
     /** The inputs 0 … TASKS-1, boxed once so that boxing is not timed. */

@@ -86,10 +86,14 @@ class WorkerFailureIT {
         try (WorkerPool pool = WorkerPool.builder().workers(2).maxAttempts(1).build()) {
             long victim = pool.stats().workers().get(0).pid();
             List<CompletableFuture<Long>> futures = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                futures.add(pool.submit(Pid.class, 300));
+            for (int i = 0; i < 10; i++) {
+                futures.add(pool.submit(Pid.class, 1_000));
             }
-            Thread.sleep(500); // both workers are busy now, each holding a second task unstarted
+            // Both workers are half-way through their first task, each holding a second unstarted,
+            // so the victim answers nothing: every output must name another worker. (With 300 ms
+            // tasks the victim answered one before the kill; that this test used to pass then was
+            // the worker holding that reply back behind the next task, a bug fixed since.)
+            Thread.sleep(500);
             assertThat(ProcessHandle.of(victim).orElseThrow().destroyForcibly()).isTrue();
 
             List<WorkerCrashedException> crashes = new ArrayList<>();

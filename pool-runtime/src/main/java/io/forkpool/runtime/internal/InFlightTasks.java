@@ -46,46 +46,40 @@ final class InFlightTasks {
 
     /**
      * Registers a batch the sender took from the queue. Tasks already completed (cancelled while
-     * queued) are dropped from the batch and counted in the result's {@code skipped}; tasks past
-     * the process's task limit, or all of them once it stopped accepting, go back to the head of
-     * {@code queue} in their order. The batch is left holding exactly the tasks to write.
+     * queued) are dropped from the batch; tasks past the process's task limit, or all of them once it
+     * stopped accepting, go back to the head of {@code queue} in their order. The batch is left holding exactly the tasks to write.
      *
-     * @return what happened, and how many completed tasks were dropped (their credits are free)
+     * @return what happened
      */
-    synchronized Result admit(List<TaskRecord> batch, Deque<TaskRecord> queue) {
+    synchronized Admission admit(List<TaskRecord> batch, Deque<TaskRecord> queue) {
         if (!accepting) {
             putBack(batch, 0, queue);
-            return new Result(Admission.CLOSED, 0);
+            return Admission.CLOSED;
         }
-        int skipped = 0;
         Admission admission = Admission.OPEN;
         List<TaskRecord> admittedNow = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             TaskRecord task = batch.get(i);
             if (task.future.isDone()) {
-                skipped++;
-            } else if (maxTasks > 0 && admitted >= maxTasks) {
+                continue;
+            }
+            if (maxTasks > 0 && admitted >= maxTasks) {
                 putBack(batch, i, queue);
                 admission = Admission.FULL;
                 break;
-            } else {
-                task.startedNanos = 0;
-                tasks.put(task.id, task);
-                admitted++;
-                admittedNow.add(task);
             }
+            task.startedNanos = 0;
+            tasks.put(task.id, task);
+            admitted++;
+            admittedNow.add(task);
         }
         if (maxTasks > 0 && admitted >= maxTasks) {
             admission = Admission.FULL;
         }
         batch.clear();
         batch.addAll(admittedNow);
-        startFirst();
-        return new Result(admission, skipped);
-    }
-
-    /** What {@link #admit} did. */
-    record Result(Admission admission, int skipped) {
+        startFirst(System.nanoTime());
+        return admission;
     }
 
     private static void putBack(List<TaskRecord> batch, int from, Deque<TaskRecord> queue) {
@@ -98,17 +92,25 @@ final class InFlightTasks {
     }
 
     /**
-     * Removes an answered task and starts the clock of the next one.
+     * Removes an answered task, records how long it was the running one in its
+     * {@code serviceNanos}, and starts the clock of the next one.
      *
      * @return the task, or {@code null} if this process does not hold it (a protocol violation)
      */
     synchronized TaskRecord answer(long taskId) {
         TaskRecord task = tasks.remove(taskId);
         if (task != null) {
+            long now = System.nanoTime();
+            task.serviceNanos = task.startedNanos == 0 ? -1 : now - task.startedNanos;
             task.stopClock();
-            startFirst();
+            startFirst(now);
         }
         return task;
+    }
+
+    /** @return the task with this id if this process holds it, else {@code null}; it stays held */
+    synchronized TaskRecord peek(long taskId) {
+        return tasks.get(taskId);
     }
 
     /** Takes no more tasks; what is held stays until answered or closed. */
@@ -139,12 +141,12 @@ final class InFlightTasks {
         return orphans;
     }
 
-    private void startFirst() {
+    private void startFirst(long nowNanos) {
         Iterator<TaskRecord> it = tasks.values().iterator();
         if (it.hasNext()) {
             TaskRecord first = it.next();
             if (first.startedNanos == 0) {
-                first.startedNanos = System.nanoTime();
+                first.startedNanos = nowNanos;
                 onStart.accept(first);
             }
         }

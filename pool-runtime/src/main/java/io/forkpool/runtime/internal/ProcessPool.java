@@ -59,6 +59,7 @@ public final class ProcessPool implements WorkerPool {
     private final WorkerLauncher launcher;
     private final ScheduledThreadPoolExecutor supervisor;
     private final RestartPolicy restartPolicy;
+    private final PendingLimit pending;
     private final WorkerSlot[] slots;
     /** Every process not yet reaped, retiring ones included; close() stops them all. */
     private final Set<WorkerProcess> live = ConcurrentHashMap.newKeySet();
@@ -89,11 +90,8 @@ public final class ProcessPool implements WorkerPool {
         this.options = Objects.requireNonNull(options, "options");
         this.allowedTasks = TaskAllowList.of(options.allowedTasks());
         this.restartPolicy = new RestartPolicy(options.maxRestarts(), options.restartWindow());
-        this.supervisor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread thread = new Thread(r, options.name() + "-supervisor");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.supervisor = new ScheduledThreadPoolExecutor(1, r -> new PoolThread(r, options.name() + "-supervisor"));
+        this.pending = new PendingLimit(options.maxPendingTasks());
         this.supervisor.setRemoveOnCancelPolicy(true);
         this.slots = new WorkerSlot[options.workers()];
         try {
@@ -223,8 +221,9 @@ public final class ProcessPool implements WorkerPool {
     @Override
     public <I, O> CompletableFuture<O> submit(Class<? extends Task<I, O>> taskClass, I input, TaskOptions options) {
         TaskType type = taskType(taskClass);
-        TaskRecord task = newRecord(type, encode(type, input), Objects.requireNonNull(options, "options"));
-        enqueue(List.of(task));
+        byte[] encoded = encode(type, input);
+        TaskRecord task = newRecord(type, encoded, Objects.requireNonNull(options, "options"));
+        queue(task);
         @SuppressWarnings("unchecked")
         CompletableFuture<O> future = (CompletableFuture<O>) task.future;
         return future;
@@ -240,13 +239,66 @@ public final class ProcessPool implements WorkerPool {
         for (int i = 0; i < encoded.length; i++) { // encode all first: a bad input queues nothing
             encoded[i] = encode(type, inputs.get(i));
         }
-        List<TaskRecord> tasks = new ArrayList<>(encoded.length);
-        for (byte[] input : encoded) {
-            tasks.add(newRecord(type, input, options));
+        Batch batch = new Batch(type, encoded, options.maxAttempts().orElse(this.options.maxAttempts()),
+                options.timeout().orElse(this.options.taskTimeout()));
+        if (encoded.length == 0) {
+            batch.future.complete(List.of());
+        } else if (batch.timeout == null && this.options.maxPendingTasks() == 0) {
+            // One span of everything, cut into chunks as workers ask for work (ChunkSizer). A
+            // timeout is per input, so inputs with one travel alone; so do inputs under a bound.
+            enqueue(List.of(newSpan(batch, 0, encoded.length)));
+        } else {
+            List<TaskRecord> tasks = new ArrayList<>(encoded.length);
+            for (int i = 0; i < encoded.length; i++) {
+                tasks.add(newSpan(batch, i, i + 1));
+            }
+            if (this.options.maxPendingTasks() == 0) {
+                enqueue(tasks);
+            } else {
+                tasks.forEach(this::queue); // in parts, as room appears
+            }
         }
-        CompletableFuture<List<O>> all = BatchFuture.of(tasks);
-        enqueue(tasks);
+        @SuppressWarnings("unchecked")
+        CompletableFuture<List<O>> all = (CompletableFuture<List<O>>) (CompletableFuture<?>) batch.future;
         return all;
+    }
+
+    private TaskRecord newSpan(Batch batch, int from, int to) {
+        TaskRecord span = new TaskRecord(taskIds.incrementAndGet(), batch, from, to);
+        span.future.whenComplete((output, error) -> onTaskDone(span, error));
+        batch.track(span);
+        return span;
+    }
+
+    /**
+     * Cuts a span its caller holds after its first {@code inputs}; the rest goes back to the head
+     * of the queue as a span of its own. A worker's sender thread.
+     */
+    void cut(TaskRecord span, int inputs) {
+        outstanding.incrementAndGet(); // before the rest exists: its completion counts it out
+        TaskRecord rest = newSpan(span.batch, span.from + inputs, span.to);
+        span.to = span.from + inputs;
+        requeue(List.of(rest));
+    }
+
+    /** Queues one task, first waiting for room if the pool bounds pending tasks. */
+    private void queue(TaskRecord task) {
+        // A task of a batch that failed fast may be cancelled before its turn; it is still queued
+        // (the senders drop it) because its completion already counted it out of `outstanding`.
+        if (!task.future.isDone() && pending.acquire(options.name())) {
+            task.holdPermit();
+            if (task.future.isDone() && task.releasePermit()) {
+                pending.release(); // completed while we waited, before it held the permit
+            }
+        }
+        try {
+            enqueue(List.of(task));
+        } catch (RejectedExecutionException e) {
+            if (task.releasePermit()) {
+                pending.release(); // its future never completes, so nothing else gives it back
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -305,7 +357,7 @@ public final class ProcessPool implements WorkerPool {
             throw new RejectedExecutionException("pool " + options.name() + " is " + now.name().toLowerCase()
                     + (now == PoolState.FAILED ? ": " + failure.getMessage() : ""), failure);
         }
-        submitted.add(tasks.size());
+        submitted.add(inputCount(tasks));
         queue.addAll(tasks);
         if (state.ordinal() >= PoolState.FAILED.ordinal()) {
             // Raced with closeNow() or a pool failure whose sweep may have run already.
@@ -317,17 +369,28 @@ public final class ProcessPool implements WorkerPool {
         }
     }
 
+    private static long inputCount(List<TaskRecord> tasks) {
+        long count = 0;
+        for (TaskRecord task : tasks) {
+            count += task.size();
+        }
+        return count;
+    }
+
     private void onTaskDone(TaskRecord task, Throwable error) {
         if (error == null) {
-            succeeded.increment();
+            succeeded.add(task.size());
         } else if (error instanceof CancellationException) {
-            cancelled.increment();
+            cancelled.add(task.size());
             WorkerProcess holder = task.holder;
             if (holder != null) {
                 holder.onCancelled(task);
             }
         } else {
-            failed.increment();
+            failed.add(task.size());
+        }
+        if (task.releasePermit()) {
+            pending.release(); // after the counters, so a submitter that got room sees them
         }
         if (outstanding.decrementAndGet() == 0 && state != PoolState.RUNNING) {
             synchronized (lifecycle) {
@@ -392,20 +455,58 @@ public final class ProcessPool implements WorkerPool {
                 WorkerCrashedException crash = new WorkerCrashedException(task.id, task.type.name(), task.attempt,
                         exit.process().slot.id, exit.process().pid, exit.cause(), exit.exitCode(),
                         exit.description(), exit.uptimeMillis(), exit.served(), exit.outputTail());
-                task.crashes.add(crash);
-                if (task.crashes.size() >= task.maxAttempts) {
+                if (task.crashes.size() + 1 >= task.maxAttempts) {
+                    task.crashes.add(crash);
                     task.future.completeExceptionally(task.maxAttempts == 1 ? crash
                             : new PoisonTaskException(task.id, task.type.name(), task.crashes));
                 } else {
-                    task.attempt++;
-                    requeue.add(task);
+                    requeue.addAll(retryAlone(task, crash));
                 }
             } else {
                 requeue.add(task);
             }
         }
-        for (int i = requeue.size() - 1; i >= 0; i--) {
-            queue.addFirst(requeue.get(i));
+        if (!requeue.isEmpty()) {
+            requeue(requeue);
+        }
+    }
+
+    /**
+     * The tasks that retry a crashed one with its next attempt: the task itself, and, if it was a
+     * chunk of a batch, each of its other inputs on its own, so that one poisonous input is told
+     * apart from its neighbours. Each carries the crash.
+     */
+    private List<TaskRecord> retryAlone(TaskRecord task, WorkerCrashedException crash) {
+        task.crashes.add(crash);
+        task.attempt++;
+        if (!task.isChunk()) {
+            return List.of(task);
+        }
+        List<TaskRecord> retries = new ArrayList<>(task.size());
+        retries.add(task);
+        outstanding.addAndGet(task.size() - 1); // before they exist: their completions count them out
+        for (int i = task.from + 1; i < task.to; i++) {
+            TaskRecord alone = newSpan(task.batch, i, i + 1);
+            alone.crashes.addAll(task.crashes);
+            alone.attempt = task.attempt;
+            retries.add(alone);
+        }
+        task.to = task.from + 1;
+        return retries;
+    }
+
+    /** Puts tasks back at the head of the queue, in their order; abandons them if the pool has just failed. */
+    private void requeue(List<TaskRecord> tasks) {
+        for (int i = tasks.size() - 1; i >= 0; i--) {
+            queue.addFirst(tasks.get(i));
+        }
+        if (state.ordinal() >= PoolState.FAILED.ordinal()) {
+            // Raced with a pool failure or closeNow() whose sweep of the queue may have run already.
+            for (TaskRecord task : tasks) {
+                if (queue.remove(task)) {
+                    abandon(task);
+                }
+            }
         }
     }
 
@@ -486,6 +587,7 @@ public final class ProcessPool implements WorkerPool {
             synchronized (lifecycle) {
                 state = PoolState.STOPPING;
             }
+            pending.close();
             sweepQueue();
             stopWorkers();
             sweepQueue(); // whatever a sender put back while dying

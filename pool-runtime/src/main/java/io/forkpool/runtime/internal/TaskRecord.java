@@ -6,18 +6,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
- * One submitted task: its id, its encoded input (kept so it can be sent again), its retry and
- * timeout settings, and the future the caller holds. Completing the future is the only way a task
- * ends, and CompletableFuture keeps the first completion, so a late reply can never overwrite a
- * timeout, a cancellation or a crash.
+ * One task: its id, its encoded input (kept so it can be sent again), its retry and timeout
+ * settings, and its future. Completing the future is the only way a task ends, and
+ * CompletableFuture keeps the first completion, so a late reply can never overwrite a timeout, a
+ * cancellation or a crash.
+ *
+ * <p>A task is either one {@code submit} (its future is the caller's) or a <em>span</em> of a
+ * {@link Batch}: the inputs {@code [from, to)} of one {@code submitAll}, sent as one TASK when it
+ * holds one input and as one BATCH frame otherwise. Its future then completes with {@code null}
+ * once its outputs are delivered to the batch, or with the failure that fails the batch.
  */
 final class TaskRecord {
 
     final long id;
     final TaskType type;
-    final byte[] input;
+    /** The encoded input of a single task; {@code null} for a span. */
+    private final byte[] input;
+    /** The batch a span belongs to, or {@code null}. */
+    final Batch batch;
+    /** A span's first input. */
+    final int from;
+    /** One past a span's last input; shrinks when the span is cut, only by the thread that holds it. */
+    int to;
     final int maxAttempts;
     /** The per-attempt limit, or {@code null}. */
     final Duration timeout;
@@ -27,10 +40,16 @@ final class TaskRecord {
     volatile int attempt = 1;
     /** One report per attempt that killed its worker; supervisor thread only. */
     final List<WorkerCrashedException> crashes = new ArrayList<>(0);
+    private static final AtomicIntegerFieldUpdater<TaskRecord> PERMIT =
+            AtomicIntegerFieldUpdater.newUpdater(TaskRecord.class, "permit");
+    /** 1 while it holds a {@link PendingLimit} permit; 0 before, 2 once given back. */
+    private volatile int permit;
     /** The worker that holds it, set when it is written; read to deliver a cancellation. */
     volatile WorkerProcess holder;
     /** When it became the running task of its worker, or 0; guarded by the holder's lock. */
     long startedNanos;
+    /** How long it was its worker's running task, set when answered; -1 if it never ran first. */
+    long serviceNanos = -1;
     /** Its timeout, while it runs; guarded by the holder's lock. */
     ScheduledFuture<?> clock;
 
@@ -38,8 +57,51 @@ final class TaskRecord {
         this.id = id;
         this.type = type;
         this.input = input;
+        this.batch = null;
+        this.from = 0;
+        this.to = 1;
         this.maxAttempts = maxAttempts;
         this.timeout = timeout;
+    }
+
+    /** A span of a batch: its inputs {@code [from, to)}. */
+    TaskRecord(long id, Batch batch, int from, int to) {
+        this.id = id;
+        this.type = batch.type;
+        this.input = null;
+        this.batch = batch;
+        this.from = from;
+        this.to = to;
+        this.maxAttempts = batch.maxAttempts;
+        this.timeout = batch.timeout;
+    }
+
+    /** @return how many inputs it carries: 1 unless it is a span of several */
+    int size() {
+        return to - from;
+    }
+
+    /** @return whether it travels as a BATCH frame (a span of more than one input) */
+    boolean isChunk() {
+        return batch != null && to - from > 1;
+    }
+
+    /** @return the encoded input of a task that travels as a TASK frame */
+    byte[] input() {
+        return batch == null ? input : batch.inputs[from];
+    }
+
+    /** Records that it holds a {@link PendingLimit} permit; before it is queued. */
+    void holdPermit() {
+        permit = 1;
+    }
+
+    /**
+     * @return true exactly once, for the caller that must give a held permit back: whoever sees
+     *     the task completed first, its completion handler or the thread that queued it
+     */
+    boolean releasePermit() {
+        return PERMIT.compareAndSet(this, 1, 2);
     }
 
     /** Cancels the timeout, if one runs. Under the holder's lock. */
@@ -52,6 +114,10 @@ final class TaskRecord {
 
     @Override
     public String toString() {
-        return "task " + id + " (" + type.name() + ")";
+        if (batch == null) {
+            return "task " + id + " (" + type.name() + ")";
+        }
+        return "task " + id + " (" + type.name() + ", " + (to - from == 1 ? "input " + from
+                : "inputs " + from + ".." + (to - 1)) + " of a batch)";
     }
 }

@@ -1,8 +1,14 @@
 package io.forkpool.runtime.internal;
 
+import io.forkpool.internal.protocol.ProtocolException;
 import io.forkpool.internal.protocol.TaskRequest;
 import io.forkpool.internal.protocol.TaskTypes;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
@@ -10,8 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the supervisor knows about one task class, computed once per class and pool: the encoded
- * name prefix of its TASK frames, a writer for its input type and a reader for its output type.
- * Immutable.
+ * name prefix of its TASK frames, a writer for its input type and a reader for its output type;
+ * and what it has measured of it so far (time per input, bytes per output), which sizes chunks.
  */
 final class TaskType {
 
@@ -20,6 +26,10 @@ final class TaskType {
     private final JavaType outputType;
     private final ObjectWriter inputWriter;
     private final ObjectReader outputReader;
+    /** Reads one output of a chunk's array; the rest of the array follows it. */
+    private final ObjectReader outputElementReader;
+    private volatile long nanosPerInput = -1;
+    private volatile long bytesPerOutput = -1;
 
     private TaskType(String name, JavaType inputType, JavaType outputType, JsonMapper mapper) {
         this.name = name;
@@ -27,6 +37,7 @@ final class TaskType {
         this.outputType = outputType;
         this.inputWriter = mapper.writerFor(inputType);
         this.outputReader = mapper.readerFor(outputType);
+        this.outputElementReader = outputReader.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     /**
@@ -67,5 +78,64 @@ final class TaskType {
 
     String outputTypeName() {
         return outputType.toString();
+    }
+
+    /**
+     * Decodes the RESULT of a BATCH: a JSON array of exactly {@code count} outputs.
+     *
+     * @throws ProtocolException if the document is not such an array (the worker broke the protocol)
+     * @throws DatabindException if an element does not decode as the output type (the task's fault)
+     */
+    Object[] decodeOutputs(byte[] document, int count) throws ProtocolException {
+        Object[] outputs = new Object[count];
+        int n = 0;
+        try (JsonParser parser = outputReader.createParser(document)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new ProtocolException("the RESULT of a BATCH is not a JSON array");
+            }
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                if (n == count) {
+                    throw new ProtocolException("the RESULT of a BATCH of " + count + " holds more outputs");
+                }
+                outputs[n++] = outputElementReader.readValue(parser);
+            }
+            if (n != count) {
+                throw new ProtocolException("the RESULT of a BATCH of " + count + " holds " + n + " outputs");
+            }
+            if (parser.nextToken() != null) {
+                throw new ProtocolException("trailing data after the RESULT of a BATCH");
+            }
+        } catch (StreamReadException e) {
+            throw new ProtocolException("the RESULT of a BATCH is not valid JSON: " + e.getOriginalMessage());
+        }
+        return outputs;
+    }
+
+    /** @return the measured time per input, in nanoseconds, or -1 before any was measured */
+    long nanosPerInput() {
+        return nanosPerInput;
+    }
+
+    /** @return the measured bytes per encoded output, or -1 before any was measured */
+    long bytesPerOutput() {
+        return bytesPerOutput;
+    }
+
+    /**
+     * Folds in one answered task or chunk: how long it was its worker's running task, how many
+     * inputs it held and how large its reply was. A moving average with weight 1/4, so a change
+     * in the inputs is followed within a few chunks. Racy by design: two io threads may update it
+     * at once and one update is lost, which a moving average does not mind.
+     */
+    void measured(long serviceNanos, int inputs, int replyBytes) {
+        if (serviceNanos < 0) {
+            return;
+        }
+        nanosPerInput = average(nanosPerInput, serviceNanos / inputs);
+        bytesPerOutput = average(bytesPerOutput, Math.max(1, replyBytes / inputs));
+    }
+
+    private static long average(long previous, long sample) {
+        return previous < 0 ? sample : previous + (sample - previous) / 4;
     }
 }

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +35,7 @@ import tools.jackson.core.JacksonException;
  * </pre>
  *
  * Threads: {@code -io} accepts the connection, checks the hello and reads replies; {@code -sender}
- * pulls tasks from the pool's shared queue while this worker has credit and writes them;
+ * refills this worker from the pool's shared queue whenever it holds at most half its {@link Prefetch} depth;
  * {@code -output} pumps the process's stdout/stderr. Process exit, observed through
  * {@link Process#onExit()} (not EOF: a grandchild may hold a pipe open), ends everything and hands
  * the tasks still in flight back to the pool.
@@ -61,7 +60,7 @@ final class WorkerProcess {
 
     private final ProcessPool pool;
     private final WorkerLauncher.Spawned spawned;
-    private final Semaphore credits;
+    private final Prefetch prefetch;
     private final OutputPump output;
     private final Thread ioThread;
     private final Thread senderThread;
@@ -78,6 +77,8 @@ final class WorkerProcess {
     private volatile FrameWriter writer; // writes are made under its monitor
     private volatile long readyNanos;
     private volatile long served;   // written by the io thread only
+    /** Whether the worker's hello listed the batch feature; set before the sender starts. */
+    private volatile boolean acceptsBatches;
 
     WorkerProcess(ProcessPool pool, WorkerSlot slot, WorkerLauncher.Spawned spawned, int tasksInFlight) {
         this.pool = pool;
@@ -85,19 +86,13 @@ final class WorkerProcess {
         this.spawned = spawned;
         this.process = spawned.process();
         this.pid = process.pid();
-        this.credits = new Semaphore(tasksInFlight);
+        this.prefetch = new Prefetch(tasksInFlight);
         this.inFlight = new InFlightTasks(pool.options().maxTasksPerWorker(), this::startClock);
         String prefix = pool.name() + "-worker-" + slot.id;
         this.output = new OutputPump(process.getInputStream(), "worker " + slot.id + " pid " + pid);
-        this.ioThread = daemon(this::readLoop, prefix + "-io");
-        this.senderThread = daemon(this::sendLoop, prefix + "-sender");
-        this.outputThread = daemon(output, prefix + "-output");
-    }
-
-    private static Thread daemon(Runnable body, String name) {
-        Thread thread = new Thread(body, name);
-        thread.setDaemon(true);
-        return thread;
+        this.ioThread = new PoolThread(this::readLoop, prefix + "-io");
+        this.senderThread = new PoolThread(this::sendLoop, prefix + "-sender");
+        this.outputThread = new PoolThread(output, prefix + "-output");
     }
 
     /** Starts the threads and arranges for the exit handler; called once, right after spawning. */
@@ -225,7 +220,8 @@ final class WorkerProcess {
         if (!spawned.token().equals(hello.token())) {
             throw new ProtocolException("worker presented a wrong token");
         }
-        LOG.debug("worker {} pid {} ready ({})", slot.id, pid, hello.runtime());
+        acceptsBatches = hello.acceptsBatches();
+        LOG.debug("worker {} pid {} ready ({}, features {})", slot.id, pid, hello.runtime(), hello.features());
     }
 
     private void onFrame(Frame frame) throws ProtocolException {
@@ -243,20 +239,33 @@ final class WorkerProcess {
         Messages.TaskFailure failure = type == FrameType.FAILURE
                 ? Messages.decode(frame.payload(), Messages.TaskFailure.class)
                 : null;
-        TaskRecord task = inFlight.answer(frame.correlationId());
-        if (task == null) {
+        TaskRecord held = inFlight.peek(frame.correlationId());
+        if (held == null) {
             throw new ProtocolException("reply " + frame + " for a task this worker does not hold: "
                     + ProtocolException.hex(frame.payload(), 0, frame.payload().length, 64));
         }
+        if (failure != null && held.isChunk() && failure.index() != null
+                && (failure.index() < 0 || failure.index() >= held.size())) {
+            throw new ProtocolException("FAILURE of " + held + " names input " + failure.index() + " of "
+                    + held.size());
+        }
+        Object outputs = failure == null ? decodeOutputs(held, frame.payload()) : null;
+        TaskRecord task = inFlight.answer(frame.correlationId());
+        if (task == null) {
+            return; // the worker exited meanwhile: its exit handler settles the task
+        }
         boolean drained = inFlight.isEmpty();
-        credits.release();
+        prefetch.answered(task.serviceNanos);
         served++;
-        slot.tasksCompleted.increment();
-        if (failure == null) {
-            complete(task, frame.payload());
-        } else {
-            task.future.completeExceptionally(new TaskFailedException(task.id, task.type.name(), slot.id, pid,
+        slot.tasksCompleted.add(task.size());
+        if (failure != null) {
+            int index = task.batch == null ? -1
+                    : task.from + (task.isChunk() && failure.index() != null ? failure.index() : 0);
+            task.future.completeExceptionally(new TaskFailedException(task.id, task.type.name(), index, slot.id, pid,
                     String.valueOf(failure.exceptionClass()), failure.message(), failure.stackTrace()));
+        } else {
+            task.type.measured(task.serviceNanos, task.size(), frame.payload().length);
+            complete(task, outputs);
         }
         long maxTasks = pool.options().maxTasksPerWorker();
         if (maxTasks > 0 && served >= maxTasks) {
@@ -274,16 +283,31 @@ final class WorkerProcess {
         }
     }
 
-    private void complete(TaskRecord task, byte[] document) {
-        Object result;
+    /**
+     * Decodes a RESULT while its task is still held: the output, the outputs of a chunk as an
+     * {@code Object[]}, or a {@link ForkPoolException} if they do not decode as the task's output
+     * type, which fails that task only.
+     *
+     * @throws ProtocolException if a chunk's RESULT is not an array of one output per input
+     */
+    private static Object decodeOutputs(TaskRecord task, byte[] document) throws ProtocolException {
         try {
-            result = task.type.decodeOutput(document);
+            return task.isChunk() ? task.type.decodeOutputs(document, task.size()) : task.type.decodeOutput(document);
         } catch (JacksonException e) {
-            task.future.completeExceptionally(new ForkPoolException(task + " returned output that"
-                    + " cannot be read as " + task.type.outputTypeName() + ": " + e.getOriginalMessage(), e));
-            return;
+            return new ForkPoolException(task + " returned output that cannot be read as "
+                    + task.type.outputTypeName() + ": " + e.getOriginalMessage(), e);
         }
-        task.future.complete(result);
+    }
+
+    private static void complete(TaskRecord task, Object outputs) {
+        if (outputs instanceof ForkPoolException) {
+            task.future.completeExceptionally((ForkPoolException) outputs);
+        } else if (task.batch == null) {
+            task.future.complete(outputs);
+        } else {
+            task.batch.deliver(task.from, task.isChunk() ? (Object[]) outputs : new Object[] {outputs});
+            task.future.complete(null);
+        }
     }
 
     /**
@@ -361,34 +385,32 @@ final class WorkerProcess {
         List<TaskRecord> batch = new ArrayList<>();
         try {
             while (true) {
-                credits.acquire();
-                TaskRecord first;
-                try {
-                    first = queue.takeFirst();
-                } catch (InterruptedException e) {
-                    credits.release();
-                    throw e;
-                }
-                batch.add(first);
-                while (credits.tryAcquire()) {
-                    TaskRecord next = queue.pollFirst();
-                    if (next == null) {
-                        credits.release();
-                        break;
-                    }
-                    batch.add(next);
+                prefetch.awaitRoom();
+                batch.add(queue.takeFirst());
+                // Fill up to the depth, under one lock; the task taken goes out even if the depth just shrank.
+                int room = prefetch.room();
+                if (room > 1) {
+                    queue.drainTo(batch, room - 1);
                 }
                 for (TaskRecord task : batch) {
+                    if (task.size() > 1) {
+                        int chunk = acceptsBatches
+                                ? ChunkSizer.chunkSize(task, pool.options().workers(), pool.options().maxFrameLength())
+                                : 1;
+                        if (chunk < task.size()) {
+                            pool.cut(task, chunk);
+                        }
+                    }
                     task.holder = this; // so a cancellation finds it from now on
                 }
-                InFlightTasks.Result admitted = inFlight.admit(batch, queue);
-                credits.release(admitted.skipped());
-                if (admitted.admission() == InFlightTasks.Admission.CLOSED) {
+                InFlightTasks.Admission admission = inFlight.admit(batch, queue);
+                if (admission == InFlightTasks.Admission.CLOSED) {
                     return;
                 }
+                prefetch.took(batch.size());
                 send(batch);
                 batch.clear();
-                if (admitted.admission() == InFlightTasks.Admission.FULL) {
+                if (admission == InFlightTasks.Admission.FULL) {
                     return; // the last reply retires this worker
                 }
             }
@@ -403,7 +425,11 @@ final class WorkerProcess {
         FrameWriter w = writer;
         synchronized (w) {
             for (TaskRecord task : batch) {
-                w.appendTask(task.id, task.type.namePrefix(), task.attempt, task.input);
+                if (task.isChunk()) {
+                    w.appendBatch(task.id, task.type.namePrefix(), task.attempt, task.batch.inputs, task.from, task.to);
+                } else {
+                    w.appendTask(task.id, task.type.namePrefix(), task.attempt, task.input());
+                }
             }
             w.flush();
         }

@@ -27,12 +27,14 @@ class InFlightTasksTest {
     void theFirstTaskWrittenIsTheRunningOneAndTheNextStartsWhenItIsAnswered() {
         InFlightTasks tasks = inFlight(0);
         List<TaskRecord> batch = new ArrayList<>(List.of(task(1), task(2)));
-        assertThat(tasks.admit(batch, queue)).isEqualTo(new InFlightTasks.Result(InFlightTasks.Admission.OPEN, 0));
+        assertThat(tasks.admit(batch, queue)).isEqualTo(InFlightTasks.Admission.OPEN);
         assertThat(batch).extracting(t -> t.id).containsExactly(1L, 2L);
         assertThat(started).containsExactly(1L);
         assertThat(tasks.runningNanos(batch.get(0), System.nanoTime())).isNotNegative();
         assertThat(tasks.runningNanos(batch.get(1), System.nanoTime())).isEqualTo(-1);
-        assertThat(tasks.answer(1).id).isEqualTo(1);
+        TaskRecord first = tasks.answer(1);
+        assertThat(first.id).isEqualTo(1);
+        assertThat(first.serviceNanos).isNotNegative();
         assertThat(started).containsExactly(1L, 2L);
         assertThat(tasks.answer(1)).isNull(); // answered twice: not held any more
         assertThat(tasks.answer(2).id).isEqualTo(2);
@@ -40,12 +42,20 @@ class InFlightTasksTest {
     }
 
     @Test
-    void skipsCancelledTasksAndReportsTheirCredits() {
+    void aTaskAnsweredBeforeItBecameTheRunningOneHasNoServiceTime() {
+        InFlightTasks tasks = inFlight(0);
+        tasks.admit(new ArrayList<>(List.of(task(1), task(2))), queue);
+        assertThat(tasks.answer(2).serviceNanos).isEqualTo(-1); // e.g. cancelled while waiting
+        assertThat(tasks.answer(1).serviceNanos).isNotNegative();
+    }
+
+    @Test
+    void dropsTasksCancelledWhileQueued() {
         InFlightTasks tasks = inFlight(0);
         TaskRecord cancelled = task(1);
         cancelled.future.cancel(true);
         List<TaskRecord> batch = new ArrayList<>(List.of(cancelled, task(2)));
-        assertThat(tasks.admit(batch, queue).skipped()).isEqualTo(1);
+        assertThat(tasks.admit(batch, queue)).isEqualTo(InFlightTasks.Admission.OPEN);
         assertThat(batch).extracting(t -> t.id).containsExactly(2L);
         assertThat(tasks.holds(cancelled)).isFalse();
     }
@@ -55,9 +65,9 @@ class InFlightTasksTest {
         InFlightTasks tasks = inFlight(3);
         queue.add(task(9));
         List<TaskRecord> batch = new ArrayList<>(List.of(task(1), task(2)));
-        assertThat(tasks.admit(batch, queue).admission()).isEqualTo(InFlightTasks.Admission.OPEN);
+        assertThat(tasks.admit(batch, queue)).isEqualTo(InFlightTasks.Admission.OPEN);
         batch = new ArrayList<>(List.of(task(3), task(4), task(5)));
-        assertThat(tasks.admit(batch, queue).admission()).isEqualTo(InFlightTasks.Admission.FULL);
+        assertThat(tasks.admit(batch, queue)).isEqualTo(InFlightTasks.Admission.FULL);
         assertThat(batch).extracting(t -> t.id).containsExactly(3L);
         assertThat(queue).extracting(t -> t.id).containsExactly(4L, 5L, 9L);
     }
@@ -69,7 +79,7 @@ class InFlightTasksTest {
         tasks.admit(batch, queue);
         assertThat(tasks.close()).extracting(t -> t.id).containsExactly(1L, 2L);
         List<TaskRecord> late = new ArrayList<>(List.of(task(3)));
-        assertThat(tasks.admit(late, queue).admission()).isEqualTo(InFlightTasks.Admission.CLOSED);
+        assertThat(tasks.admit(late, queue)).isEqualTo(InFlightTasks.Admission.CLOSED);
         assertThat(queue).extracting(t -> t.id).containsExactly(3L);
         assertThat(tasks.isEmpty()).isTrue();
     }

@@ -1,0 +1,55 @@
+package io.forkpool.runtime.internal;
+
+import io.forkpool.internal.protocol.TaskRequest;
+
+/**
+ * How many inputs of a batch span go to a worker in one BATCH frame: about
+ * {@link #BUDGET_NANOS} of work at the task class's measured time per input, so the frame, the
+ * reply and the JSON parsing are paid once per millisecond of work instead of once per input,
+ * while a crash, a cancellation or the last chunk of a batch never costs more than about that.
+ *
+ * <p>Limits, smallest wins: one input while nothing is measured yet (the first replies measure
+ * it); {@link TaskRequest#MAX_BATCH_INPUTS}; a quarter of {@code maxFrameLength} of input, and of
+ * output at the measured bytes per output; and the inputs still waiting divided by four times the
+ * number of workers (guided self-scheduling), so chunks shrink towards the end of a batch and
+ * every worker stays busy to the end.
+ */
+final class ChunkSizer {
+
+    /** The work one chunk aims at: far above the ~0.1 ms a round trip costs, far below a user's patience. */
+    static final long BUDGET_NANOS = 1_000_000;
+
+    private ChunkSizer() {
+    }
+
+    /**
+     * @param span a batch span the caller holds
+     * @param workers the pool's worker count
+     * @param maxFrameLength the pool's frame limit
+     * @return how many of its first inputs to send now, from 1 to its size
+     */
+    static int chunkSize(TaskRecord span, int workers, int maxFrameLength) {
+        int size = span.size();
+        long cost = span.type.nanosPerInput();
+        if (size == 1 || cost < 0) {
+            return 1;
+        }
+        long limit = Math.min(BUDGET_NANOS / Math.max(1, cost), TaskRequest.MAX_BATCH_INPUTS);
+        limit = Math.min(limit, size / (4L * workers));
+        long outputBytes = span.type.bytesPerOutput();
+        if (outputBytes > 0) {
+            limit = Math.min(limit, maxFrameLength / 4 / outputBytes);
+        }
+        byte[][] inputs = span.batch.inputs;
+        long bytes = span.type.namePrefix().length + 3L;
+        int count = 0;
+        while (count < limit) {
+            bytes += inputs[span.from + count].length + 1;
+            if (bytes > maxFrameLength / 4 && count > 0) {
+                break;
+            }
+            count++;
+        }
+        return Math.max(1, count);
+    }
+}
