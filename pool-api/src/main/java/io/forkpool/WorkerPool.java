@@ -77,8 +77,8 @@ public interface WorkerPool extends AutoCloseable {
      * block, unless the pool bounds pending tasks and is full.
      *
      * <p>The inputs travel in chunks: each time a worker asks for work it gets about a millisecond
-     * of inputs at the time per input measured so far for this task class (one input until
-     * something is measured), in one frame, and answers them in one reply; chunks shrink towards
+     * of inputs (one input at first, then each chunk's measured time scales the next chunk of this
+     * task class by at most 2× either way), in one frame, and answers them in one reply; chunks shrink towards
      * the end so every worker finishes at about the same time. Per-input guarantees hold: a
      * failure's {@link TaskFailedException#inputIndex()} names its input, and if a worker dies
      * during a chunk, its inputs are retried one by one with the next attempt, so a poisonous

@@ -3,13 +3,16 @@ package io.forkpool.runtime.internal;
 import io.forkpool.internal.protocol.TaskRequest;
 
 /**
- * How many inputs of a batch span go to a worker in one BATCH frame: about
- * {@link #BUDGET_NANOS} of work at the task class's measured time per input, so the frame, the
- * reply and the JSON parsing are paid once per millisecond of work instead of once per input,
- * while a crash, a cancellation or the last chunk of a batch never costs more than about that.
+ * How many inputs of a batch span go to a worker in one BATCH frame: as many as take about
+ * {@link #BUDGET_NANOS}, so the frame, the reply and the JSON parsing are paid once per
+ * millisecond of work instead of once per input, while a crash, a cancellation or the last chunk
+ * of a batch never costs more than about that. The size is learnt from the replies
+ * ({@link TaskType#measured}): each chunk's time scales the next one, by at most 2 either way, so
+ * chunks grow from one input to hundreds in a handful of round trips and follow inputs that get
+ * dearer.
  *
- * <p>Limits, smallest wins: one input while nothing is measured yet (the first replies measure
- * it); {@link TaskRequest#MAX_BATCH_INPUTS}; a quarter of {@code maxFrameLength} of input, and of
+ * <p>Limits, smallest wins: one input while nothing is measured yet; the learnt size;
+ * {@link TaskRequest#MAX_BATCH_INPUTS}; a quarter of {@code maxFrameLength} of input, and of
  * output at the measured bytes per output; and the inputs still waiting divided by four times the
  * number of workers (guided self-scheduling), so chunks shrink towards the end of a batch and
  * every worker stays busy to the end.
@@ -30,11 +33,10 @@ final class ChunkSizer {
      */
     static int chunkSize(TaskRecord span, int workers, int maxFrameLength) {
         int size = span.size();
-        long cost = span.type.nanosPerInput();
-        if (size == 1 || cost < 0) {
+        long limit = span.type.chunkInputs();
+        if (size == 1 || limit < 0) {
             return 1;
         }
-        long limit = Math.min(BUDGET_NANOS / Math.max(1, cost), TaskRequest.MAX_BATCH_INPUTS);
         limit = Math.min(limit, size / (4L * workers));
         long outputBytes = span.type.bytesPerOutput();
         if (outputBytes > 0) {

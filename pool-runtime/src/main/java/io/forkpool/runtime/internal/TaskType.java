@@ -17,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * What the supervisor knows about one task class, computed once per class and pool: the encoded
  * name prefix of its TASK frames, a writer for its input type and a reader for its output type;
- * and what it has measured of it so far (time per input, bytes per output), which sizes chunks.
+ * and what it has measured of it so far (the chunk size that takes about a millisecond, bytes per
+ * output), which sizes chunks.
  */
 final class TaskType {
 
@@ -28,7 +29,7 @@ final class TaskType {
     private final ObjectReader outputReader;
     /** Reads one output of a chunk's array; the rest of the array follows it. */
     private final ObjectReader outputElementReader;
-    private volatile long nanosPerInput = -1;
+    private volatile int chunkInputs = -1;
     private volatile long bytesPerOutput = -1;
 
     private TaskType(String name, JavaType inputType, JavaType outputType, JsonMapper mapper) {
@@ -111,9 +112,9 @@ final class TaskType {
         return outputs;
     }
 
-    /** @return the measured time per input, in nanoseconds, or -1 before any was measured */
-    long nanosPerInput() {
-        return nanosPerInput;
+    /** @return how many inputs the next chunk should hold by the time measurements so far, or -1 before any */
+    int chunkInputs() {
+        return chunkInputs;
     }
 
     /** @return the measured bytes per encoded output, or -1 before any was measured */
@@ -123,16 +124,20 @@ final class TaskType {
 
     /**
      * Folds in one answered task or chunk: how long it was its worker's running task, how many
-     * inputs it held and how large its reply was. A moving average with weight 1/4, so a change
-     * in the inputs is followed within a few chunks. Racy by design: two io threads may update it
-     * at once and one update is lost, which a moving average does not mind.
+     * inputs it held and how large its reply was. The next chunk is this one scaled by how far its
+     * time fell from {@link ChunkSizer#BUDGET_NANOS}, by at most 2 either way. Scaling the measured
+     * chunk, rather than dividing the budget by a time per input, lets chunks grow past the cost
+     * of a round trip: a chunk of one input costs a whole round trip, so its time per input says
+     * nothing about how cheap an input is, while "it took a tenth of the budget" still doubles it.
+     * Racy by design: two io threads may update it at once and one update is lost.
      */
     void measured(long serviceNanos, int inputs, int replyBytes) {
         if (serviceNanos < 0) {
             return;
         }
-        nanosPerInput = average(nanosPerInput, serviceNanos / inputs);
         bytesPerOutput = average(bytesPerOutput, Math.max(1, replyBytes / inputs));
+        double factor = Math.max(0.5, Math.min(2.0, (double) ChunkSizer.BUDGET_NANOS / Math.max(1, serviceNanos)));
+        chunkInputs = (int) Math.max(1, Math.min(TaskRequest.MAX_BATCH_INPUTS, Math.round(inputs * factor)));
     }
 
     private static long average(long previous, long sample) {

@@ -25,14 +25,28 @@ class ChunkSizerTest {
     }
 
     @Test
-    void aimsAtTheBudgetOfWork() {
-        type.measured(1_000 * 10, 10, 10 * 8); // 1 µs per input
-        assertThat(ChunkSizer.chunkSize(span(100_000, 8), 2, MAX_FRAME)).isEqualTo(1_000);
+    void growsAChunkThatTookLessThanTheBudgetAndShrinksOneThatTookMore() {
+        type.measured(100_000, 100, 800); // a tenth of the budget: at most doubled
+        assertThat(ChunkSizer.chunkSize(span(100_000, 8), 2, MAX_FRAME)).isEqualTo(200);
+        type.measured(1_250_000, 200, 1_600); // a quarter over: scaled by 0.8
+        assertThat(ChunkSizer.chunkSize(span(100_000, 8), 2, MAX_FRAME)).isEqualTo(160);
+        type.measured(50_000_000, 160, 1_280); // fifty times over: at most halved
+        assertThat(ChunkSizer.chunkSize(span(100_000, 8), 2, MAX_FRAME)).isEqualTo(80);
+    }
+
+    @Test
+    void aChunkOfOneThatCostsAWholeRoundTripStillGrows() {
+        for (int chunk = 1, reply = 0; reply < 12; reply++) {
+            type.measured(100_000 + chunk * 500L, chunk, chunk * 8); // 100 µs per frame, 0.5 µs per input
+            chunk = ChunkSizer.chunkSize(span(1_000_000, 8), 2, MAX_FRAME);
+        }
+        // Settles where a chunk takes the budget: (1 ms - 0.1 ms) / 0.5 µs = 1,800 inputs.
+        assertThat(ChunkSizer.chunkSize(span(1_000_000, 8), 2, MAX_FRAME)).isBetween(1_200, 2_400);
     }
 
     @Test
     void shrinksTowardsTheEndOfABatchSoEveryWorkerStaysBusy() {
-        type.measured(1_000, 1, 8);
+        type.measured(1_000, 1_000, 8_000);
         assertThat(ChunkSizer.chunkSize(span(400, 8), 2, MAX_FRAME)).isEqualTo(50); // 400 / (4 x 2)
         assertThat(ChunkSizer.chunkSize(span(400, 8), 10, MAX_FRAME)).isEqualTo(10);
         assertThat(ChunkSizer.chunkSize(span(5, 8), 2, MAX_FRAME)).isEqualTo(1);
@@ -40,13 +54,13 @@ class ChunkSizerTest {
 
     @Test
     void neverExceedsTheProtocolsInputLimit() {
-        type.measured(1, 1, 1);
+        type.measured(1_000, 60_000, 60_000);
         assertThat(ChunkSizer.chunkSize(span(600_000, 1), 1, MAX_FRAME)).isEqualTo(TaskRequest.MAX_BATCH_INPUTS);
     }
 
     @Test
     void keepsAChunksInputAndExpectedOutputWithinAQuarterOfAFrame() {
-        type.measured(1_000, 1, 8);
+        type.measured(1_000, 1_000, 8_000);
         // 1,000-byte inputs: a quarter of 1 MiB holds 261 of them with their commas and the name.
         int chunk = ChunkSizer.chunkSize(span(100_000, 1_000), 1, MAX_FRAME);
         assertThat(chunk).isBetween(250, 262);
@@ -57,7 +71,7 @@ class ChunkSizerTest {
 
     @Test
     void keepsTheExpectedOutputWithinAQuarterOfAFrame() {
-        type.measured(1_000, 1, 100_000); // 100 kB per output
+        type.measured(1_000, 1_000, 100_000_000); // 100 kB per output
         assertThat(ChunkSizer.chunkSize(span(100_000, 8), 1, MAX_FRAME)).isEqualTo(2);
     }
 }
