@@ -359,8 +359,15 @@ public final class ProcessPool implements WorkerPool {
         }
         submitted.add(inputCount(tasks));
         queue.addAll(tasks);
+        abandonIfStopped(tasks);
+    }
+
+    /**
+     * Takes tasks just queued back out and abandons them if the pool has meanwhile failed or is
+     * stopping: they raced with closeNow() or a pool failure whose sweep of the queue may have run.
+     */
+    private void abandonIfStopped(List<TaskRecord> tasks) {
         if (state.ordinal() >= PoolState.FAILED.ordinal()) {
-            // Raced with closeNow() or a pool failure whose sweep may have run already.
             for (TaskRecord task : tasks) {
                 if (queue.remove(task)) {
                     abandon(task);
@@ -500,14 +507,7 @@ public final class ProcessPool implements WorkerPool {
         for (int i = tasks.size() - 1; i >= 0; i--) {
             queue.addFirst(tasks.get(i));
         }
-        if (state.ordinal() >= PoolState.FAILED.ordinal()) {
-            // Raced with a pool failure or closeNow() whose sweep of the queue may have run already.
-            for (TaskRecord task : tasks) {
-                if (queue.remove(task)) {
-                    abandon(task);
-                }
-            }
-        }
+        abandonIfStopped(tasks);
     }
 
     private void scheduleRestart(WorkerSlot slot, boolean startupFailure) {

@@ -393,7 +393,7 @@ final class WorkerProcess {
                     queue.drainTo(batch, room - 1);
                 }
                 for (TaskRecord task : batch) {
-                    if (task.size() > 1) {
+                    if (task.size() > 1 && !task.future.isDone()) { // a cancelled span is dropped whole
                         int chunk = acceptsBatches
                                 ? ChunkSizer.chunkSize(task, pool.options().workers(), pool.options().maxFrameLength())
                                 : 1;
