@@ -78,6 +78,25 @@ class TimeoutAndCancelIT {
     }
 
     @Test
+    void aCallerWhoseInterruptFlagIsSetCanCancelWithoutHarmingTheWorker() throws Exception {
+        try (WorkerPool pool = WorkerPool.builder().workers(1).build()) {
+            long pid = pool.stats().workers().get(0).pid();
+            CompletableFuture<Long> sleeping = pool.submit(Pid.class, 60_000); // honours the interrupt
+            Thread.sleep(300);
+            // The usual "restore the flag, then clean up" pattern: the cancellation must not reach
+            // the worker's socket from this thread, where NIO would close the channel at once.
+            Thread.currentThread().interrupt();
+            try {
+                assertThat(sleeping.cancel(true)).isTrue();
+            } finally {
+                assertThat(Thread.interrupted()).isTrue();
+            }
+            assertThat(pool.submit(Pid.class, 0).get(30, TimeUnit.SECONDS)).isEqualTo(pid);
+            assertThat(pool.stats().workerRestarts()).isZero();
+        }
+    }
+
+    @Test
     void cancellingAQueuedTaskNeverRunsIt(@TempDir Path dir) throws Exception {
         Path runs = dir.resolve("runs");
         try (WorkerPool pool = WorkerPool.builder().workers(1).jvmOptions("-Dforkpool.test.runs=" + runs).build()) {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,7 +138,16 @@ final class WorkerProcess {
         inFlight.stopAccepting();
         endedBy(cause, reason);
         senderThread.interrupt();
-        write(FrameType.SHUTDOWN, 0);
+        // close() runs on a caller's thread; an interrupted one would have NIO close the channel
+        // instead of writing (harmless while stopping, but it would turn a clean exit into 65).
+        boolean interrupted = Thread.interrupted();
+        try {
+            write(FrameType.SHUTDOWN, 0);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try {
             process.getOutputStream().close(); // the lifeline: a worker halts when it ends
         } catch (IOException e) {
@@ -358,9 +368,18 @@ final class WorkerProcess {
         }
     }
 
-    /** Sends CANCEL; a task still running a grace period later costs the worker its life. */
+    /**
+     * Sends CANCEL; a task still running a grace period later costs the worker its life. The frame
+     * is written by the supervisor thread, never by the thread that cancelled: that is often a
+     * caller whose interrupt flag is set, and NIO closes a channel written by an interrupted
+     * thread, which would have cost the worker its life for nothing.
+     */
     private void requestCancel(TaskRecord task, String why) {
-        write(FrameType.CANCEL, task.id);
+        try {
+            pool.supervisor().execute(() -> write(FrameType.CANCEL, task.id));
+        } catch (RejectedExecutionException e) {
+            return; // the pool is closing: the worker is being stopped anyway
+        }
         pool.supervisor().schedule(() -> enforceCancel(task, why), CANCEL_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
