@@ -76,7 +76,7 @@ public final class FrameDecoder {
                     return;
                 }
                 headerFilled = 0;
-                startFrame(sink);
+                startFrame(sink, in.remaining());
             } else {
                 int n = Math.min(in.remaining(), payloadLength - payloadFilled);
                 ensurePayloadCapacity(payloadFilled + n);
@@ -92,7 +92,13 @@ public final class FrameDecoder {
         }
     }
 
-    private void startFrame(Consumer<Frame> sink) throws ProtocolException {
+    /**
+     * Validates a complete header and prepares the payload buffer: at most
+     * {@link #INITIAL_PAYLOAD_CAPACITY}, or twice the bytes already at hand if more, so a header
+     * that lies costs at most twice what was really sent, while a frame that arrives in one or two
+     * reads is usually assembled in one array, not copied into a larger one.
+     */
+    private void startFrame(Consumer<Frame> sink, int available) throws ProtocolException {
         int length = readInt(header, 0);
         int flags = header[5] & 0xFF;
         if (length < 0) {
@@ -114,7 +120,7 @@ public final class FrameDecoder {
         correlationId = id;
         payloadLength = length;
         payloadFilled = 0;
-        payload = new byte[Math.min(length, INITIAL_PAYLOAD_CAPACITY)];
+        payload = new byte[(int) Math.min(length, Math.max(INITIAL_PAYLOAD_CAPACITY, 2L * available))];
     }
 
     private void ensurePayloadCapacity(int needed) {
