@@ -71,10 +71,11 @@ What the worker does
   inputs. It is held, queued and cancelled as one task; the task runs once per input, in order,
   each with the batch's id and attempt in its :class:`TaskContext`. The reply is one ``RESULT``
   holding the array of outputs in order, or one ``FAILURE`` with an ``index``: that of the first
-  input that fails (its input nests deeper than 500 levels, the task raises, its output cannot be
-  encoded or would take the ``RESULT`` past ``maxFrameLength``), the later inputs not run. A name
-  that is refused or unknown, and inputs that are not such an array (also: nested too deeply for
-  Python's parser, which then cannot say where), fail at index 0 before anything runs. A
+  input that fails (the task raises, its output cannot be encoded or would take the ``RESULT``
+  past ``maxFrameLength``), the later inputs not run. Every input is checked before any runs: one
+  nesting deeper than 500 levels fails at its own index, and a name that is refused or unknown,
+  or inputs that are not such an array (also: nested too deeply for Python's parser, which then
+  cannot say where), fail at index 0; nothing runs then. A
   ``CANCEL`` sets the context's flag and starts no further input: the reply is a
   ``CancellationException`` ``FAILURE`` whose ``index`` is the input that was running (whatever
   it did after the flag was set) or, when none was, the next one (0 for a batch not started).
