@@ -61,8 +61,9 @@ class BatchIT {
             assertThat(outputs.get(i)[2]).isEqualTo(1);
             taskIds.add(outputs.get(i)[1]);
         }
-        // Each input ran under the id of the frame that carried it: far fewer frames than inputs.
-        assertThat(taskIds.size()).isLessThan(inputs.size() / 20);
+        // Each input ran under the id of the frame that carried it: far fewer frames than inputs
+        // (about 1 ms of inputs per chunk; the bound leaves room for a slow, loaded machine).
+        assertThat(taskIds.size()).isLessThan(inputs.size() / 5);
         assertThat(pool.stats().succeeded()).isGreaterThanOrEqualTo(inputs.size());
     }
 
