@@ -78,6 +78,11 @@ final class WorkerProcess {
     private volatile FrameWriter writer; // writes are made under its monitor
     private volatile long readyNanos;
     private volatile long served;   // written by the io thread only
+    /** Set when the sender must stop; it is interrupted too unless it is writing (see {@link #stopSender}). */
+    private volatile boolean senderStopping;
+    /** Whether the sender is writing frames; guarded by {@code senderGate}. */
+    private boolean senderWriting;
+    private final Object senderGate = new Object();
     /** Whether the worker's hello listed the batch feature; set before the sender starts. */
     private volatile boolean acceptsBatches;
 
@@ -137,7 +142,7 @@ final class WorkerProcess {
         }
         inFlight.stopAccepting();
         endedBy(cause, reason);
-        senderThread.interrupt();
+        stopSender();
         // close() runs on a caller's thread; an interrupted one would have NIO close the channel
         // instead of writing (harmless while stopping, but it would turn a clean exit into 65).
         boolean interrupted = Thread.interrupted();
@@ -334,7 +339,7 @@ final class WorkerProcess {
         inFlight.stopAccepting();
         boolean idle = inFlight.isEmpty();
         endedBy(ExitCause.RETIRED, why);
-        senderThread.interrupt();
+        stopSender();
         LOG.info("pool {}: retiring {}: {}", pool.name(), this, why);
         pool.replace(this);
         if (idle) {
@@ -399,6 +404,20 @@ final class WorkerProcess {
 
     // ---- the sender thread ---------------------------------------------------------------------
 
+    /**
+     * Stops the sender: interrupts it out of its waits, but never during a write, since NIO closes
+     * a channel whose writer is interrupted: a retiring worker would lose the replies it still
+     * owes, and their tasks would run twice. A sender that is writing sees the flag when done.
+     */
+    private void stopSender() {
+        senderStopping = true;
+        synchronized (senderGate) {
+            if (!senderWriting) {
+                senderThread.interrupt();
+            }
+        }
+    }
+
     private void sendLoop() {
         BlockingDeque<TaskRecord> queue = pool.queue();
         List<TaskRecord> batch = new ArrayList<>();
@@ -427,10 +446,22 @@ final class WorkerProcess {
                     return;
                 }
                 prefetch.took(batch.size());
-                send(batch);
+                synchronized (senderGate) {
+                    senderWriting = true;
+                    // A stop that came since it last waited is seen below; its interrupt must not reach
+                    // the write, where NIO would close the channel (admitted tasks are written regardless).
+                    Thread.interrupted();
+                }
+                try {
+                    send(batch);
+                } finally {
+                    synchronized (senderGate) {
+                        senderWriting = false;
+                    }
+                }
                 batch.clear();
-                if (admission == InFlightTasks.Admission.FULL) {
-                    return; // the last reply retires this worker
+                if (admission == InFlightTasks.Admission.FULL || senderStopping) {
+                    return; // FULL: the last reply retires this worker
                 }
             }
         } catch (InterruptedException e) {
