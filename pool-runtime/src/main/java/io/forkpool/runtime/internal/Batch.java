@@ -43,17 +43,19 @@ final class Batch {
         });
     }
 
-    /** Follows a new span: its failure fails the batch; a failed batch cancels it at once. */
+    /** Follows a new span; a batch that has already failed cancels it at once. */
     void track(TaskRecord span) {
         live.add(span);
-        span.future.whenComplete((ignored, error) -> {
-            live.remove(span);
-            if (error != null) {
-                future.completeExceptionally(error);
-            }
-        });
         if (future.isDone()) {
             span.future.cancel(true);
+        }
+    }
+
+    /** A span completed, its pool counters already updated: a failure fails the batch. */
+    void spanDone(TaskRecord span, Throwable error) {
+        live.remove(span);
+        if (error != null) {
+            future.completeExceptionally(error);
         }
     }
 

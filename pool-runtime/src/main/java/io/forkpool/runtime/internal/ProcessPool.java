@@ -265,7 +265,11 @@ public final class ProcessPool implements WorkerPool {
 
     private TaskRecord newSpan(Batch batch, int from, int to) {
         TaskRecord span = new TaskRecord(taskIds.incrementAndGet(), batch, from, to);
-        span.future.whenComplete((output, error) -> onTaskDone(span, error));
+        // One callback, counters first: whoever sees the batch complete sees its spans counted.
+        span.future.whenComplete((ignored, error) -> {
+            onTaskDone(span, error);
+            batch.spanDone(span, error);
+        });
         batch.track(span);
         return span;
     }

@@ -319,9 +319,8 @@ final class WorkerProcess {
             task.future.completeExceptionally((ForkPoolException) outputs);
         } else if (task.batch == null) {
             task.future.complete(outputs);
-        } else {
+        } else if (task.future.complete(null)) { // counts the span before the batch can complete
             task.batch.deliver(task.from, task.isChunk() ? (Object[]) outputs : new Object[] {outputs});
-            task.future.complete(null);
         }
     }
 
