@@ -241,21 +241,22 @@ public final class ProcessPool implements WorkerPool {
         }
         Batch batch = new Batch(type, encoded, options.maxAttempts().orElse(this.options.maxAttempts()),
                 options.timeout().orElse(this.options.taskTimeout()));
+        // One span of everything, cut into chunks as workers ask for work (ChunkSizer). A timeout
+        // is per input, so inputs with one travel alone; so do inputs under a bound, in parts.
+        boolean bounded = this.options.maxPendingTasks() > 0;
         if (encoded.length == 0) {
             batch.future.complete(List.of());
-        } else if (batch.timeout == null && this.options.maxPendingTasks() == 0) {
-            // One span of everything, cut into chunks as workers ask for work (ChunkSizer). A
-            // timeout is per input, so inputs with one travel alone; so do inputs under a bound.
+        } else if (batch.timeout == null && !bounded) {
             enqueue(List.of(newSpan(batch, 0, encoded.length)));
         } else {
             List<TaskRecord> tasks = new ArrayList<>(encoded.length);
             for (int i = 0; i < encoded.length; i++) {
                 tasks.add(newSpan(batch, i, i + 1));
             }
-            if (this.options.maxPendingTasks() == 0) {
-                enqueue(tasks);
+            if (bounded) {
+                tasks.forEach(this::queue); // each waits for room
             } else {
-                tasks.forEach(this::queue); // in parts, as room appears
+                enqueue(tasks);
             }
         }
         @SuppressWarnings("unchecked")

@@ -101,7 +101,7 @@ final class TaskRecord {
      *     the task completed first, its completion handler or the thread that queued it
      */
     boolean releasePermit() {
-        return PERMIT.compareAndSet(this, 1, 2);
+        return permit == 1 && PERMIT.compareAndSet(this, 1, 2); // a plain read first: most pools bound nothing
     }
 
     /** Cancels the timeout, if one runs. Under the holder's lock. */

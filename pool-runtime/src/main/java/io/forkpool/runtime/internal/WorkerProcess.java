@@ -143,16 +143,7 @@ final class WorkerProcess {
         inFlight.stopAccepting();
         endedBy(cause, reason);
         stopSender();
-        // close() runs on a caller's thread; an interrupted one would have NIO close the channel
-        // instead of writing (harmless while stopping, but it would turn a clean exit into 65).
-        boolean interrupted = Thread.interrupted();
-        try {
-            write(FrameType.SHUTDOWN, 0);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        write(FrameType.SHUTDOWN, 0); // on close()'s caller thread: FrameWriter sets its interrupt aside
         try {
             process.getOutputStream().close(); // the lifeline: a worker halts when it ends
         } catch (IOException e) {
@@ -374,9 +365,9 @@ final class WorkerProcess {
 
     /**
      * Sends CANCEL; a task still running a grace period later costs the worker its life. The frame
-     * is written by the supervisor thread, never by the thread that cancelled: that is often a
-     * caller whose interrupt flag is set, and NIO closes a channel written by an interrupted
-     * thread, which would have cost the worker its life for nothing.
+     * is written by the supervisor thread, never by the thread that cancelled: a caller's thread
+     * may be interrupted by anyone at any moment (an executor shutting down, say), and one
+     * interrupted during the write would have NIO close the worker's channel.
      */
     private void requestCancel(TaskRecord task, String why) {
         try {
@@ -446,10 +437,7 @@ final class WorkerProcess {
                 }
                 prefetch.took(batch.size());
                 synchronized (senderGate) {
-                    senderWriting = true;
-                    // A stop that came since it last waited is seen below; its interrupt must not reach
-                    // the write, where NIO would close the channel (admitted tasks are written regardless).
-                    Thread.interrupted();
+                    senderWriting = true; // a stop from now on only sets the flag, seen below
                 }
                 try {
                     send(batch);

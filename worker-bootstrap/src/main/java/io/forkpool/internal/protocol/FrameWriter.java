@@ -40,16 +40,19 @@ public final class FrameWriter {
      * @throws IllegalArgumentException if the payload exceeds {@code maxFrameLength}
      */
     public void append(int type, long correlationId, byte[] first, byte[] second) throws IOException {
-        appendFrame(type, correlationId, first, -1, second);
+        startFrame(type, correlationId, (long) first.length + (second == null ? 0 : second.length));
+        put(first);
+        if (second != null) {
+            put(second);
+        }
     }
 
     /**
-     * Appends a frame whose payload is {@code first}, then the byte {@code middle} unless it is
-     * negative, then {@code second}: the three parts of a TASK, written without joining them first.
+     * Checks a payload length against {@code maxFrameLength} and writes the frame's header,
+     * flushing first if the whole frame does not fit in what is left of the buffer; the caller
+     * then {@link #put}s exactly {@code length} payload bytes.
      */
-    private void appendFrame(int type, long correlationId, byte[] first, int middle, byte[] second)
-            throws IOException {
-        long length = (long) first.length + (middle < 0 ? 0 : 1) + (second == null ? 0 : second.length);
+    private void startFrame(int type, long correlationId, long length) throws IOException {
         if (length > maxFrameLength) {
             throw new IllegalArgumentException("frame payload of " + length + " bytes exceeds maxFrameLength "
                     + maxFrameLength);
@@ -58,13 +61,6 @@ public final class FrameWriter {
             flush();
         }
         buffer.putInt((int) length).put((byte) type).put((byte) 0).putLong(correlationId);
-        put(first);
-        if (middle >= 0) {
-            put((byte) middle);
-        }
-        if (second != null) {
-            put(second);
-        }
     }
 
     /**
@@ -78,7 +74,10 @@ public final class FrameWriter {
      */
     public void appendTask(long taskId, byte[] namePrefix, int attempt, byte[] input) throws IOException {
         checkAttempt(attempt);
-        appendFrame(FrameType.TASK, taskId, namePrefix, attempt, input);
+        startFrame(FrameType.TASK, taskId, namePrefix.length + 1L + input.length);
+        put(namePrefix);
+        put((byte) attempt);
+        put(input);
     }
 
     /**
@@ -105,14 +104,7 @@ public final class FrameWriter {
         for (int i = from; i < to; i++) {
             length += inputs[i].length;
         }
-        if (length > maxFrameLength) {
-            throw new IllegalArgumentException("frame payload of " + length + " bytes exceeds maxFrameLength "
-                    + maxFrameLength);
-        }
-        if (FrameDecoder.HEADER_LENGTH + length > buffer.remaining()) {
-            flush();
-        }
-        buffer.putInt((int) length).put((byte) FrameType.BATCH).put((byte) 0).putLong(taskId);
+        startFrame(FrameType.BATCH, taskId, length);
         put(namePrefix);
         put((byte) attempt);
         put((byte) '[');
@@ -174,9 +166,24 @@ public final class FrameWriter {
         buffer.clear();
     }
 
+    /**
+     * Writes all of {@code bytes}. A pending interrupt is set aside for the write and restored after
+     * it: an interruptible channel written by an interrupted thread is closed instead of written,
+     * which would end the peer's channel for a reason that has nothing to do with it (a caller that
+     * restored its interrupt flag, a task thread a cancellation just missed). An interrupt that
+     * arrives during the write still closes the channel; threads that are interrupted on purpose
+     * must not be interrupted mid-write (see the supervisor's sender).
+     */
     private void writeFully(ByteBuffer bytes) throws IOException {
-        while (bytes.hasRemaining()) {
-            channel.write(bytes);
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

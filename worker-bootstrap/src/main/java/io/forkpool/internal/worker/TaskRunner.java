@@ -174,17 +174,18 @@ final class TaskRunner {
                     batch ? 0 : null);
         }
         TaskContextHolder.set(context);
-        if (batch) {
-            try {
-                return runBatch(id, request, frame.payload(), context);
-            } finally {
-                TaskContextHolder.set(null);
-                end();
-            }
+        try {
+            return batch ? runBatch(id, request, frame.payload(), context) : runOne(id, request, frame.payload());
+        } finally {
+            TaskContextHolder.set(null);
+            end();
         }
+    }
+
+    /** Runs a TASK: decodes its input, runs it, encodes the output; any failure is the reply. */
+    private Frame runOne(long id, TaskRequest request, byte[] payload) {
         try {
             LoadedTask task = load(request.taskClass());
-            byte[] payload = frame.payload();
             Object input = task.inputReader().readValue(payload, request.inputOffset(),
                     payload.length - request.inputOffset());
             Object output = task.task().execute(input);
@@ -196,9 +197,6 @@ final class TaskRunner {
             return new Frame(FrameType.RESULT, id, encoded);
         } catch (Throwable t) { // the task's failure, whatever it is, goes back to the caller
             return failure(id, t, null);
-        } finally {
-            TaskContextHolder.set(null);
-            end();
         }
     }
 
