@@ -37,13 +37,14 @@ import java.util.Set;
  * @param maxWorkerHeapBytes heap use above which a worker is retired and replaced, or 0 for no limit
  * @param maxRestarts how many worker restarts the pool tolerates within {@code restartWindow}
  * @param restartWindow the sliding window for {@code maxRestarts}
+ * @param recordLatencies whether the pool records its tasks' latencies for {@link WorkerPool#stats()}
  */
 public record PoolOptions(String name, int workers, Path javaExecutable, List<String> classpath,
         List<String> jvmOptions, Set<String> inheritedEnvironment, Map<String, String> environment, Path workingDirectory,
         List<String> workerCommand, List<String> allowedTasks, Path classDataCache,
         int maxFrameLength, int tasksInFlightPerWorker, int maxPendingTasks, Duration startupTimeout, Duration closeTimeout,
         int maxAttempts, Duration taskTimeout, long maxTasksPerWorker, long maxWorkerHeapBytes,
-        int maxRestarts, Duration restartWindow) {
+        int maxRestarts, Duration restartWindow, boolean recordLatencies) {
 
     /** The smallest frame payload a pool may be configured to accept: 1 KiB, room for any control message but a failure report. */
     public static final int MIN_FRAME_LENGTH = 1024;

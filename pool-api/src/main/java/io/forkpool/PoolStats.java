@@ -1,24 +1,82 @@
 package io.forkpool;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * A snapshot of a pool, taken by {@link WorkerPool#stats()}.
+ * A snapshot of a pool, taken by {@link WorkerPool#stats()}: its workers, what became of the tasks
+ * submitted so far, and how long they took. Counters are monotonic and count the inputs of a batch
+ * one by one; each is read on its own, so a snapshot taken while tasks complete may be a few
+ * tasks apart between counters (taken after the tasks' futures completed, it is exact).
  *
+ * <p>Every completed task is counted in exactly one of {@code succeeded}, {@code failed},
+ * {@code timedOut} and {@code cancelled}.
+ *
+ * @param name the pool's name
  * @param workers one entry per worker slot, in worker-id order
- * @param submitted tasks accepted by {@code submit} since the pool started
+ * @param submitted tasks accepted by {@code submit} or a batch call since the pool started
  * @param succeeded tasks completed with an output
- * @param failed tasks completed with a {@link TaskFailedException} or {@link WorkerCrashedException}
- * @param cancelled tasks completed with a cancellation
- * @param queued tasks waiting for a worker at the time of the snapshot
- * @param workerRestarts workers started to replace ones that died
+ * @param failed tasks completed with a {@link TaskFailedException}, a {@link WorkerCrashedException}
+ *     (or {@link PoisonTaskException}) or a {@link PoolFailedException}
+ * @param timedOut tasks completed with a {@link TaskTimeoutException}
+ * @param cancelled tasks completed with a cancellation, by their caller or by a closing pool
+ * @param retried attempts started again because a worker died running them (a chunk of a batch
+ *     counts each of its inputs)
+ * @param workerExits how many worker processes ended, by cause; every cause is a key. The causes
+ *     for which {@link ExitCause#isCrash()} holds are crashes, see {@link #crashes()}
+ * @param workerRestarts workers started to replace ones that died or were retired
+ * @param queued tasks waiting in the pool's queue for a worker at the time of the snapshot
+ * @param queueWait from {@code submit} until the task was written to the worker that answered it
+ * @param execution how long the task was its worker's running task, seen from the supervisor:
+ *     from when the worker could start it (it had arrived and the task before it was answered)
+ *     until its reply was read
+ * @param roundTrip from {@code submit} until its reply was read: what a caller waits for
  */
-public record PoolStats(List<WorkerStats> workers, long submitted, long succeeded, long failed,
-        long cancelled, long queued, long workerRestarts) {
+public record PoolStats(String name, List<WorkerStats> workers, long submitted, long succeeded, long failed,
+        long timedOut, long cancelled, long retried, Map<ExitCause, Long> workerExits, long workerRestarts,
+        long queued, LatencyStats queueWait, LatencyStats execution, LatencyStats roundTrip) {
 
-    /** Validates and copies the worker list. */
+    /** Checks the fields for null and copies the collections; a cause missing from {@code workerExits} counts 0. */
     public PoolStats {
+        Objects.requireNonNull(name, "name");
         workers = List.copyOf(Objects.requireNonNull(workers, "workers"));
+        EnumMap<ExitCause, Long> exits = new EnumMap<>(ExitCause.class);
+        for (ExitCause cause : ExitCause.values()) {
+            exits.put(cause, Objects.requireNonNull(workerExits, "workerExits").getOrDefault(cause, 0L));
+        }
+        workerExits = Collections.unmodifiableMap(exits);
+        Objects.requireNonNull(queueWait, "queueWait");
+        Objects.requireNonNull(execution, "execution");
+        Objects.requireNonNull(roundTrip, "roundTrip");
+    }
+
+    /** @return tasks completed in any way: succeeded, failed, timed out or cancelled */
+    public long completed() {
+        return succeeded + failed + timedOut + cancelled;
+    }
+
+    /** @return worker processes that crashed: the sum of {@code workerExits} over causes that are crashes */
+    public long crashes() {
+        long crashes = 0;
+        for (Map.Entry<ExitCause, Long> exit : workerExits.entrySet()) {
+            if (exit.getKey().isCrash()) {
+                crashes += exit.getValue();
+            }
+        }
+        return crashes;
+    }
+
+    /** @return how many worker slots have a running process */
+    public int workersAlive() {
+        int alive = 0;
+        for (WorkerStats worker : workers) {
+            if (worker.pid() != -1) {
+                alive++;
+            }
+        }
+        return alive;
     }
 }

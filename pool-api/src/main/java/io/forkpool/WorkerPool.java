@@ -112,8 +112,53 @@ public interface WorkerPool extends AutoCloseable {
      * @param <O> the output type
      * @return a future of the outputs, in the order of {@code inputs}
      */
+    default <I, O> CompletableFuture<List<O>> submitAll(Class<? extends Task<I, O>> taskClass,
+            List<? extends I> inputs, TaskOptions options) {
+        return submitAll(taskClass, inputs, options, ProgressListener.NONE);
+    }
+
+    /**
+     * Queues one task per input and reports the batch's progress to a listener at a bounded rate;
+     * otherwise as {@link #submitAll(Class, List)}. The listener's last report
+     * ({@link BatchProgress#finished()}) is made before the returned future completes.
+     *
+     * @param taskClass the task to run in a worker
+     * @param inputs the inputs, one task each
+     * @param options overrides of the pool's settings for every task of the batch
+     * @param progress receives the batch's progress; {@link ProgressListener#NONE} for none
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return a future of the outputs, in the order of {@code inputs}
+     * @throws IllegalArgumentException as for {@link #submit}
+     * @throws RejectedExecutionException if the pool is closing or closed
+     */
     <I, O> CompletableFuture<List<O>> submitAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs,
-            TaskOptions options);
+            TaskOptions options, ProgressListener progress);
+
+    /**
+     * The streaming batch call: queues one task per input, like {@link #submitAll}, but hands each
+     * output to {@code handler} as soon as its task completes instead of gathering a list, so the
+     * outputs of a long batch can be consumed, and dropped, while it runs. Does not block, unless
+     * the pool bounds pending tasks and is full.
+     *
+     * <p>Each successful input's output is handed over exactly once, in completion order, on a
+     * pool thread. Fails fast like {@code submitAll}: the returned future completes exceptionally
+     * with the first failure (or with what the handler threw) and the tasks not yet started are
+     * cancelled; outputs completing after that are not handed over.
+     *
+     * @param taskClass the task to run in a worker
+     * @param inputs the inputs, one task each
+     * @param options overrides of the pool's settings for every task of the batch
+     * @param progress receives the batch's progress; {@link ProgressListener#NONE} for none
+     * @param handler receives each output with its input's index; must be thread-safe
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return a future completed, with {@code null}, once every output has been handed over
+     * @throws IllegalArgumentException as for {@link #submit}
+     * @throws RejectedExecutionException if the pool is closing or closed
+     */
+    <I, O> CompletableFuture<Void> submitAllStreaming(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs,
+            TaskOptions options, ProgressListener progress, OutputHandler<? super O> handler);
 
     /**
      * Runs one task per input and waits for all outputs, in input order. Blocks.
@@ -148,12 +193,33 @@ public interface WorkerPool extends AutoCloseable {
      * @return the outputs, in the order of {@code inputs}
      * @throws InterruptedException if the calling thread is interrupted while waiting
      */
-    <I, O> List<O> invokeAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs, TaskOptions options)
-            throws InterruptedException;
+    default <I, O> List<O> invokeAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs,
+            TaskOptions options) throws InterruptedException {
+        return invokeAll(taskClass, inputs, options, ProgressListener.NONE);
+    }
 
     /**
-     * Takes a consistent-enough snapshot of the pool: its workers and task counters. Never blocks
-     * on tasks; cheap enough to call every second.
+     * Runs one task per input, reports the batch's progress to a listener at a bounded rate, and
+     * waits; otherwise as {@link #invokeAll(Class, List)}. The listener's last report is made
+     * before this method returns or throws.
+     *
+     * @param taskClass the task to run in a worker
+     * @param inputs the inputs, one task each
+     * @param options overrides of the pool's settings for every task of the batch
+     * @param progress receives the batch's progress; {@link ProgressListener#NONE} for none
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return the outputs, in the order of {@code inputs}
+     * @throws InterruptedException if the calling thread is interrupted while waiting
+     */
+    <I, O> List<O> invokeAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs, TaskOptions options,
+            ProgressListener progress) throws InterruptedException;
+
+    /**
+     * Takes a snapshot of the pool: its workers, its task counters and its latency distributions
+     * (see {@link PoolStats} for what each figure means). Never blocks on tasks; takes tens of
+     * microseconds, so it can be called many times a second. The same figures are published over
+     * JMX as an MXBean named {@code io.forkpool:type=WorkerPool,name=<pool name>} while the pool runs.
      *
      * @return a snapshot
      */

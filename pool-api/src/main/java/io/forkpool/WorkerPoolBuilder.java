@@ -61,6 +61,7 @@ public final class WorkerPoolBuilder {
     private long maxWorkerHeapBytes;
     private Integer maxRestarts;
     private Duration restartWindow = Duration.ofMinutes(1);
+    private boolean recordLatencies = true;
 
     WorkerPoolBuilder() {
     }
@@ -394,6 +395,20 @@ public final class WorkerPoolBuilder {
     }
 
     /**
+     * Whether the pool records each task's queue wait, execution time and round trip in
+     * histograms for {@link WorkerPool#stats()}. Recording costs a few tens of nanoseconds per
+     * reply, on the thread that reads it (see {@code docs/BENCHMARKS.md}); turning it off leaves
+     * the latency figures of the stats empty and every counter intact. Default: true.
+     *
+     * @param record whether to record latencies
+     * @return this builder
+     */
+    public WorkerPoolBuilder recordLatencies(boolean record) {
+        this.recordLatencies = record;
+        return this;
+    }
+
+    /**
      * Validates the settings without starting anything.
      *
      * @return the settings a pool built now would get
@@ -405,7 +420,7 @@ public final class WorkerPoolBuilder {
         return new PoolOptions(poolName, workers, javaExecutable, classpath, jvmOptions, inheritedEnvironment, environment,
                 workingDirectory, workerCommand, allowedTasks, classDataCache, maxFrameLength, tasksInFlightPerWorker, maxPendingTasks, startupTimeout,
                 closeTimeout, maxAttempts,
-                taskTimeout, maxTasksPerWorker, maxWorkerHeapBytes, restarts, restartWindow);
+                taskTimeout, maxTasksPerWorker, maxWorkerHeapBytes, restarts, restartWindow, recordLatencies);
     }
 
     /**

@@ -50,7 +50,7 @@ class WorkerPoolBuilderTest {
         assertThat(options).isEqualTo(new PoolOptions("p", 3, Path.of("/j/bin/java"), List.of("a.jar"),
                 List.of("-Xmx1g"), withDefaults("CI"), java.util.Map.of("K", "V"), Path.of("/tmp"),
                 List.of("python3", "w.py"), List.of("com.example.*", "org.acme.Count$Task"), Path.of("/cache"), 4096, 5, 6, Duration.ofSeconds(1),
-                Duration.ofSeconds(2), 4, Duration.ofSeconds(3), 100, 1 << 20, 7, Duration.ofSeconds(9)));
+                Duration.ofSeconds(2), 4, Duration.ofSeconds(3), 100, 1 << 20, 7, Duration.ofSeconds(9), true));
     }
 
     private static java.util.Set<String> withDefaults(String extra) {

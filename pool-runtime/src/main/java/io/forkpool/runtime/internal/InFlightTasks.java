@@ -102,6 +102,7 @@ final class InFlightTasks {
         if (task != null) {
             long now = System.nanoTime();
             task.serviceNanos = task.startedNanos == 0 ? -1 : now - task.startedNanos;
+            task.answeredNanos = now;
             task.stopClock();
             startFirst(now);
         }

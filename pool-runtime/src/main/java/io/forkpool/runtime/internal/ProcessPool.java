@@ -2,21 +2,28 @@ package io.forkpool.runtime.internal;
 
 import io.forkpool.ExitCause;
 import io.forkpool.ForkPoolException;
+import io.forkpool.LatencyStats;
+import io.forkpool.OutputHandler;
 import io.forkpool.PoisonTaskException;
 import io.forkpool.PoolFailedException;
 import io.forkpool.PoolOptions;
 import io.forkpool.PoolStartupException;
 import io.forkpool.PoolStats;
+import io.forkpool.ProgressListener;
 import io.forkpool.Task;
 import io.forkpool.TaskOptions;
+import io.forkpool.TaskTimeoutException;
 import io.forkpool.WorkerCrashedException;
 import io.forkpool.WorkerPool;
 import io.forkpool.WorkerStats;
 import io.forkpool.internal.protocol.Messages;
 import io.forkpool.spi.TaskAllowList;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.BlockingDeque;
@@ -31,6 +38,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +81,12 @@ public final class ProcessPool implements WorkerPool {
     private final LongAdder succeeded = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder cancelled = new LongAdder();
+    private final LongAdder timedOut = new LongAdder();
+    private final LongAdder retried = new LongAdder();
+    /** Worker exits by {@link ExitCause} ordinal. */
+    private final AtomicLongArray exits = new AtomicLongArray(ExitCause.values().length);
+    /** The latency totals, or {@code null} if the pool records none. */
+    private final LatencyHistograms latencies;
 
     private final Object lifecycle = new Object();
     private volatile PoolState state = PoolState.STARTING; // written under lifecycle
@@ -94,6 +108,7 @@ public final class ProcessPool implements WorkerPool {
         this.pending = new PendingLimit(options.maxPendingTasks());
         this.supervisor.setRemoveOnCancelPolicy(true);
         this.slots = new WorkerSlot[options.workers()];
+        this.latencies = options.recordLatencies() ? new LatencyHistograms() : null;
         try {
             this.launcher = new WorkerLauncher(options);
         } catch (IOException e) {
@@ -231,21 +246,39 @@ public final class ProcessPool implements WorkerPool {
 
     @Override
     public <I, O> CompletableFuture<List<O>> submitAll(Class<? extends Task<I, O>> taskClass,
-            List<? extends I> inputs, TaskOptions options) {
+            List<? extends I> inputs, TaskOptions options, ProgressListener progress) {
+        Batch batch = submitBatch(taskClass, inputs, options, progress, null);
+        @SuppressWarnings("unchecked")
+        CompletableFuture<List<O>> all = (CompletableFuture<List<O>>) (CompletableFuture<?>) batch.future;
+        return all;
+    }
+
+    @Override
+    public <I, O> CompletableFuture<Void> submitAllStreaming(Class<? extends Task<I, O>> taskClass,
+            List<? extends I> inputs, TaskOptions options, ProgressListener progress, OutputHandler<? super O> handler) {
+        @SuppressWarnings("unchecked") // the outputs are decoded as O
+        OutputHandler<Object> untyped = (OutputHandler<Object>) Objects.requireNonNull(handler, "handler");
+        return submitBatch(taskClass, inputs, options, progress, untyped).future.thenApply(ignored -> null);
+    }
+
+    /** Encodes every input, then queues the batch; {@code handler} is {@code null} to gather a list. */
+    private Batch submitBatch(Class<?> taskClass, List<?> inputs, TaskOptions options, ProgressListener progress,
+            OutputHandler<Object> handler) {
         TaskType type = taskType(taskClass);
         Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(progress, "progress");
         byte[][] encoded = new byte[inputs.size()][];
         for (int i = 0; i < encoded.length; i++) { // encode all first: a bad input queues nothing
             encoded[i] = encode(type, inputs.get(i));
         }
         Batch batch = new Batch(type, encoded, options.maxAttempts().orElse(this.options.maxAttempts()),
-                options.timeout().orElse(this.options.taskTimeout()));
+                options.timeout().orElse(this.options.taskTimeout()), progress, handler);
         // One span of everything, cut into chunks as workers ask for work (ChunkSizer). A timeout
         // is per input, so inputs with one travel alone; so do inputs under a bound, in parts.
         boolean bounded = this.options.maxPendingTasks() > 0;
         if (encoded.length == 0) {
-            batch.future.complete(List.of());
+            batch.deliver(0, new Object[0]);
         } else if (batch.timeout == null && !bounded) {
             enqueue(List.of(newSpan(batch, 0, encoded.length)));
         } else {
@@ -259,9 +292,7 @@ public final class ProcessPool implements WorkerPool {
                 enqueue(tasks);
             }
         }
-        @SuppressWarnings("unchecked")
-        CompletableFuture<List<O>> all = (CompletableFuture<List<O>>) (CompletableFuture<?>) batch.future;
-        return all;
+        return batch;
     }
 
     private TaskRecord newSpan(Batch batch, int from, int to) {
@@ -308,8 +339,8 @@ public final class ProcessPool implements WorkerPool {
 
     @Override
     public <I, O> List<O> invokeAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs,
-            TaskOptions options) throws InterruptedException {
-        CompletableFuture<List<O>> all = submitAll(taskClass, inputs, options);
+            TaskOptions options, ProgressListener progress) throws InterruptedException {
+        CompletableFuture<List<O>> all = submitAll(taskClass, inputs, options, progress);
         try {
             return all.get();
         } catch (InterruptedException e) {
@@ -392,6 +423,8 @@ public final class ProcessPool implements WorkerPool {
     private void onTaskDone(TaskRecord task, Throwable error) {
         if (error == null) {
             succeeded.add(task.size());
+        } else if (error instanceof TaskTimeoutException) {
+            timedOut.add(task.size());
         } else if (error instanceof CancellationException) {
             cancelled.add(task.size());
             WorkerProcess holder = task.holder;
@@ -427,6 +460,8 @@ public final class ProcessPool implements WorkerPool {
     void onWorkerExit(WorkerExit exit) {
         WorkerProcess process = exit.process();
         live.remove(process);
+        exits.incrementAndGet(exit.cause().ordinal());
+        process.slot.lastExitCause = exit.cause();
         if (!process.ready.isDone()) {
             process.ready.completeExceptionally(new PoolStartupException(process + " " + exit.description()
                     + " before it said hello, after " + exit.uptimeMillis() + " ms"
@@ -491,6 +526,9 @@ public final class ProcessPool implements WorkerPool {
     private List<TaskRecord> retryAlone(TaskRecord task, WorkerCrashedException crash) {
         task.crashes.add(crash);
         task.attempt++;
+        retried.add(task.size());
+        LOG.warn("pool {}: retrying {} (attempt {} of {}{})", options.name(), task, task.attempt, task.maxAttempts,
+                task.isChunk() ? ", its inputs one by one" : "");
         if (!task.isChunk()) {
             return List.of(task);
         }
@@ -649,6 +687,7 @@ public final class ProcessPool implements WorkerPool {
 
     @Override
     public PoolStats stats() {
+        long now = System.nanoTime();
         List<WorkerStats> workers = new ArrayList<>(slots.length);
         long restarts = 0;
         for (WorkerSlot slot : slots) {
@@ -658,11 +697,31 @@ public final class ProcessPool implements WorkerPool {
             WorkerProcess process = slot.process;
             boolean alive = process != null && process.process.isAlive();
             workers.add(new WorkerStats(slot.id, alive ? process.pid : -1,
-                    process == null ? "NONE" : process.state().name(), slot.tasksCompleted.sum(), slot.restarts()));
+                    process == null ? "NONE" : process.state().name(),
+                    alive ? Duration.ofNanos(now - process.startNanos) : Duration.ZERO, slot.tasksCompleted.sum(),
+                    slot.restarts(), java.util.Optional.ofNullable(slot.lastExitCause), slot.heapUsedBytes));
             restarts += slot.restarts();
         }
-        return new PoolStats(workers, submitted.sum(), succeeded.sum(), failed.sum(), cancelled.sum(), queue.size(),
-                restarts);
+        Map<ExitCause, Long> exitsByCause = new EnumMap<>(ExitCause.class);
+        for (ExitCause cause : ExitCause.values()) {
+            exitsByCause.put(cause, exits.get(cause.ordinal()));
+        }
+        LatencyStats[] latency = latencies == null
+                ? new LatencyStats[] {LatencyStats.EMPTY, LatencyStats.EMPTY, LatencyStats.EMPTY}
+                : latencies.snapshot();
+        return new PoolStats(options.name(), workers, submitted.sum(), succeeded.sum(), failed.sum(), timedOut.sum(),
+                cancelled.sum(), retried.sum(), exitsByCause, restarts, queue.size(), latency[0], latency[1],
+                latency[2]);
+    }
+
+    /** A new worker process's latency recorder, followed by this pool; {@code null} if it records none. */
+    LatencyRecorder latencyRecorder() {
+        if (latencies == null) {
+            return null;
+        }
+        LatencyRecorder recorder = new LatencyRecorder();
+        latencies.follow(recorder);
+        return recorder;
     }
 
     PoolOptions options() {

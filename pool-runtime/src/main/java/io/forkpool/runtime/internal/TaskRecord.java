@@ -50,6 +50,12 @@ final class TaskRecord {
     long startedNanos;
     /** How long it was its worker's running task, set when answered; -1 if it never ran first. */
     long serviceNanos = -1;
+    /** When it was submitted: the start of its queue wait and round trip. */
+    final long queuedNanos;
+    /** When it was last handed to a worker, set by the sender before it is admitted; read after its answer. */
+    long sentNanos;
+    /** When its answer was read; guarded by the holder's lock. */
+    long answeredNanos;
     /** Its timeout, while it runs; guarded by the holder's lock. */
     ScheduledFuture<?> clock;
 
@@ -62,6 +68,7 @@ final class TaskRecord {
         this.to = 1;
         this.maxAttempts = maxAttempts;
         this.timeout = timeout;
+        this.queuedNanos = System.nanoTime();
     }
 
     /** A span of a batch: its inputs {@code [from, to)}. */
@@ -74,6 +81,7 @@ final class TaskRecord {
         this.to = to;
         this.maxAttempts = batch.maxAttempts;
         this.timeout = batch.timeout;
+        this.queuedNanos = batch.startNanos;
     }
 
     /** @return how many inputs it carries: 1 unless it is a span of several */

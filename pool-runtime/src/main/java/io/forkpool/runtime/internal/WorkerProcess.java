@@ -85,6 +85,8 @@ final class WorkerProcess {
     private final Object senderGate = new Object();
     /** Whether the worker's hello listed the batch feature; set before the sender starts. */
     private volatile boolean acceptsBatches;
+    /** Records the latencies of the tasks this process answers, or {@code null} if the pool records none. */
+    private final LatencyRecorder latency;
 
     WorkerProcess(ProcessPool pool, WorkerSlot slot, WorkerLauncher.Spawned spawned, int tasksInFlight) {
         this.pool = pool;
@@ -99,6 +101,7 @@ final class WorkerProcess {
         this.ioThread = new PoolThread(this::readLoop, prefix + "-io");
         this.senderThread = new PoolThread(this::sendLoop, prefix + "-sender");
         this.outputThread = new PoolThread(output, prefix + "-output");
+        this.latency = pool.latencyRecorder();
     }
 
     /** Starts the threads and arranges for the exit handler; called once, right after spawning. */
@@ -169,6 +172,16 @@ final class WorkerProcess {
     // ---- the io thread -------------------------------------------------------------------------
 
     private void readLoop() {
+        try {
+            readReplies();
+        } finally {
+            if (latency != null) {
+                latency.close();
+            }
+        }
+    }
+
+    private void readReplies() {
         try {
             SocketChannel ch = spawned.server().accept();
             channel = ch;
@@ -264,6 +277,9 @@ final class WorkerProcess {
         prefetch.answered(task.serviceNanos);
         served++;
         slot.tasksCompleted.add(task.size());
+        if (latency != null) {
+            latency.record(task);
+        }
         if (failure != null) {
             int index = task.batch == null ? -1
                     : task.from + (task.isChunk() && failure.index() != null ? failure.index() : 0);
@@ -283,6 +299,7 @@ final class WorkerProcess {
     }
 
     private void onStatus(Messages.Status status) {
+        slot.heapUsedBytes = status.heapUsed();
         long limit = pool.options().maxWorkerHeapBytes();
         if (limit > 0 && status.heapUsed() > limit) {
             retire("heap use " + status.heapUsed() + " bytes above maxWorkerHeapBytes " + limit);
@@ -420,6 +437,7 @@ final class WorkerProcess {
                 if (room > 1) {
                     queue.drainTo(batch, room - 1);
                 }
+                long now = System.nanoTime();
                 for (TaskRecord task : batch) {
                     if (task.size() > 1 && !task.future.isDone()) { // a cancelled span is dropped whole
                         int chunk = acceptsBatches
@@ -430,6 +448,7 @@ final class WorkerProcess {
                         }
                     }
                     task.holder = this; // so a cancellation finds it from now on
+                    task.sentNanos = now;
                 }
                 InFlightTasks.Admission admission = inFlight.admit(batch, queue);
                 if (admission == InFlightTasks.Admission.CLOSED) {

@@ -1,5 +1,6 @@
 package io.forkpool.runtime.internal;
 
+import io.forkpool.ExitCause;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -16,6 +17,10 @@ final class WorkerSlot {
     volatile int incarnations;
     /** Deaths in a row of workers that did no work; drives the restart backoff (supervisor thread). */
     int crashStreak;
+    /** Why the slot's previous process ended, or {@code null}; written by the supervisor thread. */
+    volatile ExitCause lastExitCause;
+    /** The heap use its current or last process reported, or -1; written by the io thread. */
+    volatile long heapUsedBytes = -1;
 
     WorkerSlot(int id) {
         this.id = id;

@@ -16,7 +16,7 @@ class ChunkSizerTest {
     private TaskRecord span(int inputs, int inputBytes) {
         byte[][] encoded = new byte[inputs][];
         Arrays.fill(encoded, new byte[inputBytes]);
-        return new TaskRecord(1, new Batch(type, encoded, 3, null), 0, inputs);
+        return new TaskRecord(1, new Batch(type, encoded, 3, null, io.forkpool.ProgressListener.NONE, null), 0, inputs);
     }
 
     @Test
