@@ -57,7 +57,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * java -jar benchmarks/target/benchmarks.jar TinyTaskThroughputBenchmark -rf json -rff /tmp/jmh-throughput.json
  * </pre>
  * Add {@code -p tasksInFlightPerWorker=2} to see the pool with the fixed window it had before the
- * depth became adaptive.
+ * depth became adaptive, and {@code -p recordLatencies=true,false} to see what recording the
+ * latency histograms of {@code stats()} costs.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -88,6 +89,13 @@ public class TinyTaskThroughputBenchmark {
     @Param({"0"})
     public int tasksInFlightPerWorker;
 
+    /**
+     * Whether the pool records latency histograms for its stats (the default). Run with
+     * {@code -p recordLatencies=true,false} to see what recording costs the hot path.
+     */
+    @Param({"true"})
+    public boolean recordLatencies;
+
     /** The inputs 0 … TASKS-1, boxed once so that boxing is not timed. */
     private final List<Integer> inputs = inputs();
     private final NoOp task = new NoOp();
@@ -101,7 +109,7 @@ public class TinyTaskThroughputBenchmark {
     @Setup(Level.Trial)
     public void start() {
         pool = WorkerPool.builder().name("bench-throughput").workers(workers)
-                .tasksInFlightPerWorker(tasksInFlightPerWorker).build();
+                .tasksInFlightPerWorker(tasksInFlightPerWorker).recordLatencies(recordLatencies).build();
         executor = Executors.newFixedThreadPool(workers);
         check(pool.submit(NoOp.class, 1).join(), 1);
         check(CompletableFuture.supplyAsync(() -> task.execute(1), executor).join(), 1);

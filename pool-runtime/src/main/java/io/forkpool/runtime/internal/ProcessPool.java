@@ -469,7 +469,10 @@ public final class ProcessPool implements WorkerPool {
                     null));
         }
         settleOrphans(exit);
-        if (!exit.cause().isCrash()) {
+        if (exit.cause() == ExitCause.KILLED_FOR_TIMEOUT_OR_CANCEL) {
+            LOG.warn("pool {}: {} killed after {} ms: {}; {} task(s) in flight", options.name(), process,
+                    exit.uptimeMillis(), exit.description(), exit.orphans().size());
+        } else if (!exit.cause().isCrash()) {
             LOG.debug("pool {}: {} ended: {}", options.name(), process, exit.description());
         } else if (state.restartsWorkers()) {
             LOG.warn("pool {}: {} died ({}) after {} ms: {}; {} task(s) in flight{}", options.name(), process,
@@ -504,6 +507,8 @@ public final class ProcessPool implements WorkerPool {
                         exit.description(), exit.uptimeMillis(), exit.served(), exit.outputTail());
                 if (task.crashes.size() + 1 >= task.maxAttempts) {
                     task.crashes.add(crash);
+                    LOG.warn("pool {}: {} failed: its worker died on each of its {} attempt(s)", options.name(), task,
+                            task.maxAttempts);
                     task.future.completeExceptionally(task.maxAttempts == 1 ? crash
                             : new PoisonTaskException(task.id, task.type.name(), task.crashes));
                 } else {

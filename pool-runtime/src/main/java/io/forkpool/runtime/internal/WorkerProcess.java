@@ -240,6 +240,9 @@ final class WorkerProcess {
             throw new ProtocolException("worker presented a wrong token");
         }
         acceptsBatches = hello.acceptsBatches();
+        if (slot.incarnations > 1) { // a replacement is news; the pool's first workers are announced together
+            LOG.info("pool {}: worker {} pid {} ready, replacing its predecessor", pool.name(), slot.id, pid);
+        }
         LOG.debug("worker {} pid {} ready ({}, features {})", slot.id, pid, hello.runtime(), hello.features());
     }
 
