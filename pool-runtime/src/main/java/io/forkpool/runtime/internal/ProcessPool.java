@@ -2,7 +2,6 @@ package io.forkpool.runtime.internal;
 
 import io.forkpool.ExitCause;
 import io.forkpool.ForkPoolException;
-import io.forkpool.LatencyStats;
 import io.forkpool.OutputHandler;
 import io.forkpool.PoisonTaskException;
 import io.forkpool.PoolFailedException;
@@ -12,18 +11,13 @@ import io.forkpool.PoolStats;
 import io.forkpool.ProgressListener;
 import io.forkpool.Task;
 import io.forkpool.TaskOptions;
-import io.forkpool.TaskTimeoutException;
 import io.forkpool.WorkerCrashedException;
 import io.forkpool.WorkerPool;
-import io.forkpool.WorkerStats;
 import io.forkpool.internal.protocol.Messages;
 import io.forkpool.spi.TaskAllowList;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.BlockingDeque;
@@ -38,8 +32,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -77,16 +69,7 @@ public final class ProcessPool implements WorkerPool {
     private final AtomicLong taskIds = new AtomicLong();
     /** Tasks submitted and not yet completed; close() waits for it to reach zero. */
     private final AtomicLong outstanding = new AtomicLong();
-    private final LongAdder submitted = new LongAdder();
-    private final LongAdder succeeded = new LongAdder();
-    private final LongAdder failed = new LongAdder();
-    private final LongAdder cancelled = new LongAdder();
-    private final LongAdder timedOut = new LongAdder();
-    private final LongAdder retried = new LongAdder();
-    /** Worker exits by {@link ExitCause} ordinal. */
-    private final AtomicLongArray exits = new AtomicLongArray(ExitCause.values().length);
-    /** The latency totals, or {@code null} if the pool records none. */
-    private final LatencyHistograms latencies;
+    private final PoolCounters counters;
 
     private final Object lifecycle = new Object();
     private volatile PoolState state = PoolState.STARTING; // written under lifecycle
@@ -108,7 +91,7 @@ public final class ProcessPool implements WorkerPool {
         this.pending = new PendingLimit(options.maxPendingTasks());
         this.supervisor.setRemoveOnCancelPolicy(true);
         this.slots = new WorkerSlot[options.workers()];
-        this.latencies = options.recordLatencies() ? new LatencyHistograms() : null;
+        this.counters = new PoolCounters(options.recordLatencies());
         try {
             this.launcher = new WorkerLauncher(options);
         } catch (IOException e) {
@@ -393,7 +376,7 @@ public final class ProcessPool implements WorkerPool {
             throw new RejectedExecutionException("pool " + options.name() + " is " + now.name().toLowerCase()
                     + (now == PoolState.FAILED ? ": " + failure.getMessage() : ""), failure);
         }
-        submitted.add(inputCount(tasks));
+        counters.submitted(inputCount(tasks));
         queue.addAll(tasks);
         abandonIfStopped(tasks);
     }
@@ -421,18 +404,12 @@ public final class ProcessPool implements WorkerPool {
     }
 
     private void onTaskDone(TaskRecord task, Throwable error) {
-        if (error == null) {
-            succeeded.add(task.size());
-        } else if (error instanceof TaskTimeoutException) {
-            timedOut.add(task.size());
-        } else if (error instanceof CancellationException) {
-            cancelled.add(task.size());
+        counters.completed(task, error);
+        if (error instanceof CancellationException) {
             WorkerProcess holder = task.holder;
             if (holder != null) {
                 holder.onCancelled(task);
             }
-        } else {
-            failed.add(task.size());
         }
         if (task.releasePermit()) {
             pending.release(); // after the counters, so a submitter that got room sees them
@@ -460,7 +437,7 @@ public final class ProcessPool implements WorkerPool {
     void onWorkerExit(WorkerExit exit) {
         WorkerProcess process = exit.process();
         live.remove(process);
-        exits.incrementAndGet(exit.cause().ordinal());
+        counters.exited(exit.cause());
         process.slot.lastExitCause = exit.cause();
         if (!process.ready.isDone()) {
             process.ready.completeExceptionally(new PoolStartupException(process + " " + exit.description()
@@ -531,7 +508,7 @@ public final class ProcessPool implements WorkerPool {
     private List<TaskRecord> retryAlone(TaskRecord task, WorkerCrashedException crash) {
         task.crashes.add(crash);
         task.attempt++;
-        retried.add(task.size());
+        counters.retried(task.size());
         LOG.warn("pool {}: retrying {} (attempt {} of {}{})", options.name(), task, task.attempt, task.maxAttempts,
                 task.isChunk() ? ", its inputs one by one" : "");
         if (!task.isChunk()) {
@@ -692,41 +669,12 @@ public final class ProcessPool implements WorkerPool {
 
     @Override
     public PoolStats stats() {
-        long now = System.nanoTime();
-        List<WorkerStats> workers = new ArrayList<>(slots.length);
-        long restarts = 0;
-        for (WorkerSlot slot : slots) {
-            if (slot == null) {
-                continue;
-            }
-            WorkerProcess process = slot.process;
-            boolean alive = process != null && process.process.isAlive();
-            workers.add(new WorkerStats(slot.id, alive ? process.pid : -1,
-                    process == null ? "NONE" : process.state().name(),
-                    alive ? Duration.ofNanos(now - process.startNanos) : Duration.ZERO, slot.tasksCompleted.sum(),
-                    slot.restarts(), java.util.Optional.ofNullable(slot.lastExitCause), slot.heapUsedBytes));
-            restarts += slot.restarts();
-        }
-        Map<ExitCause, Long> exitsByCause = new EnumMap<>(ExitCause.class);
-        for (ExitCause cause : ExitCause.values()) {
-            exitsByCause.put(cause, exits.get(cause.ordinal()));
-        }
-        LatencyStats[] latency = latencies == null
-                ? new LatencyStats[] {LatencyStats.EMPTY, LatencyStats.EMPTY, LatencyStats.EMPTY}
-                : latencies.snapshot();
-        return new PoolStats(options.name(), workers, submitted.sum(), succeeded.sum(), failed.sum(), timedOut.sum(),
-                cancelled.sum(), retried.sum(), exitsByCause, restarts, queue.size(), latency[0], latency[1],
-                latency[2]);
+        return counters.snapshot(options.name(), slots, queue.size());
     }
 
-    /** A new worker process's latency recorder, followed by this pool; {@code null} if it records none. */
+    /** A new worker process's latency recorder; {@code null} if the pool records none. */
     LatencyRecorder latencyRecorder() {
-        if (latencies == null) {
-            return null;
-        }
-        LatencyRecorder recorder = new LatencyRecorder();
-        latencies.follow(recorder);
-        return recorder;
+        return counters.newRecorder();
     }
 
     PoolOptions options() {
