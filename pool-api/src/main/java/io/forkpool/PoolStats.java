@@ -28,7 +28,8 @@ import java.util.Objects;
  * @param workerExits how many worker processes ended, by cause; every cause is a key. The causes
  *     for which {@link ExitCause#isCrash()} holds are crashes, see {@link #crashes()}
  * @param workerRestarts workers started to replace ones that died or were retired
- * @param queued tasks waiting in the pool's queue for a worker at the time of the snapshot
+ * @param queued tasks waiting in the pool's queue for a worker at the time of the snapshot, a batch's
+ *     inputs counted one by one (tasks a worker has received but not started are not queued)
  * @param queueWait from {@code submit} until the task was written to the worker that answered it
  * @param execution how long the task was its worker's running task, seen from the supervisor:
  *     from when the worker could start it (it had arrived and the task before it was answered)

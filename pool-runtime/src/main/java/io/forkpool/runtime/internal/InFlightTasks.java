@@ -1,7 +1,6 @@
 package io.forkpool.runtime.internal;
 
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,13 +46,13 @@ final class InFlightTasks {
     /**
      * Registers a batch the sender took from the queue. Tasks already completed (cancelled while
      * queued) are dropped from the batch; tasks past the process's task limit, or all of them once it
-     * stopped accepting, go back to the head of {@code queue} in their order. The batch is left holding exactly the tasks to write.
+     * stopped accepting, go back to the head of the queue in their order, through {@code putBackFirst}. The batch is left holding exactly the tasks to write.
      *
      * @return what happened
      */
-    synchronized Admission admit(List<TaskRecord> batch, Deque<TaskRecord> queue) {
+    synchronized Admission admit(List<TaskRecord> batch, Consumer<TaskRecord> putBackFirst) {
         if (!accepting) {
-            putBack(batch, 0, queue);
+            putBack(batch, 0, putBackFirst);
             return Admission.CLOSED;
         }
         Admission admission = Admission.OPEN;
@@ -64,7 +63,7 @@ final class InFlightTasks {
                 continue;
             }
             if (maxTasks > 0 && admitted >= maxTasks) {
-                putBack(batch, i, queue);
+                putBack(batch, i, putBackFirst);
                 admission = Admission.FULL;
                 break;
             }
@@ -82,11 +81,11 @@ final class InFlightTasks {
         return admission;
     }
 
-    private static void putBack(List<TaskRecord> batch, int from, Deque<TaskRecord> queue) {
+    private static void putBack(List<TaskRecord> batch, int from, Consumer<TaskRecord> putBackFirst) {
         for (int j = batch.size() - 1; j >= from; j--) {
             TaskRecord task = batch.get(j);
             if (!task.future.isDone()) {
-                queue.addFirst(task);
+                putBackFirst.accept(task);
             }
         }
     }

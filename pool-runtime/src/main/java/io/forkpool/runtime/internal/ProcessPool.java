@@ -20,12 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -63,7 +61,7 @@ public final class ProcessPool implements WorkerPool {
     private final WorkerSlot[] slots;
     /** Every process not yet reaped, retiring ones included; close() stops them all. */
     private final Set<WorkerProcess> live = ConcurrentHashMap.newKeySet();
-    private final BlockingDeque<TaskRecord> queue = new LinkedBlockingDeque<>();
+    private final TaskQueue queue = new TaskQueue();
     private final ConcurrentHashMap<Class<?>, TaskType> taskTypes = new ConcurrentHashMap<>();
 
     private final AtomicLong taskIds = new AtomicLong();
@@ -669,7 +667,7 @@ public final class ProcessPool implements WorkerPool {
 
     @Override
     public PoolStats stats() {
-        return counters.snapshot(options.name(), slots, queue.size());
+        return counters.snapshot(options.name(), slots, queue.inputs());
     }
 
     /** A new worker process's latency recorder; {@code null} if the pool records none. */
@@ -685,7 +683,7 @@ public final class ProcessPool implements WorkerPool {
         return options.name();
     }
 
-    BlockingDeque<TaskRecord> queue() {
+    TaskQueue queue() {
         return queue;
     }
 

@@ -16,7 +16,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -429,7 +428,7 @@ final class WorkerProcess {
     }
 
     private void sendLoop() {
-        BlockingDeque<TaskRecord> queue = pool.queue();
+        TaskQueue queue = pool.queue();
         List<TaskRecord> batch = new ArrayList<>();
         try {
             while (true) {
@@ -453,7 +452,7 @@ final class WorkerProcess {
                     task.holder = this; // so a cancellation finds it from now on
                     task.sentNanos = now;
                 }
-                InFlightTasks.Admission admission = inFlight.admit(batch, queue);
+                InFlightTasks.Admission admission = inFlight.admit(batch, queue::addFirst);
                 if (admission == InFlightTasks.Admission.CLOSED) {
                     return;
                 }

@@ -27,7 +27,7 @@ class InFlightTasksTest {
     void theFirstTaskWrittenIsTheRunningOneAndTheNextStartsWhenItIsAnswered() {
         InFlightTasks tasks = inFlight(0);
         List<TaskRecord> batch = new ArrayList<>(List.of(task(1), task(2)));
-        assertThat(tasks.admit(batch, queue)).isEqualTo(InFlightTasks.Admission.OPEN);
+        assertThat(tasks.admit(batch, queue::addFirst)).isEqualTo(InFlightTasks.Admission.OPEN);
         assertThat(batch).extracting(t -> t.id).containsExactly(1L, 2L);
         assertThat(started).containsExactly(1L);
         assertThat(tasks.runningNanos(batch.get(0), System.nanoTime())).isNotNegative();
@@ -44,7 +44,7 @@ class InFlightTasksTest {
     @Test
     void aTaskAnsweredBeforeItBecameTheRunningOneHasNoServiceTime() {
         InFlightTasks tasks = inFlight(0);
-        tasks.admit(new ArrayList<>(List.of(task(1), task(2))), queue);
+        tasks.admit(new ArrayList<>(List.of(task(1), task(2))), queue::addFirst);
         assertThat(tasks.answer(2).serviceNanos).isEqualTo(-1); // e.g. cancelled while waiting
         assertThat(tasks.answer(1).serviceNanos).isNotNegative();
     }
@@ -55,7 +55,7 @@ class InFlightTasksTest {
         TaskRecord cancelled = task(1);
         cancelled.future.cancel(true);
         List<TaskRecord> batch = new ArrayList<>(List.of(cancelled, task(2)));
-        assertThat(tasks.admit(batch, queue)).isEqualTo(InFlightTasks.Admission.OPEN);
+        assertThat(tasks.admit(batch, queue::addFirst)).isEqualTo(InFlightTasks.Admission.OPEN);
         assertThat(batch).extracting(t -> t.id).containsExactly(2L);
         assertThat(tasks.holds(cancelled)).isFalse();
     }
@@ -65,9 +65,9 @@ class InFlightTasksTest {
         InFlightTasks tasks = inFlight(3);
         queue.add(task(9));
         List<TaskRecord> batch = new ArrayList<>(List.of(task(1), task(2)));
-        assertThat(tasks.admit(batch, queue)).isEqualTo(InFlightTasks.Admission.OPEN);
+        assertThat(tasks.admit(batch, queue::addFirst)).isEqualTo(InFlightTasks.Admission.OPEN);
         batch = new ArrayList<>(List.of(task(3), task(4), task(5)));
-        assertThat(tasks.admit(batch, queue)).isEqualTo(InFlightTasks.Admission.FULL);
+        assertThat(tasks.admit(batch, queue::addFirst)).isEqualTo(InFlightTasks.Admission.FULL);
         assertThat(batch).extracting(t -> t.id).containsExactly(3L);
         assertThat(queue).extracting(t -> t.id).containsExactly(4L, 5L, 9L);
     }
@@ -76,10 +76,10 @@ class InFlightTasksTest {
     void afterClosingItPutsBatchesBackAndHandsOverWhatItHeldRunningFirst() {
         InFlightTasks tasks = inFlight(0);
         List<TaskRecord> batch = new ArrayList<>(List.of(task(1), task(2)));
-        tasks.admit(batch, queue);
+        tasks.admit(batch, queue::addFirst);
         assertThat(tasks.close()).extracting(t -> t.id).containsExactly(1L, 2L);
         List<TaskRecord> late = new ArrayList<>(List.of(task(3)));
-        assertThat(tasks.admit(late, queue)).isEqualTo(InFlightTasks.Admission.CLOSED);
+        assertThat(tasks.admit(late, queue::addFirst)).isEqualTo(InFlightTasks.Admission.CLOSED);
         assertThat(queue).extracting(t -> t.id).containsExactly(3L);
         assertThat(tasks.isEmpty()).isTrue();
     }
