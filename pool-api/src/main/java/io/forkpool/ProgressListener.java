@@ -25,17 +25,8 @@ public interface ProgressListener {
     /** The interval of a listener that does not choose one: 100 ms. */
     Duration DEFAULT_INTERVAL = Duration.ofMillis(100);
 
-    /** A listener that ignores every report. */
-    ProgressListener NONE = new ProgressListener() {
-        @Override
-        public void onProgress(BatchProgress progress) {
-        }
-
-        @Override
-        public Duration interval() {
-            return Duration.ofDays(365);
-        }
-    };
+    /** No listener: the batch makes no reports at all. */
+    ProgressListener NONE = progress -> { };
 
     /**
      * Receives one report.
