@@ -140,6 +140,21 @@ class StatsIT {
         assertThat(List.of(stats.queueWait(), stats.execution(), stats.roundTrip())).containsOnly(LatencyStats.EMPTY);
     }
 
+    @Test
+    void aTaskIsCountedBeforeItsFutureCompletes() throws Exception {
+        try (WorkerPool pool = WorkerPool.builder().name("counted").workers(2).build()) {
+            for (int i = 1; i <= 500; i++) {
+                assertThat(pool.submit(Echo.class, "x").join()).isEqualTo("x");
+                assertThat(pool.stats().succeeded()).as("after task %d", i).isEqualTo(i); // no waiting
+            }
+            CompletableFuture<Long> sleeping = pool.submit(Pid.class, 30_000);
+            assertThat(sleeping.cancel(true)).isTrue();
+            assertThat(pool.stats().cancelled()).isEqualTo(1);
+            assertThat(pool.submit(Fail.class, "no").handle((output, error) -> pool.stats().failed()).join())
+                    .isEqualTo(1);
+        }
+    }
+
     private static Throwable failure(CompletableFuture<?> future) {
         return org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 () -> future.get(60, TimeUnit.SECONDS)).getCause();

@@ -278,7 +278,8 @@ public final class ProcessPool implements WorkerPool {
 
     private TaskRecord newSpan(Batch batch, int from, int to) {
         TaskRecord span = new TaskRecord(taskIds.incrementAndGet(), batch, from, to);
-        // One callback, counters first: whoever sees the batch complete sees its spans counted.
+        span.future.countIn(counters);
+        // One callback: the pool's bookkeeping, then the batch (the span was counted as it completed).
         span.future.whenComplete((ignored, error) -> {
             onTaskDone(span, error);
             batch.spanDone(span, error);
@@ -360,6 +361,7 @@ public final class ProcessPool implements WorkerPool {
         TaskRecord task = new TaskRecord(taskIds.incrementAndGet(), type, input,
                 taskOptions.maxAttempts().orElse(options.maxAttempts()),
                 taskOptions.timeout().orElse(options.taskTimeout()));
+        task.future.countIn(counters);
         task.future.whenComplete((output, error) -> onTaskDone(task, error));
         return task;
     }
@@ -402,8 +404,7 @@ public final class ProcessPool implements WorkerPool {
     }
 
     private void onTaskDone(TaskRecord task, Throwable error) {
-        counters.completed(task, error);
-        if (error instanceof CancellationException) {
+        if (error instanceof CancellationException) { // counted already, by the TaskFuture
             WorkerProcess holder = task.holder;
             if (holder != null) {
                 holder.onCancelled(task);

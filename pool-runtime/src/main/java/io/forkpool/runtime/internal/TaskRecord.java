@@ -4,7 +4,6 @@ import io.forkpool.WorkerCrashedException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
@@ -34,7 +33,7 @@ final class TaskRecord {
     final int maxAttempts;
     /** The per-attempt limit, or {@code null}. */
     final Duration timeout;
-    final CompletableFuture<Object> future = new CompletableFuture<>();
+    final TaskFuture future = new TaskFuture(this);
 
     /** The attempt to send next, from 1; raised by the exit handler before a retry is queued. */
     volatile int attempt = 1;
