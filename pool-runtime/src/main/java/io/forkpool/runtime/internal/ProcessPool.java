@@ -75,6 +75,8 @@ public final class ProcessPool implements WorkerPool {
     private boolean closerClaimed; // guarded by lifecycle
     private volatile boolean abortDrain; // closeNow() during a graceful close
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    /** Set once the pool is running; volatile because the closing thread, which unregisters it, may be another. */
+    private volatile PoolMBean mbean = PoolMBean.NONE;
 
     /**
      * Starts the workers in parallel and waits until each has said hello.
@@ -115,6 +117,7 @@ public final class ProcessPool implements WorkerPool {
             throw e;
         }
         LOG.info("pool {} ready: {} workers, started with {}", options.name(), slots.length, launcher.program());
+        mbean = PoolMBean.register(options.name(), this::stats);
         // After the workers are up, so recording never competes with this pool's start.
         launcher.recordClassDataArchive();
     }
@@ -622,6 +625,7 @@ public final class ProcessPool implements WorkerPool {
                 state = PoolState.TERMINATED;
             }
             ShutdownHook.deregister(this);
+            mbean.unregister(); // before terminated: close() returns with the MBean gone
             terminated.complete(null);
             LOG.info("pool {} closed", options.name());
         }

@@ -1,5 +1,7 @@
 package io.forkpool.runtime.internal;
 
+import static io.forkpool.runtime.JmxValues.items;
+import static io.forkpool.runtime.JmxValues.longsByKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forkpool.ExitCause;
@@ -9,7 +11,6 @@ import io.forkpool.WorkerStats;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,7 +61,7 @@ class PoolMBeanTest {
         assertThat(server.getAttribute(name, "WorkerRestarts")).isEqualTo(1L);
         assertThat(server.getAttribute(name, "Queued")).isEqualTo(8L);
         assertThat(server.getAttribute(name, "WorkersAlive")).isEqualTo(1);
-        assertThat(exits((TabularData) server.getAttribute(name, "WorkerExits"))).isEqualTo(Map.of(
+        assertThat(longsByKey((TabularData) server.getAttribute(name, "WorkerExits"))).isEqualTo(Map.of(
                 "EXIT_CODE", 0L, "UNEXPECTED_NORMAL_EXIT", 0L, "SIGNAL", 1L, "OUT_OF_MEMORY", 3L,
                 "PROTOCOL_VIOLATION", 0L, "STARTUP_FAILURE", 0L, "KILLED_FOR_TIMEOUT_OR_CANCEL", 0L, "RETIRED", 2L,
                 "STOPPED", 0L));
@@ -135,23 +136,6 @@ class PoolMBeanTest {
             throw new IllegalStateException("no platform server");
         })).isSameAs(PoolMBean.NONE);
         PoolMBean.NONE.unregister(); // nothing to do, nothing thrown
-    }
-
-    private static Map<String, Long> exits(TabularData table) {
-        Map<String, Long> exits = new HashMap<>();
-        for (Object row : table.values()) {
-            CompositeData entry = (CompositeData) row;
-            exits.put((String) entry.get("key"), (Long) entry.get("value"));
-        }
-        return exits;
-    }
-
-    private static Map<String, Object> items(CompositeData data) {
-        Map<String, Object> items = new HashMap<>();
-        for (String key : data.getCompositeType().keySet()) {
-            items.put(key, data.get(key));
-        }
-        return items;
     }
 
     private static Map<String, Object> latency(long count, long p50, long p90, long p99, long p999, long max) {
