@@ -16,7 +16,16 @@ import java.util.Objects;
  */
 public record BatchProgress(long done, long total, long failed, Duration elapsed, boolean finished) {
 
-    /** Checks the counts. */
+    /**
+     * Checks the counts; the pool creates these, listeners only read them.
+     *
+     * @param done at least 0, at most {@code total}
+     * @param total at least 0
+     * @param failed at least 0, at most {@code done}
+     * @param elapsed not null
+     * @param finished whether this is the batch's last report
+     * @throws IllegalArgumentException if the counts are inconsistent
+     */
     public BatchProgress {
         if (total < 0 || done < 0 || done > total || failed < 0 || failed > done) {
             throw new IllegalArgumentException("inconsistent progress: done " + done + ", total " + total

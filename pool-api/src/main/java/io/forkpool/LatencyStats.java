@@ -22,7 +22,17 @@ public record LatencyStats(long count, long p50Nanos, long p90Nanos, long p99Nan
     /** The distribution of nothing: every field 0. */
     public static final LatencyStats EMPTY = new LatencyStats(0, 0, 0, 0, 0, 0);
 
-    /** Checks that the figures are non-negative and ordered. */
+    /**
+     * Checks that the figures are non-negative and ordered.
+     *
+     * @param count at least 0
+     * @param p50Nanos at least 0
+     * @param p90Nanos at least {@code p50Nanos}
+     * @param p99Nanos at least {@code p90Nanos}
+     * @param p999Nanos at least {@code p99Nanos}
+     * @param maxNanos at least {@code p999Nanos}
+     * @throws IllegalArgumentException if a figure is negative or out of order
+     */
     public LatencyStats {
         if (count < 0 || p50Nanos < 0 || p50Nanos > p90Nanos || p90Nanos > p99Nanos || p99Nanos > p999Nanos
                 || p999Nanos > maxNanos) {

@@ -12,8 +12,11 @@ public final class PoisonTaskException extends ForkPoolException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The task's id. */
     private final long taskId;
+    /** The task's class name. */
     private final String taskClass;
+    /** One crash report per attempt, in order; unmodifiable. */
     private final List<WorkerCrashedException> attempts;
 
     /**

@@ -61,7 +61,37 @@ public record PoolOptions(String name, int workers, Path javaExecutable, List<St
     /** The largest frame payload a pool may be configured to accept: 1 GiB. */
     public static final int MAX_FRAME_LENGTH_LIMIT = 1 << 30;
 
-    /** Validates every field and copies the collections. */
+    /**
+     * Validates every field and copies the collections. {@link WorkerPoolBuilder#options()} is the
+     * usual way to get one; each parameter below says what is accepted, the record's own
+     * description says what it means.
+     *
+     * @param name not blank
+     * @param workers from 1 to 4096
+     * @param javaExecutable not null
+     * @param classpath not empty unless {@code workerCommand} is set
+     * @param jvmOptions not null, possibly empty
+     * @param inheritedEnvironment not null, possibly empty
+     * @param environment not null, possibly empty
+     * @param workingDirectory not null
+     * @param workerCommand empty, or starting with a non-blank program
+     * @param allowedTasks at least one valid {@link io.forkpool.spi.TaskAllowList} entry
+     * @param classDataCache a directory, or {@code null}
+     * @param maxFrameLength from {@link #MIN_FRAME_LENGTH} to {@link #MAX_FRAME_LENGTH_LIMIT}
+     * @param tasksInFlightPerWorker from {@link #ADAPTIVE_TASKS_IN_FLIGHT} to {@link #MAX_TASKS_IN_FLIGHT}
+     * @param maxPendingTasks at least 0
+     * @param startupTimeout positive
+     * @param closeTimeout positive
+     * @param maxAttempts from 1 to {@link #MAX_ATTEMPTS}
+     * @param taskTimeout positive, or {@code null}
+     * @param maxTasksPerWorker at least 0
+     * @param maxWorkerHeapBytes at least 0
+     * @param maxRestarts from 1 to 1,000,000
+     * @param restartWindow positive
+     * @param recordLatencies whether to record latencies
+     * @throws IllegalArgumentException if a value is out of range, naming it
+     * @throws NullPointerException if a value that may not be null is, naming it
+     */
     public PoolOptions {
         Objects.requireNonNull(name, "name");
         if (name.isBlank()) {

@@ -40,7 +40,25 @@ public record PoolStats(String name, List<WorkerStats> workers, long submitted, 
         long timedOut, long cancelled, long retried, Map<ExitCause, Long> workerExits, long workerRestarts,
         long queued, LatencyStats queueWait, LatencyStats execution, LatencyStats roundTrip) {
 
-    /** Checks the fields for null and copies the collections; a cause missing from {@code workerExits} counts 0. */
+    /**
+     * Checks the fields for null and copies the collections; the pool creates these.
+     *
+     * @param name not null
+     * @param workers not null; copied
+     * @param submitted tasks accepted so far
+     * @param succeeded tasks completed with an output
+     * @param failed tasks completed with a failure other than a timeout or a cancellation
+     * @param timedOut tasks completed with a {@link TaskTimeoutException}
+     * @param cancelled tasks completed with a cancellation
+     * @param retried attempts started again
+     * @param workerExits not null; copied, a cause missing from it counting 0
+     * @param workerRestarts workers started as replacements
+     * @param queued entries waiting in the queue
+     * @param queueWait not null
+     * @param execution not null
+     * @param roundTrip not null
+     * @throws NullPointerException if an argument said not null is null
+     */
     public PoolStats {
         Objects.requireNonNull(name, "name");
         workers = List.copyOf(Objects.requireNonNull(workers, "workers"));

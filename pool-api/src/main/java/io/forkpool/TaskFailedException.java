@@ -12,13 +12,21 @@ public final class TaskFailedException extends ForkPoolException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The pool-assigned id of the task. */
     private final long taskId;
+    /** The task's class name. */
     private final String taskClass;
+    /** The id of the worker that ran the task. */
     private final int workerId;
+    /** The process id of the worker that ran the task. */
     private final long workerPid;
+    /** The class name of the exception the task threw. */
     private final String remoteExceptionClass;
+    /** The message of the exception the task threw, or {@code null}. */
     private final String remoteMessage;
+    /** The stack trace of the exception the task threw, as printed in the worker, causes included. */
     private final String remoteStackTrace;
+    /** The failing input's position in its batch, or -1. */
     private final int inputIndex;
 
     /**

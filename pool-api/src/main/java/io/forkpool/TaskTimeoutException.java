@@ -12,10 +12,15 @@ public final class TaskTimeoutException extends ForkPoolException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The task's id. */
     private final long taskId;
+    /** The task's class name. */
     private final String taskClass;
+    /** The timeout that expired. */
     private final Duration timeout;
+    /** The id of the worker that was running the task. */
     private final int workerId;
+    /** The process id of the worker that was running the task. */
     private final long workerPid;
 
     /**

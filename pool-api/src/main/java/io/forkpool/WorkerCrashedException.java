@@ -15,16 +15,27 @@ public final class WorkerCrashedException extends ForkPoolException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The pool-assigned id of the task that was running. */
     private final long taskId;
+    /** The task's class name. */
     private final String taskClass;
+    /** Which attempt of the task this was, from 1. */
     private final int attempt;
+    /** The id of the worker that died. */
     private final int workerId;
+    /** The process id of the worker that died. */
     private final long workerPid;
+    /** How the supervisor classified the worker's end. */
     private final ExitCause exitCause;
+    /** The process exit code, or {@code null} if unknown. */
     private final Integer exitCode;
+    /** How the worker ended, in words. */
     private final String exitDescription;
+    /** How long the worker process had run, in milliseconds. */
     private final long uptimeMillis;
+    /** Tasks the worker process had answered before it died. */
     private final long tasksServed;
+    /** The last lines the worker wrote to stdout and stderr, possibly empty. */
     private final String outputTail;
 
     /**

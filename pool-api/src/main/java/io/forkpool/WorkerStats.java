@@ -22,7 +22,19 @@ import java.util.Optional;
 public record WorkerStats(int workerId, long pid, String state, Duration uptime, long tasksCompleted, int restarts,
         Optional<ExitCause> lastExitCause, long heapUsedBytes) {
 
-    /** Checks the fields for null. */
+    /**
+     * Checks the fields for null; the pool creates these.
+     *
+     * @param workerId the slot's id
+     * @param pid the current process's id, or -1
+     * @param state the current process's state; not null
+     * @param uptime the current process's uptime; not null
+     * @param tasksCompleted tasks (inputs) answered by the slot's processes
+     * @param restarts how many times the slot's process was replaced
+     * @param lastExitCause why the previous process ended; not null, empty if none has
+     * @param heapUsedBytes the last reported heap use, or -1
+     * @throws NullPointerException if {@code state}, {@code uptime} or {@code lastExitCause} is null
+     */
     public WorkerStats {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(uptime, "uptime");
