@@ -4,12 +4,13 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How far a batch call has got, handed to a {@link ProgressListener}.
+ * How far a batch call has got, handed to a {@link ProgressListener}. Immutable.
  *
  * @param done inputs completed so far, successfully or not
  * @param total inputs in the batch
  * @param failed inputs among {@code done} that failed (a batch fails fast, so this is 0 until its
- *     end, and its last report then says how many failed before the rest was cancelled)
+ *     end, and its last report then says how many failed before the rest was cancelled). An input
+ *     that fails inside a chunk fails the whole chunk, so every input of that chunk counts
  * @param elapsed time since the batch call was made
  * @param finished true for the batch's last report, made once, just before its future completes
  *     (or, if it was cancelled, just after); {@code done} may then be below {@code total}

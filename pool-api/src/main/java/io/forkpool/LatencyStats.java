@@ -4,11 +4,14 @@ import java.time.Duration;
 
 /**
  * A latency distribution in a {@link PoolStats} snapshot, recorded since the pool started. Values
- * are in nanoseconds, accurate to three significant digits (an HdrHistogram inside the runtime;
- * no HdrHistogram type appears in the API).
+ * are in nanoseconds, accurate to two significant digits, that is to 1% (an HdrHistogram inside
+ * the runtime; no HdrHistogram type appears in the API). Immutable.
  *
- * <p>A batch's inputs count one by one: an input sent in a chunk of {@code n} inputs is recorded
- * with the chunk's queue wait and round trip, and with {@code 1/n} of its execution time.
+ * <p>A task is recorded when its worker's reply is read, whether it carries an output or the
+ * task's exception; a task that never got a reply (its worker died, it was cancelled before it
+ * was sent) is not. A batch's inputs count one by one: an input sent in a chunk of {@code n}
+ * inputs is recorded with the chunk's queue wait and round trip, and with {@code 1/n} of its
+ * execution time.
  *
  * @param count how many tasks (inputs) were recorded
  * @param p50Nanos the median

@@ -13,14 +13,20 @@ import java.util.Objects;
  * tasks apart between counters (taken after the tasks' futures completed, it is exact).
  *
  * <p>Every completed task is counted in exactly one of {@code succeeded}, {@code failed},
- * {@code timedOut} and {@code cancelled}.
+ * {@code timedOut} and {@code cancelled}. An input that fails inside a chunk of a batch fails the
+ * whole chunk, so each input of that chunk counts as failed.
+ *
+ * <p>Immutable; the latency figures are {@link LatencyStats#EMPTY} when the pool records none
+ * ({@link WorkerPoolBuilder#recordLatencies(boolean)}).
  *
  * @param name the pool's name
  * @param workers one entry per worker slot, in worker-id order
  * @param submitted tasks accepted by {@code submit} or a batch call since the pool started
  * @param succeeded tasks completed with an output
- * @param failed tasks completed with a {@link TaskFailedException}, a {@link WorkerCrashedException}
- *     (or {@link PoisonTaskException}) or a {@link PoolFailedException}
+ * @param failed tasks completed with an exception other than a timeout or a cancellation: a
+ *     {@link TaskFailedException}, a {@link WorkerCrashedException} (or {@link PoisonTaskException}),
+ *     a {@link PoolFailedException}, or a {@link ForkPoolException} for an output that could not be
+ *     decoded
  * @param timedOut tasks completed with a {@link TaskTimeoutException}
  * @param cancelled tasks completed with a cancellation, by their caller or by a closing pool
  * @param retried attempts started again because a worker died running them (a chunk of a batch

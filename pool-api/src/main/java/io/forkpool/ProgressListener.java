@@ -9,7 +9,9 @@ import java.util.Objects;
  * report with {@link BatchProgress#finished()} set. Reports are made one at a time, never
  * concurrently, so the listener needs no locking of its own; they come from the pool's threads,
  * which complete tasks, so a listener must be quick and must not block: a slow one delays results.
- * A listener that throws is logged and not called again for that batch; the batch goes on.
+ * (The last report of a cancelled batch comes from the thread that cancelled it.) A listener that
+ * throws is logged and not called again for that batch; the batch goes on. One listener may serve
+ * several batches at once, and is then called concurrently for different batches.
  *
  * <p>Reports are made when inputs complete: a batch whose tasks all run long reports when they
  * end, not on a timer.
@@ -35,7 +37,11 @@ public interface ProgressListener {
      */
     void onProgress(BatchProgress progress);
 
-    /** @return the shortest time between two reports; {@link #DEFAULT_INTERVAL} unless overridden */
+    /**
+     * The shortest time between two reports, read once when a batch starts.
+     *
+     * @return a positive duration; {@link #DEFAULT_INTERVAL} unless overridden
+     */
     default Duration interval() {
         return DEFAULT_INTERVAL;
     }
@@ -46,6 +52,7 @@ public interface ProgressListener {
      * @param interval the shortest time between two reports, positive
      * @param listener what receives them
      * @return a listener with that interval
+     * @throws IllegalArgumentException if the interval is zero or negative
      */
     static ProgressListener every(Duration interval, ProgressListener listener) {
         Objects.requireNonNull(listener, "listener");

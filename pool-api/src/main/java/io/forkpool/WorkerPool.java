@@ -19,12 +19,14 @@ import java.util.concurrent.RejectedExecutionException;
  * when the task threw; with a {@link WorkerCrashedException} when the worker process running it
  * died and it had no attempts left ({@link PoisonTaskException} when it had several and killed a
  * worker on each); with a {@link TaskTimeoutException} when it ran past its timeout; with a
- * {@link PoolFailedException} when the pool gave up restarting workers; with a
+ * {@link PoolFailedException} when the pool gave up restarting workers; with a plain
+ * {@link ForkPoolException} when its output could not be decoded as the task's output type; with a
  * {@link java.util.concurrent.CancellationException} when it was cancelled or the pool was closed
  * before the task ran.
  *
- * <p><b>Threads</b>: all methods are thread-safe. Futures are completed on the pool's I/O
- * threads, so dependent stages attached without an executor ({@code thenApply} rather than
+ * <p><b>Threads</b>: all methods are thread-safe. Futures are completed on the pool's own threads
+ * (a worker's I/O thread for replies, the supervisor thread for crashes and timeouts), so
+ * dependent stages attached without an executor ({@code thenApply} rather than
  * {@code thenApplyAsync}) run there and delay that worker's next result: keep them short, or
  * pass an executor.
  */
@@ -51,8 +53,9 @@ public interface WorkerPool extends AutoCloseable {
      * @return a future completed with the output, or exceptionally as described on {@link WorkerPool}
      * @throws IllegalArgumentException if the class can never run (not public, abstract, no public
      *     no-argument constructor, unresolved type arguments) or the input cannot be encoded
-     * @throws RejectedExecutionException if the pool is closing or closed, or the thread was
-     *     interrupted while waiting for room
+     * @throws RejectedExecutionException if the pool is closing, closed or failed (then caused by
+     *     its {@link PoolFailedException}), or the thread was interrupted, or the pool closed, while
+     *     it waited for room
      */
     default <I, O> CompletableFuture<O> submit(Class<? extends Task<I, O>> taskClass, I input) {
         return submit(taskClass, input, TaskOptions.DEFAULT);
@@ -69,12 +72,16 @@ public interface WorkerPool extends AutoCloseable {
      * @param <I> the input type
      * @param <O> the output type
      * @return a future completed with the output, or exceptionally as described on {@link WorkerPool}
+     * @throws IllegalArgumentException as for {@link #submit(Class, Object)}
+     * @throws RejectedExecutionException as for {@link #submit(Class, Object)}
      */
     <I, O> CompletableFuture<O> submit(Class<? extends Task<I, O>> taskClass, I input, TaskOptions options);
 
     /**
      * Queues one task per input and returns a future of all outputs in input order. Does not
-     * block, unless the pool bounds pending tasks and is full.
+     * block, unless the pool bounds pending tasks and is full. Every input is encoded on the
+     * calling thread before any is queued, so an input that cannot be encoded queues nothing; an
+     * empty list gives a future already completed with an empty list.
      *
      * <p>The inputs travel in chunks: each time a worker asks for work it gets about a millisecond
      * of inputs (one input at first, then each chunk's measured time scales the next chunk of this
@@ -94,8 +101,8 @@ public interface WorkerPool extends AutoCloseable {
      * @param <I> the input type
      * @param <O> the output type
      * @return a future of the outputs, in the order of {@code inputs}
-     * @throws IllegalArgumentException as for {@link #submit}
-     * @throws RejectedExecutionException if the pool is closing or closed
+     * @throws IllegalArgumentException as for {@link #submit(Class, Object)}, for any input
+     * @throws RejectedExecutionException as for {@link #submit(Class, Object)}
      */
     default <I, O> CompletableFuture<List<O>> submitAll(Class<? extends Task<I, O>> taskClass,
             List<? extends I> inputs) {
@@ -111,6 +118,8 @@ public interface WorkerPool extends AutoCloseable {
      * @param <I> the input type
      * @param <O> the output type
      * @return a future of the outputs, in the order of {@code inputs}
+     * @throws IllegalArgumentException as for {@link #submitAll(Class, List)}
+     * @throws RejectedExecutionException as for {@link #submitAll(Class, List)}
      */
     default <I, O> CompletableFuture<List<O>> submitAll(Class<? extends Task<I, O>> taskClass,
             List<? extends I> inputs, TaskOptions options) {
@@ -129,8 +138,8 @@ public interface WorkerPool extends AutoCloseable {
      * @param <I> the input type
      * @param <O> the output type
      * @return a future of the outputs, in the order of {@code inputs}
-     * @throws IllegalArgumentException as for {@link #submit}
-     * @throws RejectedExecutionException if the pool is closing or closed
+     * @throws IllegalArgumentException as for {@link #submitAll(Class, List)}
+     * @throws RejectedExecutionException as for {@link #submitAll(Class, List)}
      */
     <I, O> CompletableFuture<List<O>> submitAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs,
             TaskOptions options, ProgressListener progress);
@@ -154,8 +163,8 @@ public interface WorkerPool extends AutoCloseable {
      * @param <I> the input type
      * @param <O> the output type
      * @return a future completed, with {@code null}, once every output has been handed over
-     * @throws IllegalArgumentException as for {@link #submit}
-     * @throws RejectedExecutionException if the pool is closing or closed
+     * @throws IllegalArgumentException as for {@link #submitAll(Class, List)}
+     * @throws RejectedExecutionException as for {@link #submitAll(Class, List)}
      */
     <I, O> CompletableFuture<Void> submitAllStreaming(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs,
             TaskOptions options, ProgressListener progress, OutputHandler<? super O> handler);
@@ -164,7 +173,7 @@ public interface WorkerPool extends AutoCloseable {
      * Runs one task per input and waits for all outputs, in input order. Blocks.
      *
      * <p>Fails fast: when one task fails, the tasks not yet started are cancelled and that task's
-     * exception is thrown (a {@link TaskFailedException} or a {@link WorkerCrashedException}).
+     * exception is thrown: one of the {@link ForkPoolException}s listed on {@link WorkerPool}.
      *
      * @param taskClass the task to run in a worker
      * @param inputs the inputs, one task each
@@ -174,8 +183,10 @@ public interface WorkerPool extends AutoCloseable {
      * @throws InterruptedException if the calling thread is interrupted while waiting; the
      *     remaining tasks are then cancelled
      * @throws ForkPoolException the first failure, as described above
-     * @throws java.util.concurrent.CancellationException if the pool was closed with
-     *     {@link #closeNow()} before all tasks ran
+     * @throws java.util.concurrent.CancellationException if the pool was closed before all tasks
+     *     ran ({@link #closeNow()}, or {@link #close()} past its timeout)
+     * @throws IllegalArgumentException as for {@link #submitAll(Class, List)}
+     * @throws RejectedExecutionException as for {@link #submitAll(Class, List)}
      */
     default <I, O> List<O> invokeAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs)
             throws InterruptedException {
@@ -191,7 +202,9 @@ public interface WorkerPool extends AutoCloseable {
      * @param <I> the input type
      * @param <O> the output type
      * @return the outputs, in the order of {@code inputs}
-     * @throws InterruptedException if the calling thread is interrupted while waiting
+     * @throws InterruptedException if the calling thread is interrupted while waiting; the
+     *     remaining tasks are then cancelled
+     * @throws ForkPoolException the first failure, as for {@link #invokeAll(Class, List)}
      */
     default <I, O> List<O> invokeAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs,
             TaskOptions options) throws InterruptedException {
@@ -210,7 +223,9 @@ public interface WorkerPool extends AutoCloseable {
      * @param <I> the input type
      * @param <O> the output type
      * @return the outputs, in the order of {@code inputs}
-     * @throws InterruptedException if the calling thread is interrupted while waiting
+     * @throws InterruptedException if the calling thread is interrupted while waiting; the
+     *     remaining tasks are then cancelled
+     * @throws ForkPoolException the first failure, as for {@link #invokeAll(Class, List)}
      */
     <I, O> List<O> invokeAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs, TaskOptions options,
             ProgressListener progress) throws InterruptedException;
@@ -229,8 +244,9 @@ public interface WorkerPool extends AutoCloseable {
      * Closes gracefully: stops accepting tasks, lets queued and running tasks finish (for at most
      * {@link WorkerPoolBuilder#closeTimeout}), then stops every worker (asks, waits, then kills
      * its whole process tree) and waits for each to exit. Tasks still unfinished when the timeout
-     * expires complete with a {@link java.util.concurrent.CancellationException}. Blocks until
-     * the workers are gone; idempotent; safe to call from any thread.
+     * expires complete with a {@link java.util.concurrent.CancellationException}, as they do when
+     * the calling thread is interrupted while it waits (its interrupt flag stays set). Blocks until
+     * the workers are gone; idempotent: a second call waits for the first to finish.
      */
     @Override
     void close();

@@ -20,6 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code WorkerPool.builder().build()} is a complete pool. Not thread-safe; {@link #build()} may
  * be called more than once, each call starting a new pool.
  *
+ * <p>Setters reject {@code null} where it is not allowed at once, with a
+ * {@link NullPointerException}; ranges are checked by {@link #options()} and {@link #build()},
+ * which throw an {@link IllegalArgumentException} naming the setting and the value.
+ *
  * <p>The pool itself comes from the runtime found on the class path ({@code pool-runtime}), through
  * {@link ServiceLoader}.
  */
@@ -288,7 +292,8 @@ public final class WorkerPoolBuilder {
      * the tasks that make room; such tasks may exceed the bound.
      *
      * <p>Default: 0, no bound. Without one, a queued no-op task costs the supervisor about
-     * 200 bytes of heap (see docs/BENCHMARKS.md), so a million queued tasks fit in 512 MiB.
+     * 250–300 bytes of heap (docs/BENCHMARKS.md, "Queued tasks"), so a million queued tasks fit
+     * in 512 MiB.
      *
      * @param tasks the bound, at least 1, or 0 for none
      * @return this builder
@@ -384,8 +389,8 @@ public final class WorkerPoolBuilder {
      * ({@link PoolFailedException}) instead of fork-looping. Independently, five workers in a row
      * that die before saying hello fail the pool at once. Default: 30 restarts per worker per minute.
      *
-     * @param restarts the tolerated number of restarts
-     * @param window the sliding window they are counted in
+     * @param restarts the tolerated number of restarts, from 1 to 1,000,000
+     * @param window the sliding window they are counted in, a positive duration
      * @return this builder
      */
     public WorkerPoolBuilder restartLimit(int restarts, Duration window) {
@@ -397,8 +402,9 @@ public final class WorkerPoolBuilder {
     /**
      * Whether the pool records each task's queue wait, execution time and round trip in
      * histograms for {@link WorkerPool#stats()}. Recording costs a few tens of nanoseconds per
-     * reply, on the thread that reads it (see {@code docs/BENCHMARKS.md}); turning it off leaves
-     * the latency figures of the stats empty and every counter intact. Default: true.
+     * reply, on the thread that reads it, and never waits for a reader of the stats; turning it off
+     * leaves the latency figures of the stats {@link LatencyStats#EMPTY} and every counter intact.
+     * Default: true.
      *
      * @param record whether to record latencies
      * @return this builder

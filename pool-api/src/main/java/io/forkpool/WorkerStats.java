@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * One worker slot in a {@link PoolStats} snapshot. A slot keeps its id while its process is
- * replaced; the counters cover all its processes.
+ * replaced; the counters cover all its processes. Immutable.
  *
  * @param workerId the slot's id within the pool, from 0; stable across restarts of the slot
  * @param pid the current worker process's id, or -1 while none is running
