@@ -14,7 +14,14 @@ public record Frame(int type, long correlationId, byte[] payload) {
     /** A shared empty payload. */
     public static final byte[] EMPTY = new byte[0];
 
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param type 0..255
+     * @param correlationId any value
+     * @param payload not null; kept, not copied
+     * @throws IllegalArgumentException if {@code type} is not a byte
+     */
     public Frame {
         if (type < 0 || type > 0xFF) {
             throw new IllegalArgumentException("type must be a byte: " + type);

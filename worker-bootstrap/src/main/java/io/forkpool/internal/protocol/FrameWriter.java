@@ -71,6 +71,7 @@ public final class FrameWriter {
      * @param attempt the attempt number, 1..{@link io.forkpool.PoolOptions#MAX_ATTEMPTS}
      * @param input the input document
      * @throws IOException if flushing a full buffer fails
+     * @throws IllegalArgumentException if the attempt is out of range or the payload exceeds {@code maxFrameLength}
      */
     public void appendTask(long taskId, byte[] namePrefix, int attempt, byte[] input) throws IOException {
         checkAttempt(attempt);
@@ -92,6 +93,8 @@ public final class FrameWriter {
      * @param from the first input to send
      * @param to one past the last; 1 to {@link TaskRequest#MAX_BATCH_INPUTS} inputs in all
      * @throws IOException if flushing fails
+     * @throws IllegalArgumentException if the attempt or the number of inputs is out of range, or the
+     *     payload exceeds {@code maxFrameLength}
      */
     public void appendBatch(long taskId, byte[] namePrefix, int attempt, byte[][] inputs, int from, int to)
             throws IOException {

@@ -85,13 +85,28 @@ public final class Messages {
     public record Hello(int protocolVersion, long pid, String token, String runtime,
             @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> features) {
 
-        /** Requires the token: a hello without one is not a hello. Absent features are none. */
+        /**
+         * Requires the token: a hello without one is not a hello. Absent features are none.
+         *
+         * @param protocolVersion the protocol version the worker speaks
+         * @param pid the worker's process id
+         * @param token the token from the bootstrap line; not null
+         * @param runtime the worker's runtime and version
+         * @param features the optional messages the worker accepts, or {@code null} for none; copied
+         */
         public Hello {
             Objects.requireNonNull(token, "token");
             features = features == null ? List.of() : List.copyOf(features);
         }
 
-        /** A hello without optional features. */
+        /**
+         * A hello without optional features.
+         *
+         * @param protocolVersion the protocol version the worker speaks
+         * @param pid the worker's process id
+         * @param token the token from the bootstrap line; not null
+         * @param runtime the worker's runtime and version
+         */
         public Hello(int protocolVersion, long pid, String token, String runtime) {
             this(protocolVersion, pid, token, runtime, List.of());
         }
@@ -114,13 +129,26 @@ public final class Messages {
     public record TaskFailure(String exceptionClass, String message, String stackTrace,
             @JsonInclude(JsonInclude.Include.NON_NULL) Integer index) {
 
-        /** Requires the exception's class; a missing stack trace is an empty one. */
+        /**
+         * Requires the exception's class; a missing stack trace is an empty one.
+         *
+         * @param exceptionClass the exception's class name; not null
+         * @param message its message, or {@code null}
+         * @param stackTrace its printed stack trace, or {@code null} for none
+         * @param index for a {@code BATCH}, the position of the input that failed; {@code null} for a {@code TASK}
+         */
         public TaskFailure {
             Objects.requireNonNull(exceptionClass, "exceptionClass");
             stackTrace = stackTrace == null ? "" : stackTrace;
         }
 
-        /** The failure of a {@code TASK}. */
+        /**
+         * The failure of a {@code TASK}.
+         *
+         * @param exceptionClass the exception's class name; not null
+         * @param message its message, or {@code null}
+         * @param stackTrace its printed stack trace, or {@code null} for none
+         */
         public TaskFailure(String exceptionClass, String message, String stackTrace) {
             this(exceptionClass, message, stackTrace, null);
         }
