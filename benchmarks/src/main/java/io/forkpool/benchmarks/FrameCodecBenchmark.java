@@ -88,7 +88,11 @@ public class FrameCodecBenchmark {
         /** {@link #FRAMES} frames back to back, in a direct buffer like the reader's. */
         ByteBuffer stream;
 
-        /** Encodes the input with the pool's data mapper and writes the decode buffer. */
+        /**
+         * Encodes the input with the pool's data mapper and writes the decode buffer.
+         *
+         * @throws IOException never: the channel is in memory
+         */
         @Setup(Level.Trial)
         public void prepare() throws IOException {
             var mapper = Messages.newDataMapper(MAX_FRAME_LENGTH);

@@ -82,7 +82,14 @@ public class PayloadCodecBenchmark {
     static final int MAX_FRAME_LENGTH = 64 * 1024 * 1024;
 
     /** How urgent a {@link Job} is; an enum, because task inputs have them. */
-    public enum Priority { LOW, NORMAL, HIGH }
+    public enum Priority {
+        /** Can wait. */
+        LOW,
+        /** The usual. */
+        NORMAL,
+        /** Goes first. */
+        HIGH
+    }
 
     /**
      * A task input with some nesting: what a real task's request might look like.

@@ -96,7 +96,11 @@ public class PoolRoundTripBenchmark {
         final byte[] frame = {0, 0, 0, 1};
         final byte[] reply = new byte[4];
 
-        /** Starts the echo JVM with the workers' default options and checks one round trip. */
+        /**
+         * Starts the echo JVM with the workers' default options and checks one round trip.
+         *
+         * @throws IOException if the JVM cannot be started or the pipe fails
+         */
         @Setup(Level.Trial)
         public void start() throws IOException {
             process = new ProcessBuilder(ChildJvm.likeAWorker(FramedEcho.class))
@@ -108,7 +112,12 @@ public class PoolRoundTripBenchmark {
             }
         }
 
-        /** Ends the echo JVM by closing its input; no process outlives the trial. */
+        /**
+         * Ends the echo JVM by closing its input; no process outlives the trial.
+         *
+         * @throws InterruptedException if interrupted while waiting for it to exit
+         * @throws IOException if closing its input fails
+         */
         @TearDown(Level.Trial)
         public void stop() throws InterruptedException, IOException {
             out.close();
@@ -132,7 +141,11 @@ public class PoolRoundTripBenchmark {
             check(CompletableFuture.supplyAsync(() -> task.execute(1), executor).join());
         }
 
-        /** Stops the thread. */
+        /**
+         * Stops the thread.
+         *
+         * @throws InterruptedException if interrupted while waiting for it
+         */
         @TearDown(Level.Trial)
         public void stop() throws InterruptedException {
             executor.shutdown();

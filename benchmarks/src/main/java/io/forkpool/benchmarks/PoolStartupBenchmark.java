@@ -62,7 +62,11 @@ public class PoolStartupBenchmark {
 
         WorkerPool pool;
 
-        /** Makes sure the archive exists, recording it in a separate JVM so this one stays fresh. */
+        /**
+         * Makes sure the archive exists, recording it in a separate JVM so this one stays fresh.
+         *
+         * @throws Exception if the recording JVM cannot be run or fails
+         */
         @Setup(Level.Trial)
         public void prepare() throws Exception {
             if (archive.equals("recorded") && !hasArchive()) {

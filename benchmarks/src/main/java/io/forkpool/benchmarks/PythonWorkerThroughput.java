@@ -26,6 +26,8 @@ public final class PythonWorkerThroughput {
     }
 
     /**
+     * Runs the three rounds.
+     *
      * @param args the Python worker script, and the number of tasks per round
      * @throws InterruptedException if interrupted while waiting for results
      */
