@@ -9,8 +9,7 @@ import java.util.Objects;
  * @param done inputs completed so far, successfully or not
  * @param total inputs in the batch
  * @param failed inputs among {@code done} that failed (a batch fails fast, so this is 0 until its
- *     end, and its last report then says how many failed before the rest was cancelled). An input
- *     that fails inside a chunk fails the whole chunk, so every input of that chunk counts
+ *     end, and its last report then says how many failed before the rest was cancelled)
  * @param elapsed time since the batch call was made
  * @param finished true for the batch's last report, made once, just before its future completes
  *     (or, if it was cancelled, just after); {@code done} may then be below {@code total}

@@ -13,8 +13,9 @@ import java.util.Objects;
  * tasks apart between counters (taken after the tasks' futures completed, it is exact).
  *
  * <p>Every completed task is counted in exactly one of {@code succeeded}, {@code failed},
- * {@code timedOut} and {@code cancelled}. An input that fails inside a chunk of a batch fails the
- * whole chunk, so each input of that chunk counts as failed.
+ * {@code timedOut} and {@code cancelled}. When one input of a chunk of a batch fails, the inputs
+ * of the chunk before it ran and count as succeeded (their outputs go down with the failed batch),
+ * it counts as failed, and those after it, which never ran, as cancelled.
  *
  * <p>Immutable; the latency figures are {@link LatencyStats#EMPTY} when the pool records none
  * ({@link WorkerPoolBuilder#recordLatencies(boolean)}).

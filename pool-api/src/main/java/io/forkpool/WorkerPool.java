@@ -153,7 +153,8 @@ public interface WorkerPool extends AutoCloseable {
      * <p>Each successful input's output is handed over exactly once, in completion order, on a
      * pool thread. Fails fast like {@code submitAll}: the returned future completes exceptionally
      * with the first failure (or with what the handler threw) and the tasks not yet started are
-     * cancelled; outputs completing after that are not handed over.
+     * cancelled; outputs completing after that are not handed over. Cancelling the returned future
+     * cancels the tasks that have not completed.
      *
      * @param taskClass the task to run in a worker
      * @param inputs the inputs, one task each

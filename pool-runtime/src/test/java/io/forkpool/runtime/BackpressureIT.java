@@ -3,6 +3,7 @@ package io.forkpool.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.forkpool.PoolStats;
 import io.forkpool.WorkerPool;
 import io.forkpool.WorkerStats;
 import io.forkpool.runtime.tasks.AwaitFile;
@@ -86,6 +87,37 @@ class BackpressureIT {
             assertThat(held.get(30, TimeUnit.SECONDS)).isEqualTo(gate.toString());
             // The permit the interrupted submitter never got is still there for the next one.
             assertThat(pool.submit(Echo.class, "next").get(30, TimeUnit.SECONDS)).isEqualTo("next");
+        }
+    }
+
+    @Test
+    void aBatchWhoseSubmitterIsInterruptedMidwayCancelsWhatItHadQueued() throws Exception {
+        try (WorkerPool pool = pool(2)) {
+            Path gate = dir.resolve("gate");
+            CompletableFuture<String> held = pool.submit(AwaitFile.class, gate.toString());
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            Thread submitter = new Thread(() -> {
+                try {
+                    pool.submitAll(Echo.class, List.of("queued", "waits", "never"));
+                } catch (Throwable t) {
+                    thrown.set(t);
+                }
+            });
+            submitter.start();
+            awaitWaiting(submitter); // "queued" took the second permit, "waits" waits for room
+            submitter.interrupt();
+            submitter.join(30_000);
+            assertThat(thrown.get()).isInstanceOf(RejectedExecutionException.class);
+            // Nobody holds the batch's future, so nothing may run for it: "queued" is cancelled.
+            assertThat(pool.stats().cancelled()).isEqualTo(1);
+
+            Files.createFile(gate);
+            assertThat(held.get(30, TimeUnit.SECONDS)).isEqualTo(gate.toString());
+            assertThat(pool.submit(Echo.class, "next").get(30, TimeUnit.SECONDS)).isEqualTo("next");
+            PoolStats stats = pool.stats();
+            assertThat(stats.submitted()).isEqualTo(3);
+            assertThat(stats.succeeded()).isEqualTo(2);
+            assertThat(stats.cancelled()).isEqualTo(1);
         }
     }
 

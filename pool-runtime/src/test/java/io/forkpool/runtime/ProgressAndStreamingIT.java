@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -143,6 +144,26 @@ class ProgressAndStreamingIT {
                 ProgressListener.NONE, (index, output) -> { });
         assertThatThrownBy(done::join).isInstanceOf(CompletionException.class)
                 .cause().isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.inputIndex()).isEqualTo(2));
+    }
+
+    @Test
+    void cancellingAStreamCancelsItsTasksAndHandsNothingMoreOver() throws Exception {
+        long cancelledBefore = pool.stats().cancelled();
+        AtomicInteger handed = new AtomicInteger();
+        CountDownLatch first = new CountDownLatch(1);
+        CompletableFuture<Void> done = pool.submitAllStreaming(Pid.class, Collections.nCopies(40, 200),
+                TaskOptions.DEFAULT, ProgressListener.NONE, (index, pid) -> {
+                    handed.incrementAndGet();
+                    first.countDown();
+                });
+        assertThat(first.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(done.cancel(true)).isTrue();
+        int atCancel = handed.get();
+        // 40 sleeps of 0.2 s on 2 workers would take 4 s; cancelled, the pool is free at once.
+        assertThat(pool.submit(Pid.class, 0).get(30, TimeUnit.SECONDS)).isPositive();
+        Thread.sleep(500);
+        assertThat(handed.get()).isLessThanOrEqualTo(atCancel + 2); // at most what was already being handed over
+        assertThat(pool.stats().cancelled() - cancelledBefore).isGreaterThanOrEqualTo(40 - atCancel - 2L);
     }
 
     @Test

@@ -72,12 +72,17 @@ final class Batch implements ProgressReporter.Figures {
         }
     }
 
+    /** Stops following a span that was never queued, so that cancelling the batch leaves it alone. */
+    void untrack(TaskRecord span) {
+        live.remove(span);
+    }
+
     /** A span completed, its pool counters already updated: a failure fails the batch. */
     void spanDone(TaskRecord span, Throwable error) {
         live.remove(span);
         if (error != null && !future.isDone()) {
             if (!(error instanceof CancellationException)) {
-                failedInputs.addAndGet(span.size());
+                failedInputs.addAndGet(span.failedOffset(error) < 0 ? span.size() : 1);
             }
             fail(error);
         }

@@ -41,16 +41,28 @@ final class PoolCounters {
         submitted.add(inputs);
     }
 
-    /** Counts a completed task's inputs under exactly one outcome. */
+    /**
+     * Counts a completed task's inputs, each under exactly one outcome. When one input of a chunk
+     * fails, the inputs before it ran and succeeded (their outputs go down with the batch) and
+     * the ones after it never ran: cancelled.
+     */
     void completed(TaskRecord task, Throwable error) {
+        int size = task.size();
         if (error == null) {
-            succeeded.add(task.size());
+            succeeded.add(size);
         } else if (error instanceof TaskTimeoutException) {
-            timedOut.add(task.size());
+            timedOut.add(size);
         } else if (error instanceof CancellationException) {
-            cancelled.add(task.size());
+            cancelled.add(size);
         } else {
-            failed.add(task.size());
+            int offset = task.failedOffset(error);
+            if (offset < 0) {
+                failed.add(size);
+            } else {
+                succeeded.add(offset);
+                failed.increment();
+                cancelled.add(size - offset - 1L);
+            }
         }
     }
 

@@ -81,6 +81,8 @@ public final class ProcessPool implements WorkerPool {
     /**
      * Starts the workers in parallel and waits until each has said hello.
      *
+     * @param options the validated settings
+     *
      * @throws PoolStartupException if any worker cannot start; nothing is left running
      */
     public ProcessPool(PoolOptions options) {
@@ -242,7 +244,12 @@ public final class ProcessPool implements WorkerPool {
             List<? extends I> inputs, TaskOptions options, ProgressListener progress, OutputHandler<? super O> handler) {
         @SuppressWarnings("unchecked") // the outputs are decoded as O
         OutputHandler<Object> untyped = (OutputHandler<Object>) Objects.requireNonNull(handler, "handler");
-        return submitBatch(taskClass, inputs, options, progress, untyped).future.thenApply(ignored -> null);
+        // A streaming batch's future completes with null: handed out as it is, so that cancelling
+        // it cancels the batch and a failure is seen unwrapped, as with submitAll.
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Void> done = (CompletableFuture<Void>) (CompletableFuture<?>)
+                submitBatch(taskClass, inputs, options, progress, untyped).future;
+        return done;
     }
 
     /** Encodes every input, then queues the batch; {@code handler} is {@code null} to gather a list. */
@@ -271,7 +278,7 @@ public final class ProcessPool implements WorkerPool {
                 tasks.add(newSpan(batch, i, i + 1));
             }
             if (bounded) {
-                tasks.forEach(this::queue); // each waits for room
+                queueEach(batch, tasks);
             } else {
                 enqueue(tasks);
             }
@@ -300,6 +307,26 @@ public final class ProcessPool implements WorkerPool {
         TaskRecord rest = newSpan(span.batch, span.from + inputs, span.to);
         span.to = span.from + inputs;
         requeue(List.of(rest));
+    }
+
+    /**
+     * Queues a bounded batch's tasks one by one, each waiting for room. If one is refused (the
+     * caller was interrupted, or the pool closed), the caller gets no future, so nobody could
+     * wait for or cancel the tasks already queued: the batch is cancelled before the refusal is
+     * thrown.
+     */
+    private void queueEach(Batch batch, List<TaskRecord> tasks) {
+        for (int i = 0; i < tasks.size(); i++) {
+            try {
+                queue(tasks.get(i));
+            } catch (RejectedExecutionException e) {
+                for (TaskRecord unqueued : tasks.subList(i, tasks.size())) {
+                    batch.untrack(unqueued); // never submitted: neither counted nor completed
+                }
+                batch.future.cancel(true);
+                throw e;
+            }
+        }
     }
 
     /** Queues one task, first waiting for room if the pool bounds pending tasks. */

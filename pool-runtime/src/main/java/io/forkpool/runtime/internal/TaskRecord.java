@@ -1,5 +1,6 @@
 package io.forkpool.runtime.internal;
 
+import io.forkpool.TaskFailedException;
 import io.forkpool.WorkerCrashedException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,6 +97,20 @@ final class TaskRecord {
     /** @return the encoded input of a task that travels as a TASK frame */
     byte[] input() {
         return batch == null ? input : batch.inputs[from];
+    }
+
+    /**
+     * @return where in this span the input a {@link TaskFailedException} names is, from 0, or -1
+     *     if the failure names none of its inputs and so fails all of them (a crash, a single task)
+     */
+    int failedOffset(Throwable error) {
+        if (batch != null && error instanceof TaskFailedException) {
+            int index = ((TaskFailedException) error).inputIndex();
+            if (index >= from && index < to) {
+                return index - from;
+            }
+        }
+        return -1;
     }
 
     /** Records that it holds a {@link PendingLimit} permit; before it is queued. */

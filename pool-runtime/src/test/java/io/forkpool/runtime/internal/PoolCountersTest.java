@@ -1,0 +1,54 @@
+package io.forkpool.runtime.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.forkpool.PoolStats;
+import io.forkpool.ProgressListener;
+import io.forkpool.TaskFailedException;
+import io.forkpool.TaskTimeoutException;
+import io.forkpool.WorkerCrashedException;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import org.junit.jupiter.api.Test;
+
+class PoolCountersTest {
+
+    private final PoolCounters counters = new PoolCounters(false);
+    private final Batch batch = new Batch(null, new byte[100][], 1, null, ProgressListener.NONE, null);
+
+    private PoolStats stats() {
+        return counters.snapshot("p", new WorkerSlot[0], 0);
+    }
+
+    private static TaskFailedException failedAt(int index) {
+        return new TaskFailedException(1, "T", index, 0, 1, "java.lang.IllegalStateException", "no", "");
+    }
+
+    @Test
+    void aFailureInsideAChunkCountsTheInputsBeforeItSucceededItFailedAndTheRestCancelled() {
+        counters.completed(new TaskRecord(1, batch, 10, 20), failedAt(13)); // inputs 10..19, 13 fails
+
+        PoolStats stats = stats();
+        assertThat(stats.succeeded()).isEqualTo(3);
+        assertThat(stats.failed()).isEqualTo(1);
+        assertThat(stats.cancelled()).isEqualTo(6);
+        assertThat(stats.completed()).isEqualTo(10);
+    }
+
+    @Test
+    void everyOtherOutcomeCountsTheWholeTask() {
+        counters.completed(new TaskRecord(1, batch, 0, 5), null);
+        counters.completed(new TaskRecord(2, batch, 5, 7), new CancellationException());
+        counters.completed(new TaskRecord(3, null, new byte[0], 1, null),
+                new TaskTimeoutException(3, "T", Duration.ofSeconds(1), 0, 1));
+        counters.completed(new TaskRecord(4, batch, 7, 10), new WorkerCrashedException(4, "T", 1, 0, 1,
+                io.forkpool.ExitCause.SIGNAL, 137, "killed", 10, 0, ""));
+        counters.completed(new TaskRecord(5, batch, 10, 12), failedAt(50)); // names an input it does not hold
+
+        PoolStats stats = stats();
+        assertThat(stats.succeeded()).isEqualTo(5);
+        assertThat(stats.cancelled()).isEqualTo(2);
+        assertThat(stats.timedOut()).isEqualTo(1);
+        assertThat(stats.failed()).isEqualTo(3 + 2);
+    }
+}
