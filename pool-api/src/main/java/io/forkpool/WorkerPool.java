@@ -248,6 +248,10 @@ public interface WorkerPool extends AutoCloseable {
      * expires complete with a {@link java.util.concurrent.CancellationException}, as they do when
      * the calling thread is interrupted while it waits (its interrupt flag stays set). Blocks until
      * the workers are gone; idempotent: a second call waits for the first to finish.
+     *
+     * <p>Do not call it from a callback the pool runs (a dependent stage without an executor, a
+     * progress listener, an output handler): that thread is the one that completes the tasks it
+     * would wait for, so it would wait the whole close timeout and then cancel them.
      */
     @Override
     void close();
