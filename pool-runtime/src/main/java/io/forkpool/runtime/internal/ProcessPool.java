@@ -82,7 +82,6 @@ public final class ProcessPool implements WorkerPool {
      * Starts the workers in parallel and waits until each has said hello.
      *
      * @param options the validated settings
-     *
      * @throws PoolStartupException if any worker cannot start; nothing is left running
      */
     public ProcessPool(PoolOptions options) {
