@@ -473,7 +473,6 @@ public final class ProcessPool implements WorkerPool {
                     + (exit.outputTail().isEmpty() ? "; it wrote no output" : "; its output:\n" + exit.outputTail()),
                     null));
         }
-        settleOrphans(exit);
         if (exit.cause() == ExitCause.KILLED_FOR_TIMEOUT_OR_CANCEL) {
             LOG.warn("pool {}: {} killed after {} ms: {}; {} task(s) in flight", options.name(), process,
                     exit.uptimeMillis(), exit.description(), exit.orphans().size());
@@ -484,6 +483,7 @@ public final class ProcessPool implements WorkerPool {
                     exit.cause(), exit.uptimeMillis(), exit.description(), exit.orphans().size(),
                     exit.outputTail().isEmpty() ? "" : "; last output:\n" + exit.outputTail());
         }
+        settleOrphans(exit); // after the death is logged, so the retries it logs read in order
         WorkerSlot slot = process.slot;
         if (state.restartsWorkers() && slot.process == process) {
             scheduleRestart(slot, exit.diedBeforeReady(), exit.served() > 0, exit.readyForNanos(), exit);
