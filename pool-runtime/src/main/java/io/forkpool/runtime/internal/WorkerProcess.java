@@ -44,7 +44,7 @@ import tools.jackson.core.JacksonException;
  */
 final class WorkerProcess {
 
-    private static final Logger LOG = LoggerFactory.getLogger(WorkerProcess.class);
+    private static final Logger LOG = LoggerFactory.getLogger("io.forkpool.pool");
 
     /** After asking a worker to cancel its running task, how long it has before it is killed. */
     static final long CANCEL_GRACE_MILLIS = 500;
