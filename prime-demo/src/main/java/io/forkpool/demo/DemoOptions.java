@@ -1,6 +1,7 @@
 package io.forkpool.demo;
 
 import io.forkpool.examples.Range;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -17,10 +18,11 @@ import java.util.Optional;
  * @param json print the result as one JSON object instead of a summary
  * @param maxAttempts how many times a task may run when its worker dies under it (the pool's retry policy)
  * @param java the workers' {@code java} executable, or empty for the pool's default
+ * @param progress how progress is shown on stderr
  * @param help print the usage and do nothing else
  */
 public record DemoOptions(long upTo, long chunk, int workers, boolean inProcess, boolean json,
-        int maxAttempts, Optional<Path> java, boolean help) {
+        int maxAttempts, Optional<Path> java, ProgressMode progress, boolean help) {
 
     /** Default of {@code --up-to}. */
     public static final long DEFAULT_UP_TO = 10_000_000L;
@@ -43,10 +45,12 @@ public record DemoOptions(long upTo, long chunk, int workers, boolean inProcess,
      * @param json print the result as one JSON object instead of a summary
      * @param maxAttempts how many times a task may be tried
      * @param java the workers' {@code java} executable, or empty for the pool's default
+     * @param progress how progress is shown on stderr
      * @param help print the usage and do nothing else
      */
     public DemoOptions {
         Objects.requireNonNull(java, "java");
+        Objects.requireNonNull(progress, "progress");
     }
 
     /** @return the number of tasks {@link Range#chunks} makes of these options */
@@ -60,6 +64,7 @@ public record DemoOptions(long upTo, long chunk, int workers, boolean inProcess,
      * in the next argument or after {@code =}; numbers may contain underscores ({@code 10_000_000}).
      *
      * <p>{@code --max-attempts} goes to the pool's retry policy ({@code WorkerPoolBuilder.maxAttempts}).
+     * A {@code --chunk} above {@code --up-to} is allowed: it makes one task of the whole range.
      *
      * @param args the arguments of {@code main}
      * @return the options, with the defaults for anything not given
@@ -67,16 +72,17 @@ public record DemoOptions(long upTo, long chunk, int workers, boolean inProcess,
      */
     public static DemoOptions parse(List<String> args) throws UsageException {
         if (args.contains("--help") || args.contains("-h")) {
-            return new DemoOptions(DEFAULT_UP_TO, DEFAULT_CHUNK, defaultWorkers(), false, false,
-                    DEFAULT_MAX_ATTEMPTS, Optional.empty(), true);
+            return new DemoOptions(DEFAULT_UP_TO, DEFAULT_CHUNK, Usage.defaultWorkers(), false, false,
+                    DEFAULT_MAX_ATTEMPTS, Optional.empty(), ProgressMode.AUTO, true);
         }
         long upTo = DEFAULT_UP_TO;
         long chunk = DEFAULT_CHUNK;
-        int workers = defaultWorkers();
+        int workers = Usage.defaultWorkers();
         boolean inProcess = false;
         boolean json = false;
         int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         Optional<Path> java = Optional.empty();
+        ProgressMode progress = ProgressMode.AUTO;
         ArgCursor cursor = new ArgCursor(args);
         while (cursor.hasNext()) {
             String option = cursor.nextOption();
@@ -85,15 +91,19 @@ public record DemoOptions(long upTo, long chunk, int workers, boolean inProcess,
                 case "--chunk" -> chunk = longAtLeast(option, cursor.value(option), 1);
                 case "--workers" -> workers = intBetween(option, cursor.value(option), 1, MAX_WORKERS);
                 case "--max-attempts" -> maxAttempts = intBetween(option, cursor.value(option), 1, 100);
-                case "--java" -> java = Optional.of(path(option, cursor.value(option)));
+                case "--java" -> java = Optional.of(executable(option, cursor.value(option)));
+                case "--progress" -> progress = ProgressMode.parse(option, cursor.value(option));
                 case "--in-process" -> inProcess = cursor.flag(option);
                 case "--json" -> json = cursor.flag(option);
+                // Reached only as "--help=x": a plain --help was seen before the loop.
+                case "--help" -> cursor.flag(option);
                 default -> throw new UsageException(option.startsWith("-")
                         ? "unknown option " + option
                         : "unexpected argument '" + option + "'");
             }
         }
-        DemoOptions options = new DemoOptions(upTo, chunk, workers, inProcess, json, maxAttempts, java, false);
+        DemoOptions options = new DemoOptions(upTo, chunk, workers, inProcess, json, maxAttempts, java, progress,
+                false);
         if (options.tasks() > MAX_TASKS) {
             throw new UsageException("--up-to " + upTo + " in chunks of " + chunk + " makes " + options.tasks()
                     + " tasks, more than " + MAX_TASKS + "; use a larger --chunk");
@@ -104,33 +114,10 @@ public record DemoOptions(long upTo, long chunk, int workers, boolean inProcess,
     /**
      * The text {@code --help} prints: every option with its default.
      *
-     * @return the usage, several lines ending with a line separator
+     * @return the usage, several lines each ending with a line separator
      */
     public static String usage() {
-        return String.join(System.lineSeparator(),
-                "usage: java -jar primes.jar [options]",
-                "Counts the primes below N by trial division, in tasks of C consecutive numbers,",
-                "on a pool of worker JVMs (or, with --in-process, on threads of this JVM).",
-                "",
-                "  --up-to N          count the primes below N, N >= 0 (default " + DEFAULT_UP_TO + ")",
-                "  --chunk C          numbers per task, C >= 1 (default " + DEFAULT_CHUNK + ")",
-                "  --workers W        worker JVMs, or threads with --in-process, 1.." + MAX_WORKERS
-                        + " (default " + defaultWorkers() + ", the available processors)",
-                "  --in-process       run the same tasks on a ForkJoinPool of W threads in this JVM",
-                "                     (default: off, use worker JVMs)",
-                "  --java PATH        java executable of the workers (default "
-                        + Path.of(System.getProperty("java.home"), "bin", "java") + ")",
-                "  --max-attempts K   attempts per task, K >= 1 (default " + DEFAULT_MAX_ATTEMPTS + ")",
-                "  --json             print the result as one JSON object on the last line of stdout",
-                "                     (default: off, print a summary)",
-                "  --help             print this help and exit",
-                "",
-                "Values may follow the option or an '=' (--up-to=1000); numbers may contain '_' (10_000_000).",
-                "");
-    }
-
-    private static int defaultWorkers() {
-        return Runtime.getRuntime().availableProcessors();
+        return Usage.text();
     }
 
     private static long longAtLeast(String option, String value, long min) throws UsageException {
@@ -163,14 +150,26 @@ public record DemoOptions(long upTo, long chunk, int workers, boolean inProcess,
         }
     }
 
-    private static Path path(String option, String value) throws UsageException {
+    /**
+     * A path names a file that must be there now: failing at once with exit code 2 beats failing
+     * after the pool's start-up with 1. A bare name ({@code java}, {@code java21}) is looked up on
+     * the PATH when a worker starts, so it is left to the pool.
+     */
+    private static Path executable(String option, String value) throws UsageException {
         if (value.isBlank()) {
             throw new UsageException(option + " needs a path, got an empty value");
         }
+        Path path;
         try {
-            return Path.of(value);
+            path = Path.of(value);
         } catch (java.nio.file.InvalidPathException e) {
             throw new UsageException(option + " is not a valid path: " + e.getMessage());
         }
+        if (path.getNameCount() > 1 || path.isAbsolute()) {
+            if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
+                throw new UsageException(option + " " + value + " is not an executable file");
+            }
+        }
+        return path;
     }
 }

@@ -12,6 +12,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class DemoOptionsTest {
 
+    /** An executable that exists wherever the tests run: the JVM running them. */
+    private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
+
     private static DemoOptions parse(String... args) throws UsageException {
         return DemoOptions.parse(List.of(args));
     }
@@ -21,17 +24,18 @@ class DemoOptionsTest {
         DemoOptions options = parse();
 
         assertThat(options).isEqualTo(new DemoOptions(10_000_000, 100_000,
-                Runtime.getRuntime().availableProcessors(), false, false, 3, Optional.empty(), false));
+                Runtime.getRuntime().availableProcessors(), false, false, 3, Optional.empty(), ProgressMode.AUTO,
+                false));
         assertThat(options.tasks()).isEqualTo(100);
     }
 
     @Test
     void everyOptionIsRead() throws UsageException {
         DemoOptions options = parse("--up-to", "20000000", "--chunk", "50000", "--workers", "3",
-                "--in-process", "--json", "--max-attempts", "4", "--java", "/opt/jdk21/bin/java");
+                "--in-process", "--json", "--max-attempts", "4", "--java", JAVA.toString(), "--progress", "plain");
 
         assertThat(options).isEqualTo(new DemoOptions(20_000_000, 50_000, 3, true, true, 4,
-                Optional.of(Path.of("/opt/jdk21/bin/java")), false));
+                Optional.of(JAVA), ProgressMode.PLAIN, false));
         assertThat(options.tasks()).isEqualTo(400);
     }
 
@@ -69,11 +73,62 @@ class DemoOptionsTest {
 
     @Test
     void theUsageListsEveryOptionWithItsDefault() {
-        String usage = DemoOptions.usage();
+        // Descriptions wrap to the terminal's width: compare with the line breaks taken out.
+        String usage = DemoOptions.usage().replaceAll("\\s+", " ");
 
-        assertThat(usage).contains("--up-to N", "default 10000000", "--chunk C", "default 100000",
-                "--workers W", "default " + Runtime.getRuntime().availableProcessors(), "--in-process",
-                "--java PATH", "--max-attempts K", "default 3", "--json", "--help");
+        assertThat(usage).contains("--up-to N", "(default 10_000_000)", "--chunk C", "(default 100_000)",
+                "--workers W", "(default " + Runtime.getRuntime().availableProcessors() + ": the available processors)",
+                "--in-process", "(default off: on worker JVMs)", "--java PATH", "(default " + JAVA + ", this JVM's)",
+                "--max-attempts K", "(default 3)", "--progress MODE",
+                "(default auto: bar if stderr is a terminal, else plain; none with --json)",
+                "bar (redrawn in place), plain (a line every 2 s and one at the end) or none",
+                "--json", "(default off: a summary)", "--help");
+        for (Usage.Entry entry : Usage.entries()) {
+            assertThat(usage).contains(" " + (entry.name() + " " + entry.argument()).strip() + " ");
+            if (!entry.name().equals("--help")) {
+                assertThat(entry.defaultValue()).as(entry.name()).isPresent();
+                assertThat(usage).contains("(default " + entry.defaultValue().get() + ")");
+            }
+        }
+    }
+
+    @Test
+    void theUsageFitsAnEightyColumnTerminal() {
+        assertThat(DemoOptions.usage().lines().filter(line -> !line.contains(JAVA.toString())))
+                .allSatisfy(line -> assertThat(line).hasSizeLessThanOrEqualTo(Usage.WIDTH));
+    }
+
+    @Test
+    void everyOptionTheUsageListsIsAccepted() throws UsageException {
+        for (Usage.Entry entry : Usage.entries()) {
+            String value = switch (entry.argument()) {
+                case "" -> null;
+                case "PATH" -> JAVA.toString();
+                case "MODE" -> "bar";
+                default -> "2";
+            };
+            // A small --up-to first, so that "--chunk 2" stays within the task limit.
+            List<String> args = value == null ? List.of("--up-to", "10", entry.name())
+                    : List.of("--up-to", "10", entry.name(), value);
+            assertThat(DemoOptions.parse(args)).as("%s", args).isNotNull();
+        }
+    }
+
+    @Test
+    void aBareJavaNameIsLeftForThePathLookup() throws UsageException {
+        assertThat(parse("--java", "java").java()).contains(Path.of("java"));
+    }
+
+    @Test
+    void aChunkLargerThanTheRangeMakesOneTask() throws UsageException {
+        assertThat(parse("--up-to", "1000", "--chunk", "1000000").tasks()).isEqualTo(1);
+    }
+
+    @Test
+    void controlCharactersInAValueAreEscapedSoTheErrorStaysOneLine() {
+        assertThatThrownBy(() -> parse("--up-to", "1\n2\r\u0007"))
+                .isInstanceOf(UsageException.class)
+                .hasMessage("--up-to needs a whole number, got '1\\n2\\r\\u0007'");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -105,6 +160,13 @@ class DemoOptionsTest {
             --java=                                | --java needs a path, got an empty value
             --json=yes                             | --json takes no value
             --in-process=true                      | --in-process takes no value
+            --help=yes                             | --help takes no value
+            --progress                             | --progress needs a value
+            --progress fancy                       | --progress must be auto, bar, plain or none, got 'fancy'
+            --progress=BAR                         | --progress must be auto, bar, plain or none, got 'BAR'
+            --java /nonexistent/bin/java           | --java /nonexistent/bin/java is not an executable file
+            --java /                               | --java / is not an executable file
+            --java ./no-such-java                  | --java ./no-such-java is not an executable file
             --up-to 1000000001 --chunk 1000        | --up-to 1000000001 in chunks of 1000 makes 1000001 tasks, more than 1000000; use a larger --chunk
             """)
     void badArgumentsAreRejectedWithOneLine(String commandLine, String message) {

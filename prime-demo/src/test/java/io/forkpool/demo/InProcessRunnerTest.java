@@ -12,7 +12,8 @@ class InProcessRunnerTest {
     @Test
     @Timeout(60)
     void theInProcessBaselineCountsBelowOneMillion() throws Exception {
-        DemoOptions options = new DemoOptions(1_000_000, 100_000, 2, true, false, 1, Optional.empty(), false);
+        DemoOptions options = new DemoOptions(1_000_000, 100_000, 2, true, false, 1, Optional.empty(),
+                ProgressMode.NONE, false);
 
         RunResult result = InProcessRunner.run(options, Range.chunks(options.upTo(), options.chunk()));
 

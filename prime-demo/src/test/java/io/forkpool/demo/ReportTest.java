@@ -17,7 +17,7 @@ class ReportTest {
     @Test
     void jsonIsOneLineWithEveryField() {
         DemoOptions options = new DemoOptions(10_000_000, 100_000, 2, false, true, 3,
-                Optional.of(Path.of("/opt/jdk/bin/java")), false);
+                Optional.of(Path.of("/opt/jdk/bin/java")), ProgressMode.AUTO, false);
 
         String json = Report.json(options, RESULT);
         JsonNode root = JsonMapper.builder().build().readTree(json);
@@ -39,7 +39,8 @@ class ReportTest {
 
     @Test
     void textNamesTheCountModeAndTimes() {
-        DemoOptions options = new DemoOptions(10_000_000, 100_000, 2, true, false, 1, Optional.empty(), false);
+        DemoOptions options = new DemoOptions(10_000_000, 100_000, 2, true, false, 1, Optional.empty(),
+                ProgressMode.NONE, false);
 
         assertThat(Report.text(options, RESULT)).contains("664,579 primes below 10,000,000",
                 "mode in-process: 2 threads, 100 tasks", "wall time 4,321 ms", "ready after 250 ms");
