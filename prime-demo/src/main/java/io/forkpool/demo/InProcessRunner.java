@@ -4,6 +4,7 @@ import io.forkpool.examples.CountPrimes;
 import io.forkpool.examples.Range;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
@@ -38,7 +39,7 @@ final class InProcessRunner {
                 count += future.get();
             }
             long end = System.nanoTime();
-            return new RunResult(count, ranges.size(), 0, PoolRunner.millis(end - start), List.of(), List.of(), 0);
+            return new RunResult(count, ranges.size(), 0, PoolRunner.millis(end - start), Optional.empty());
         } finally {
             threads.shutdownNow();
         }

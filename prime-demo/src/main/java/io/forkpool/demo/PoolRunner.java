@@ -1,12 +1,11 @@
 package io.forkpool.demo;
 
-import io.forkpool.PoolStats;
 import io.forkpool.WorkerPool;
 import io.forkpool.WorkerPoolBuilder;
-import io.forkpool.WorkerStats;
 import io.forkpool.examples.CountPrimes;
 import io.forkpool.examples.Range;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Counts primes with {@link CountPrimes} tasks on a pool of worker JVMs. */
@@ -19,6 +18,8 @@ final class PoolRunner {
      * Builds a pool, runs one task per range, sums the counts and closes the pool, which waits
      * for every worker process to exit.
      *
+     * @param options the command line
+     * @param ranges one task each
      * @throws io.forkpool.ForkPoolException if the pool cannot start or a task fails
      */
     static RunResult run(DemoOptions options, List<Range> ranges) throws InterruptedException {
@@ -31,11 +32,8 @@ final class PoolRunner {
             long count = sum(pool.invokeAll(CountPrimes.class, ranges));
             long end = System.nanoTime();
             // Taken before close(): afterwards the slots no longer name their processes.
-            PoolStats stats = pool.stats();
             return new RunResult(count, ranges.size(), millis(ready - start), millis(end - start),
-                    stats.workers().stream().map(WorkerStats::pid).toList(),
-                    stats.workers().stream().map(WorkerStats::tasksCompleted).toList(),
-                    stats.workerRestarts());
+                    Optional.of(pool.stats()));
         }
     }
 

@@ -65,9 +65,9 @@ public final class PrimeDemo {
                     ? InProcessRunner.run(options, ranges)
                     : PoolRunner.run(options, ranges);
             if (options.json()) {
-                out.println(Report.json(options, result));
+                out.println(JsonReport.json(options, result));
             } else {
-                out.print(Report.text(options, result));
+                out.print(Report.text(options, result, Units.forStdout()));
             }
             return OK;
         } catch (InterruptedException e) {

@@ -21,5 +21,6 @@ class InProcessRunnerTest {
         assertThat(result.tasks()).isEqualTo(10);
         assertThat(result.readyMillis()).isZero();
         assertThat(result.workerPids()).isEmpty();
+        assertThat(result.stats()).isEmpty();
     }
 }
