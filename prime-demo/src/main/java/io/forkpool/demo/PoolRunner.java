@@ -1,5 +1,6 @@
 package io.forkpool.demo;
 
+import io.forkpool.TaskOptions;
 import io.forkpool.WorkerPool;
 import io.forkpool.WorkerPoolBuilder;
 import io.forkpool.examples.CountPrimes;
@@ -20,18 +21,23 @@ final class PoolRunner {
      *
      * @param options the command line
      * @param ranges one task each
+     * @param progress told when the pool is ready and the tasks start, and fed the batch's progress
      * @throws io.forkpool.ForkPoolException if the pool cannot start or a task fails
      */
-    static RunResult run(DemoOptions options, List<Range> ranges) throws InterruptedException {
+    static RunResult run(DemoOptions options, List<Range> ranges, LiveProgress progress) throws InterruptedException {
         long start = System.nanoTime();
         WorkerPoolBuilder builder = WorkerPool.builder().name("primes").workers(options.workers())
                 .maxAttempts(options.maxAttempts());
         options.java().ifPresent(builder::javaExecutable);
         try (WorkerPool pool = builder.build()) {
             long ready = System.nanoTime();
-            long count = sum(pool.invokeAll(CountPrimes.class, ranges));
+            progress.poolReady(pool::stats);
+            progress.batchStarted(ranges.size());
+            long count = sum(pool.invokeAll(CountPrimes.class, ranges, TaskOptions.DEFAULT, progress.listener()));
             long end = System.nanoTime();
-            // Taken before close(): afterwards the slots no longer name their processes.
+            // Before the stats: the last line shows the same figures. Before close(): stopping
+            // the workers is not part of the run, and afterwards the slots no longer name their processes.
+            progress.finish();
             return new RunResult(count, ranges.size(), millis(ready - start), millis(end - start),
                     Optional.of(pool.stats()));
         }

@@ -14,6 +14,9 @@ import java.util.concurrent.ExecutionException;
  *
  * <p>Exit codes: 0 on success, 1 when the run failed (the pool could not start, a task failed),
  * 2 when the arguments are wrong. Errors are one line on stderr starting with {@code primes: }.
+ *
+ * <p>Streams: stdout carries only the result (the summary, or one JSON line with {@code --json}),
+ * so it can be piped; progress, the pool's warnings and errors go to stderr.
  */
 public final class PrimeDemo {
 
@@ -44,7 +47,8 @@ public final class PrimeDemo {
      *
      * @param args the options
      * @param out where the summary, the JSON or the usage goes
-     * @param err where error lines go
+     * @param err where progress and error lines go; {@code --progress auto} decides by this
+     *     process's own stderr, so tests that pass another stream choose a mode explicitly
      * @return the exit code
      */
     public static int run(List<String> args, PrintStream out, PrintStream err) {
@@ -59,11 +63,16 @@ public final class PrimeDemo {
             out.print(DemoOptions.usage());
             return OK;
         }
+        ProgressMode progress = options.progress().resolve(options.json(), Terminal.stderrIsTerminal());
         try {
             List<Range> ranges = Range.chunks(options.upTo(), options.chunk());
-            RunResult result = options.inProcess()
-                    ? InProcessRunner.run(options, ranges)
-                    : PoolRunner.run(options, ranges);
+            RunResult result;
+            // Closed before anything else is printed: the bar is erased first, on success or failure.
+            try (LiveProgress live = LiveProgress.start(progress, err, !options.inProcess(), options.workers())) {
+                result = options.inProcess()
+                        ? InProcessRunner.run(options, ranges, live)
+                        : PoolRunner.run(options, ranges, live);
+            }
             if (options.json()) {
                 out.println(JsonReport.json(options, result));
             } else {

@@ -48,8 +48,8 @@ final class Usage {
                         defaultJava() + ", this JVM's"),
                 new Entry("--max-attempts", "K", "runs allowed per task when its worker dies under it, 1..100",
                         String.valueOf(DemoOptions.DEFAULT_MAX_ATTEMPTS)),
-                new Entry("--progress", "MODE", "progress on stderr: bar (redrawn in place), plain (a line every 2 s"
-                        + " and one at the end) or none",
+                new Entry("--progress", "MODE", "progress on stderr: bar (redrawn in place), plain (a line every "
+                        + LiveProgress.PLAIN_INTERVAL.toSeconds() + " s and one at the end) or none",
                         "auto: bar if stderr is a terminal, else plain; none with --json"),
                 new Entry("--json", "", "print the result with the pool's stats as one JSON object on stdout",
                         "off: a summary"),

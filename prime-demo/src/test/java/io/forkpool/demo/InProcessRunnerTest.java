@@ -14,13 +14,15 @@ class InProcessRunnerTest {
     void theInProcessBaselineCountsBelowOneMillion() throws Exception {
         DemoOptions options = new DemoOptions(1_000_000, 100_000, 2, true, false, 1, Optional.empty(),
                 ProgressMode.NONE, false);
+        LiveProgress progress = new LiveProgress(ProgressMode.NONE, System.err, false, 2, 80, System::nanoTime);
 
-        RunResult result = InProcessRunner.run(options, Range.chunks(options.upTo(), options.chunk()));
+        RunResult result = InProcessRunner.run(options, Range.chunks(options.upTo(), options.chunk()), progress);
 
         assertThat(result.count()).isEqualTo(78498);
         assertThat(result.tasks()).isEqualTo(10);
         assertThat(result.readyMillis()).isZero();
         assertThat(result.workerPids()).isEmpty();
         assertThat(result.stats()).isEmpty();
+        assertThat(progress.figures(true).done()).as("tasks reported done").isEqualTo(10);
     }
 }

@@ -7,10 +7,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
-/** {@link PrimeDemo#run} as {@code main} calls it, without a pool: the argument errors. */
+/** {@link PrimeDemo#run} as {@code main} calls it, without a pool: the argument errors and the in-process mode. */
 class PrimeDemoTest {
 
     private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
@@ -70,6 +73,28 @@ class PrimeDemoTest {
         assertThat(run("--workers", "0", "--help")).isEqualTo(PrimeDemo.OK);
 
         assertThat(out()).isEqualTo(DemoOptions.usage());
+        assertThat(errLines()).isEmpty();
+    }
+
+    @Test
+    @Timeout(60)
+    void anInProcessRunPrintsTheSummaryAndItsLastProgressLine() {
+        assertThat(run("--in-process", "--up-to", "100000", "--chunk", "10000", "--workers", "2",
+                "--progress", "plain")).isEqualTo(PrimeDemo.OK);
+
+        assertThat(out()).startsWith("9,592 primes below 100,000" + System.lineSeparator()
+                + "mode in-process: 2 threads, 10 tasks of up to 10,000 numbers");
+        assertThat(errLines()).last().asString().startsWith("primes: 10/10 tasks (100%) done in ");
+    }
+
+    @Test
+    @Timeout(60)
+    void anInProcessJsonRunWritesOneLineAndNoProgress() {
+        assertThat(run("--in-process", "--up-to", "100000", "--workers", "1", "--json")).isEqualTo(PrimeDemo.OK);
+
+        JsonNode json = JsonMapper.builder().build().readTree(out());
+        assertThat(out().lines()).hasSize(1);
+        assertThat(json.get("count").asLong()).isEqualTo(9_592);
         assertThat(errLines()).isEmpty();
     }
 }
