@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,8 +29,11 @@ class PrimeDemoIT {
     /** The 10M pool run, shared by the test of its output and the test that its workers are gone. */
     private Run poolRun;
 
-    /** A finished child process: its exit code and everything it wrote. */
-    record Run(int exitCode, List<String> stdout, List<String> stderr) {
+    /**
+     * A finished child process: its exit code and everything it wrote, as lines and, for stderr,
+     * as written (a bar's {@code \r} would split lines).
+     */
+    record Run(int exitCode, List<String> stdout, List<String> stderr, String stderrText) {
         JsonNode lastLineAsJson() {
             assertThat(stdout).as("stdout").isNotEmpty();
             return MAPPER.readTree(stdout.get(stdout.size() - 1));
@@ -51,6 +56,38 @@ class PrimeDemoIT {
         assertThat(sum(json.get("tasksPerWorker"))).isEqualTo(100);
         assertThat(json.get("restarts").asLong()).isZero();
         assertThat(json.get("readyMillis").asLong()).isBetween(0L, json.get("wallMillis").asLong());
+        assertStatsOfACleanRun(json, 100);
+    }
+
+    @Test
+    @Timeout(120)
+    void plainProgressLinesGoToStderrWhenAsked() throws Exception {
+        Run run = runJar("--up-to", "2000000", "--workers", "2", "--json", "--progress", "plain");
+
+        assertThat(run.exitCode()).as("exit code, stderr: %s", run.stderr()).isZero();
+        JsonNode json = run.lastLineAsJson();
+        assertThat(json.get("count").asLong()).isEqualTo(148_933);
+        assertStatsOfACleanRun(json, 20);
+        assertThat(run.stdout()).as("stdout holds the result only").hasSize(1);
+        assertThat(run.stderr()).isNotEmpty().allSatisfy(line -> assertThat(line).startsWith("primes: "));
+        assertThat(run.stderr().get(run.stderr().size() - 1))
+                .matches("primes: 20/20 tasks \\(100%\\) done in \\d+\\.\\ds, .* tasks/s, workers 2/2 alive, 0 restarts");
+    }
+
+    @Test
+    @Timeout(120)
+    void aForcedBarIsDrawnInPlaceAndErasedBeforeTheSummary() throws Exception {
+        Run run = runJar("--up-to", "2000000", "--workers", "2", "--progress", "bar");
+
+        assertThat(run.exitCode()).as("exit code, stderr: %s", run.stderr()).isZero();
+        String stderr = run.stderrText();
+        // The pool takes a while to start, so at least the "starting" line is drawn.
+        assertThat(stderr).startsWith("\r").contains("\u001b[K", "starting 2 worker JVMs... ")
+                .endsWith("\r\u001b[K").doesNotContain("\n");
+        assertThat(run.stdout()).startsWith("148,933 primes below 2,000,000",
+                "mode pool: 2 worker JVMs, 20 tasks of up to 100,000 numbers");
+        assertThat(run.stdout()).anySatisfy(line -> assertThat(line).startsWith("worker ").contains("pid", "tasks"));
+        assertThat(run.stdout()).anySatisfy(line -> assertThat(line).startsWith("round trip "));
     }
 
     @Test
@@ -78,15 +115,18 @@ class PrimeDemoIT {
         assertThat(pids(json)).isEmpty();
     }
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"--workers 0", "--bogus", "--up-to", "--up-to ten", "--progress sometimes",
+        "--java /no/such/java"})
     @Timeout(120)
-    void badArgumentExitsWithTwoAndOneErrorLine() throws Exception {
-        Run run = runJar("--workers", "0");
+    void badArgumentExitsWithTwoAndOneErrorLine(String commandLine) throws Exception {
+        Run run = runJar(commandLine.split(" "));
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stdout()).isEmpty();
         assertThat(run.stderr()).hasSize(1);
-        assertThat(run.stderr().get(0)).startsWith("primes: ").contains("--workers", "--help");
+        assertThat(run.stderr().get(0)).startsWith("primes: ").contains(commandLine.split(" ")[0])
+                .endsWith("(try --help)");
     }
 
     @Test
@@ -95,8 +135,10 @@ class PrimeDemoIT {
         Run run = runJar("--help");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(String.join("\n", run.stdout())).contains("--up-to", "--chunk", "--workers", "--in-process",
-                "--json", "--max-attempts", "--java", "--help");
+        String usage = String.join("\n", run.stdout());
+        assertThat(usage).contains("--up-to", "--chunk", "--workers", "--in-process",
+                "--json", "--max-attempts", "--java", "--progress", "--help");
+        assertThat(usage.split("\\(default ", -1)).as("options with a default").hasSize(9);
         assertThat(run.stderr()).isEmpty();
     }
 
@@ -110,18 +152,27 @@ class PrimeDemoIT {
     @Test
     @Timeout(240)
     void countsExactlyWhileItsWorkersAreSigkilledAtRandom() throws Exception {
-        Started demo = startJar("--up-to", "20000000", "--workers", "2", "--json", "--max-attempts", "10");
+        Started demo = startJar("--up-to", "20000000", "--workers", "2", "--json", "--max-attempts", "10",
+                "--progress", "plain");
         List<Long> killed = new ArrayList<>();
         java.util.Random random = new java.util.Random(7);
         try {
+            // Only workers that have had time to boot: killing a starting one would test the
+            // start-up failure or the crash-loop guard, not the retries. The first workers are
+            // ready once a progress line counts tasks (the pool was built); a replacement counts
+            // as grown 2 s after this test first saw it. The test's own clock, not the process's
+            // start instant, which Linux derives from a boot time in whole seconds.
+            awaitTasksRunning(demo);
+            java.util.Map<Long, Long> firstSeen = new java.util.HashMap<>();
+            long grownBefore = System.nanoTime() - TimeUnit.SECONDS.toNanos(2);
+            demo.process().children().forEach(p -> firstSeen.put(p.pid(), grownBefore));
             while (demo.process().isAlive() && killed.size() < 8) {
                 Thread.sleep(300 + random.nextInt(500));
-                // Only workers that have had time to boot: killing a starting one would test the
-                // crash-loop guard, not the retries.
+                long now = System.nanoTime();
                 List<ProcessHandle> grown = demo.process().children()
                         .filter(p -> !p.info().commandLine().orElse("").contains("ArchiveRecorder"))
-                        .filter(p -> p.info().startInstant()
-                                .map(t -> t.isBefore(java.time.Instant.now().minusSeconds(2))).orElse(false))
+                        .filter(p -> now - firstSeen.computeIfAbsent(p.pid(), pid -> now)
+                                >= TimeUnit.SECONDS.toNanos(2))
                         .toList();
                 if (!grown.isEmpty()) {
                     ProcessHandle victim = grown.get(random.nextInt(grown.size()));
@@ -137,6 +188,12 @@ class PrimeDemoIT {
             assertThat(killed).isNotEmpty();
             // A kill that lands while the demo is already closing its pool is not followed by a restart.
             assertThat(json.get("restarts").asLong()).isBetween(1L, (long) killed.size());
+            JsonNode stats = json.get("stats");
+            assertThat(stats.get("workerRestarts").asLong()).isEqualTo(json.get("restarts").asLong());
+            assertThat(stats.get("crashes").asLong()).isBetween(1L, (long) killed.size());
+            assertThat(stats.get("succeeded").asLong()).isEqualTo(200);
+            // A task whose worker was killed under it is answered once, by the worker that retried it.
+            assertThat(sum(stats.get("workers").findValues("tasks"))).isEqualTo(200);
             List<Long> all = new ArrayList<>(killed);
             all.addAll(pids(json));
             for (long pid : all) {
@@ -147,6 +204,13 @@ class PrimeDemoIT {
                     + json.get("wallMillis").asLong() + " ms");
         } finally {
             destroyTree(demo.process());
+        }
+    }
+
+    /** Waits until a plain progress line counts tasks, which the demo writes only once its pool is built. */
+    private static void awaitTasksRunning(Started demo) throws IOException, InterruptedException {
+        while (demo.process().isAlive() && !Files.readString(demo.err()).contains(" tasks (")) {
+            Thread.sleep(20);
         }
     }
 
@@ -172,7 +236,8 @@ class PrimeDemoIT {
     private record Started(Process process, Path out, Path err) {
         Run finish() throws IOException, InterruptedException {
             assertThat(process.waitFor(200, TimeUnit.SECONDS)).as("demo finished in time").isTrue();
-            return new Run(process.exitValue(), Files.readAllLines(out), Files.readAllLines(err));
+            return new Run(process.exitValue(), Files.readAllLines(out), Files.readAllLines(err),
+                    Files.readString(err));
         }
     }
 
@@ -222,13 +287,44 @@ class PrimeDemoIT {
         return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
     }
 
+    /** The stats of a run in which no worker died: they agree with the top-level fields and add up. */
+    private static void assertStatsOfACleanRun(JsonNode json, int tasks) {
+        JsonNode stats = json.get("stats");
+        assertThat(stats).as("stats").isNotNull();
+        List<Long> statsPids = new ArrayList<>();
+        stats.get("workers").forEach(worker -> statsPids.add(worker.get("pid").asLong()));
+        assertThat(statsPids).isEqualTo(pids(json));
+        assertThat(sum(stats.get("workers").findValues("tasks"))).isEqualTo(tasks);
+        assertThat(stats.get("workers").findValues("restarts")).allSatisfy(r -> assertThat(r.asLong()).isZero());
+        assertThat(stats.get("submitted").asLong()).isEqualTo(tasks);
+        assertThat(stats.get("succeeded").asLong()).isEqualTo(tasks);
+        assertThat(stats.get("failed").asLong()).isZero();
+        assertThat(stats.get("retried").asLong()).isZero();
+        assertThat(stats.get("crashes").asLong()).isZero();
+        assertThat(stats.get("workerRestarts").asLong()).isZero();
+        for (String name : List.of("roundTrip", "queueWait", "execution")) {
+            JsonNode latency = stats.get(name);
+            assertThat(latency.get("count").asLong()).as(name).isEqualTo(tasks);
+            assertThat(latency.get("p50Micros").asLong()).as(name)
+                    .isLessThanOrEqualTo(latency.get("p99Micros").asLong());
+            assertThat(latency.get("p99Micros").asLong()).as(name)
+                    .isLessThanOrEqualTo(latency.get("maxMicros").asLong());
+        }
+        // Every task takes time to run, and a reply cannot come back before its task ran.
+        assertThat(stats.get("execution").get("p50Micros").asLong()).isPositive();
+        assertThat(stats.get("roundTrip").get("maxMicros").asLong())
+                .isGreaterThanOrEqualTo(stats.get("execution").get("maxMicros").asLong());
+        assertThat(stats.get("roundTrip").get("maxMicros").asLong())
+                .isLessThanOrEqualTo(json.get("wallMillis").asLong() * 1_000);
+    }
+
     private static List<Long> pids(JsonNode json) {
         List<Long> pids = new ArrayList<>();
         json.get("workerPids").forEach(pid -> pids.add(pid.asLong()));
         return pids;
     }
 
-    private static long sum(JsonNode numbers) {
+    private static long sum(Iterable<JsonNode> numbers) {
         long sum = 0;
         for (JsonNode number : numbers) {
             sum += number.asLong();
