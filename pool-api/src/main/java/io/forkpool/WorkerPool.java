@@ -235,7 +235,8 @@ public interface WorkerPool extends AutoCloseable {
      * Takes a snapshot of the pool: its workers, its task counters and its latency distributions
      * (see {@link PoolStats} for what each figure means). Never blocks on tasks; takes tens of
      * microseconds, so it can be called many times a second. The same figures are published over
-     * JMX as an MXBean named {@code io.forkpool:type=WorkerPool,name=<pool name>} while the pool runs.
+     * JMX as an MXBean named {@code io.forkpool:type=WorkerPool,name=<pool name>} while the pool runs
+     * (registered in the background just after {@code build()} returns, removed by {@code close()}).
      *
      * @return a snapshot
      */

@@ -38,7 +38,7 @@ class PoolMBeanIT {
     @Test
     void theAttributesAreTheFiguresOfStats() throws Exception {
         try (WorkerPool pool = WorkerPool.builder().name("jmx-figures").workers(2).build()) {
-            ObjectName name = new ObjectName("io.forkpool:type=WorkerPool,name=jmx-figures");
+            ObjectName name = awaitRegistered(new ObjectName("io.forkpool:type=WorkerPool,name=jmx-figures"));
             List<CompletableFuture<String>> echoes = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 echoes.add(pool.submit(Echo.class, "echo-" + i));
@@ -47,7 +47,7 @@ class PoolMBeanIT {
                 assertThat(echoes.get(i).get()).isEqualTo("echo-" + i);
             }
             assertThatThrownBy(() -> pool.submit(Fail.class, "bad").join()).hasCauseInstanceOf(TaskFailedException.class);
-            PoolStats stats = awaitCompleted(pool, 21);
+            PoolStats stats = statsAfter(pool, 21);
 
             assertThat(attribute(name, "Name")).isEqualTo("jmx-figures").isEqualTo(stats.name());
             assertThat(attribute(name, "Submitted")).isEqualTo(21L).isEqualTo(stats.submitted());
@@ -102,7 +102,7 @@ class PoolMBeanIT {
         ObjectName name = new ObjectName("io.forkpool:type=WorkerPool,name=jmx-closing");
         WorkerPool pool = WorkerPool.builder().name("jmx-closing").workers(1).build();
         try {
-            assertThat(SERVER.isRegistered(name)).isTrue();
+            awaitRegistered(name);
             assertThat(pool.submit(Echo.class, "x").get()).isEqualTo("x");
         } finally {
             pool.close();
@@ -117,14 +117,16 @@ class PoolMBeanIT {
         ObjectName second = new ObjectName("io.forkpool:type=WorkerPool,name=jmx-twin,id=2");
         try (WorkerPool one = WorkerPool.builder().name("jmx-twin").workers(1).build();
                 WorkerPool two = WorkerPool.builder().name("jmx-twin").workers(1).build()) {
+            awaitRegistered(first);
+            awaitRegistered(second);
             assertThat(SERVER.queryNames(new ObjectName("io.forkpool:type=WorkerPool,name=jmx-twin,*"), null))
                     .containsExactlyInAnyOrder(first, second);
             assertThat(attribute(first, "Name")).isEqualTo("jmx-twin");
             assertThat(attribute(second, "Name")).isEqualTo("jmx-twin");
-            assertThat(((CompositeData[]) attribute(first, "Workers"))[0].get("pid"))
-                    .isEqualTo(one.stats().workers().get(0).pid());
-            assertThat(((CompositeData[]) attribute(second, "Workers"))[0].get("pid"))
-                    .isEqualTo(two.stats().workers().get(0).pid());
+            // Each pool registers in the background once running: which got which name is not promised.
+            assertThat(List.of(((CompositeData[]) attribute(first, "Workers"))[0].get("pid"),
+                    ((CompositeData[]) attribute(second, "Workers"))[0].get("pid")))
+                    .containsExactlyInAnyOrder(one.stats().workers().get(0).pid(), two.stats().workers().get(0).pid());
         }
         assertThat(SERVER.queryNames(new ObjectName("io.forkpool:type=WorkerPool,name=jmx-twin,*"), null)).isEmpty();
     }
@@ -141,16 +143,21 @@ class PoolMBeanIT {
         return SERVER.getAttribute(name, attribute);
     }
 
-    /**
-     * The pool's stats once {@code count} tasks have completed. The counters are updated by a callback
-     * on the task's own future, which may still be running when a caller's {@code get()} returns.
-     */
-    private static PoolStats awaitCompleted(WorkerPool pool, long count) throws InterruptedException {
+    /** The pool's stats: a task is counted before its future completes, so nothing to wait for. */
+    private static PoolStats statsAfter(WorkerPool pool, long count) {
+        PoolStats stats = pool.stats();
+        assertThat(stats.completed()).isEqualTo(count);
+        return stats;
+    }
+
+    /** A pool registers its MBean on its supervisor thread just after it starts. */
+    private static ObjectName awaitRegistered(ObjectName name) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (pool.stats().completed() < count && System.nanoTime() < deadline) {
-            Thread.sleep(1);
+        while (!SERVER.isRegistered(name) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
         }
-        return pool.stats();
+        assertThat(SERVER.isRegistered(name)).as("%s registered", name).isTrue();
+        return name;
     }
 
     private static LatencyStats latency(CompositeData data) {

@@ -84,8 +84,12 @@ final class WorkerProcess {
     private final Object senderGate = new Object();
     /** Whether the worker's hello listed the batch feature; set before the sender starts. */
     private volatile boolean acceptsBatches;
-    /** Records the latencies of the tasks this process answers, or {@code null} if the pool records none. */
-    private final LatencyRecorder latency;
+    /**
+     * Records the latencies of the tasks this process answers, or {@code null} if the pool records
+     * none; the io thread's alone. Made once the worker is ready, on the io thread: loading
+     * HdrHistogram takes ~25 ms in a fresh JVM, which spawning the first worker should not wait for.
+     */
+    private LatencyRecorder latency;
 
     WorkerProcess(ProcessPool pool, WorkerSlot slot, WorkerLauncher.Spawned spawned, int tasksInFlight) {
         this.pool = pool;
@@ -100,7 +104,6 @@ final class WorkerProcess {
         this.ioThread = new PoolThread(this::readLoop, prefix + "-io");
         this.senderThread = new PoolThread(this::sendLoop, prefix + "-sender");
         this.outputThread = new PoolThread(output, prefix + "-output");
-        this.latency = pool.latencyRecorder();
     }
 
     /** Starts the threads and arranges for the exit handler; called once, right after spawning. */
@@ -195,6 +198,7 @@ final class WorkerProcess {
                 state = State.READY;
             }
             readyNanos = System.nanoTime();
+            latency = pool.latencyRecorder();
             senderThread.start();
             ready.complete(null);
             Frame frame;
