@@ -152,6 +152,12 @@ class StatsIT {
             assertThat(pool.stats().cancelled()).isEqualTo(1);
             assertThat(pool.submit(Fail.class, "no").handle((output, error) -> pool.stats().failed()).join())
                     .isEqualTo(1);
+            // A failing batch: once its caller sees the failure, every input is counted somewhere.
+            List<Long> inputs = LongStream.range(0, 10_000).map(i -> i == 5_000 ? -3 : i).boxed().toList();
+            assertThatThrownBy(() -> pool.invokeAll(Probe.class, inputs)).isInstanceOf(TaskFailedException.class);
+            PoolStats stats = pool.stats();
+            assertThat(stats.completed()).isEqualTo(stats.submitted()).isEqualTo(500 + 1 + 1 + 10_000);
+            assertThat(stats.failed()).isEqualTo(2);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -39,6 +40,8 @@ final class Batch implements ProgressReporter.Figures {
     private final OutputHandler<Object> handler;
     private final AtomicInteger remaining;
     private final AtomicLong failedInputs = new AtomicLong();
+    /** Set by the first failure, which alone fails the batch; the cancellations it causes do not. */
+    private final AtomicBoolean failing = new AtomicBoolean();
     private final ProgressReporter progress;
     private final Set<TaskRecord> live = ConcurrentHashMap.newKeySet();
 
@@ -67,7 +70,7 @@ final class Batch implements ProgressReporter.Figures {
     /** Follows a new span; a batch that has already failed cancels it at once. */
     void track(TaskRecord span) {
         live.add(span);
-        if (future.isDone()) {
+        if (failing.get() || future.isDone()) { // after the add: fail() either sees it or is seen
             span.future.cancel(true);
         }
     }
@@ -80,7 +83,7 @@ final class Batch implements ProgressReporter.Figures {
     /** A span completed, its pool counters already updated: a failure fails the batch. */
     void spanDone(TaskRecord span, Throwable error) {
         live.remove(span);
-        if (error != null && !future.isDone()) {
+        if (error != null && !failing.get() && !future.isDone()) {
             if (!(error instanceof CancellationException)) {
                 failedInputs.addAndGet(span.failedOffset(error) < 0 ? span.size() : 1);
             }
@@ -110,8 +113,16 @@ final class Batch implements ProgressReporter.Figures {
         }
     }
 
+    /**
+     * Fails the batch: its final report, then its other spans cancelled, then its future, so a
+     * caller who sees the failure sees every span of the batch completed and counted.
+     */
     private void fail(Throwable error) {
+        if (!failing.compareAndSet(false, true)) {
+            return;
+        }
         finishProgress();
+        cancelLive();
         future.completeExceptionally(error);
     }
 
