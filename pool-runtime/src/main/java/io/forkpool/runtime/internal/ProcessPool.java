@@ -75,10 +75,7 @@ public final class ProcessPool implements WorkerPool {
     private boolean closerClaimed; // guarded by lifecycle
     private volatile boolean abortDrain; // closeNow() during a graceful close
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
-    /** The pool's MXBean once registered; guarded by itself (registration and closing race). */
-    private final Object mbeanLock = new Object();
-    private PoolMBean mbean = PoolMBean.NONE; // guarded by mbeanLock
-    private boolean mbeanClosed; // guarded by mbeanLock
+    private final PoolMBeanLifecycle mbean = new PoolMBeanLifecycle();
 
     /**
      * Starts the workers in parallel and waits until each has said hello.
@@ -120,8 +117,7 @@ public final class ProcessPool implements WorkerPool {
             throw e;
         }
         LOG.info("pool {} ready: {} workers, started with {}", options.name(), slots.length, launcher.program());
-        // Off the caller's path: creating the platform MBean server takes ~140 ms in a fresh JVM.
-        supervisor.execute(this::registerMBean);
+        mbean.registerLater(supervisor, options.name(), this::stats);
         // After the workers are up, so recording never competes with this pool's start.
         launcher.recordClassDataArchive();
     }
@@ -654,7 +650,7 @@ public final class ProcessPool implements WorkerPool {
                 state = PoolState.TERMINATED;
             }
             ShutdownHook.deregister(this);
-            unregisterMBean(); // before terminated: close() returns with the MBean gone
+            mbean.close(); // before terminated: close() returns with the MBean gone
             terminated.complete(null);
             LOG.info("pool {} closed", options.name());
         }
@@ -698,26 +694,6 @@ public final class ProcessPool implements WorkerPool {
     }
 
     // ---- stats and accessors -------------------------------------------------------------------
-
-    /** Supervisor thread, once the pool runs; a pool that closed meanwhile keeps no MBean. */
-    private void registerMBean() {
-        PoolMBean registered = PoolMBean.register(options.name(), this::stats);
-        synchronized (mbeanLock) {
-            if (!mbeanClosed) {
-                mbean = registered;
-                return;
-            }
-        }
-        registered.unregister();
-    }
-
-    private void unregisterMBean() {
-        synchronized (mbeanLock) {
-            mbeanClosed = true;
-            mbean.unregister();
-            mbean = PoolMBean.NONE;
-        }
-    }
 
     @Override
     public PoolStats stats() {
