@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,11 +22,19 @@ final class OutputPump implements Runnable {
 
     private final InputStream output;
     private final String tag;
+    private final BiConsumer<String, String> log;
     private final OutputTail tail = new OutputTail();
 
+    /** Logs each line at INFO under {@code io.forkpool.worker.output} as {@code [tag] line}. */
     OutputPump(InputStream output, String tag) {
+        this(output, tag, (lineTag, line) -> LOG.info("[{}] {}", lineTag, line));
+    }
+
+    /** Hands each line with its tag to {@code log} instead; for tests. */
+    OutputPump(InputStream output, String tag, BiConsumer<String, String> log) {
         this.output = output;
         this.tag = tag;
+        this.log = log;
     }
 
     OutputTail tail() {
@@ -64,6 +73,6 @@ final class OutputPump implements Runnable {
         String text = line.toString();
         line.setLength(0);
         tail.add(text);
-        LOG.info("[{}] {}", tag, text);
+        log.accept(tag, text);
     }
 }
