@@ -95,7 +95,7 @@ final class JsonReport {
         node.put("maxMicros", micros(latency.maxNanos()));
     }
 
-    /** Rounded to the nearest microsecond: the stats hold three significant digits anyway. */
+    /** Rounded to the nearest microsecond: the stats hold two significant digits anyway. */
     private static long micros(long nanos) {
         return (nanos + 500) / 1_000;
     }

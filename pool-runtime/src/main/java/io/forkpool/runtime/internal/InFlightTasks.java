@@ -91,8 +91,8 @@ final class InFlightTasks {
     }
 
     /**
-     * Removes an answered task, records how long it was the running one in its
-     * {@code serviceNanos}, and starts the clock of the next one.
+     * Removes an answered task, stamps its {@code answeredNanos} (how long it was the running one,
+     * {@code serviceNanos()}, follows), and starts the clock of the next one.
      *
      * @return the task, or {@code null} if this process does not hold it (a protocol violation)
      */
@@ -100,7 +100,6 @@ final class InFlightTasks {
         TaskRecord task = tasks.remove(taskId);
         if (task != null) {
             long now = System.nanoTime();
-            task.serviceNanos = task.startedNanos == 0 ? -1 : now - task.startedNanos;
             task.answeredNanos = now;
             task.stopClock();
             startFirst(now);

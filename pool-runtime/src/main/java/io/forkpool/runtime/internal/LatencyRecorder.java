@@ -31,8 +31,9 @@ final class LatencyRecorder {
     void record(TaskRecord task) {
         int inputs = task.size();
         queueWait.recordValueWithCount(Math.max(0, task.sentNanos - task.queuedNanos), inputs);
-        if (task.serviceNanos >= 0) {
-            execution.recordValueWithCount(task.serviceNanos / inputs, inputs);
+        long serviceNanos = task.serviceNanos();
+        if (serviceNanos >= 0) {
+            execution.recordValueWithCount(serviceNanos / inputs, inputs);
         }
         roundTrip.recordValueWithCount(Math.max(0, task.answeredNanos - task.queuedNanos), inputs);
     }

@@ -30,11 +30,12 @@ final class PoolCounters {
     private final LongAdder retried = new LongAdder();
     /** Worker exits by {@link ExitCause} ordinal. */
     private final AtomicLongArray exits = new AtomicLongArray(ExitCause.values().length);
-    /** The latency totals, or {@code null} if the pool records none. */
-    private final LatencyHistograms latencies;
+    private final boolean recordLatencies;
+    /** The latency totals; they stay empty if the pool records none. */
+    private final LatencyHistograms latencies = new LatencyHistograms();
 
     PoolCounters(boolean recordLatencies) {
-        this.latencies = recordLatencies ? new LatencyHistograms() : null;
+        this.recordLatencies = recordLatencies;
     }
 
     void submitted(long inputs) {
@@ -76,7 +77,7 @@ final class PoolCounters {
 
     /** A new worker process's latency recorder, followed from now on; {@code null} if the pool records none. */
     LatencyRecorder newRecorder() {
-        if (latencies == null) {
+        if (!recordLatencies) {
             return null;
         }
         LatencyRecorder recorder = new LatencyRecorder();
@@ -99,9 +100,7 @@ final class PoolCounters {
         for (ExitCause cause : ExitCause.values()) {
             exitsByCause.put(cause, exits.get(cause.ordinal()));
         }
-        LatencyStats[] latency = latencies == null
-                ? new LatencyStats[] {LatencyStats.EMPTY, LatencyStats.EMPTY, LatencyStats.EMPTY}
-                : latencies.snapshot();
+        LatencyStats[] latency = latencies.snapshot();
         return new PoolStats(name, workers, submitted.sum(), succeeded.sum(), failed.sum(), timedOut.sum(),
                 cancelled.sum(), retried.sum(), exitsByCause, restarts, queued, latency[0], latency[1], latency[2]);
     }

@@ -404,7 +404,7 @@ public final class ProcessPool implements WorkerPool {
             throw new RejectedExecutionException("pool " + options.name() + " is " + now.name().toLowerCase()
                     + (now == PoolState.FAILED ? ": " + failure.getMessage() : ""), failure);
         }
-        counters.submitted(inputCount(tasks));
+        counters.submitted(TaskRecord.inputs(tasks));
         queue.addAll(tasks);
         abandonIfStopped(tasks);
     }
@@ -423,14 +423,6 @@ public final class ProcessPool implements WorkerPool {
         }
     }
 
-    private static long inputCount(List<TaskRecord> tasks) {
-        long count = 0;
-        for (TaskRecord task : tasks) {
-            count += task.size();
-        }
-        return count;
-    }
-
     private void onTaskDone(TaskRecord task, Throwable error) {
         if (error instanceof CancellationException) { // counted already, by the TaskFuture
             WorkerProcess holder = task.holder;
@@ -439,7 +431,7 @@ public final class ProcessPool implements WorkerPool {
             }
         }
         if (task.releasePermit()) {
-            pending.release(); // after the counters, so a submitter that got room sees them
+            pending.release(); // after completion, which counted it: a submitter that got room sees it counted
         }
         if (outstanding.decrementAndGet() == 0 && state != PoolState.RUNNING) {
             synchronized (lifecycle) {

@@ -41,12 +41,17 @@ final class ProgressReporter {
         this.listener = listener;
         this.figures = figures;
         this.startNanos = startNanos;
-        this.intervalNanos = saturatedNanos(listener.interval());
+        this.intervalNanos = nanos(listener.interval());
         this.lastNanos = startNanos;
     }
 
-    private static long saturatedNanos(Duration interval) {
-        return interval.compareTo(Duration.ofDays(1000)) > 0 ? Long.MAX_VALUE / 4 : interval.toNanos();
+    /** An interval too long for a long of nanoseconds (292 years) means: no periodic reports. */
+    private static long nanos(Duration interval) {
+        try {
+            return interval.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** Reports if the interval is over and no report is under way; never blocks. */

@@ -17,11 +17,7 @@ final class TaskQueue {
 
     /** Appends tasks at the tail, in their order. */
     void addAll(List<TaskRecord> tasks) {
-        long count = 0;
-        for (TaskRecord task : tasks) {
-            count += task.size();
-        }
-        inputs.add(count);
+        inputs.add(TaskRecord.inputs(tasks));
         deque.addAll(tasks);
     }
 

@@ -48,8 +48,6 @@ final class TaskRecord {
     volatile WorkerProcess holder;
     /** When it became the running task of its worker, or 0; guarded by the holder's lock. */
     long startedNanos;
-    /** How long it was its worker's running task, set when answered; -1 if it never ran first. */
-    long serviceNanos = -1;
     /** When it was submitted: the start of its queue wait and round trip. */
     final long queuedNanos;
     /** When it was last handed to a worker, set by the sender before it is admitted; read after its answer. */
@@ -89,6 +87,15 @@ final class TaskRecord {
         return to - from;
     }
 
+    /** @return the inputs the tasks carry together */
+    static long inputs(List<TaskRecord> tasks) {
+        long count = 0;
+        for (TaskRecord task : tasks) {
+            count += task.size();
+        }
+        return count;
+    }
+
     /** @return whether it travels as a BATCH frame (a span of more than one input) */
     boolean isChunk() {
         return batch != null && to - from > 1;
@@ -124,6 +131,14 @@ final class TaskRecord {
      */
     boolean releasePermit() {
         return permit == 1 && PERMIT.compareAndSet(this, 1, 2); // a plain read first: most pools bound nothing
+    }
+
+    /**
+     * @return how long it was its worker's running task, once answered; -1 if it never became the
+     *     running one (answered while still waiting, e.g. cancelled)
+     */
+    long serviceNanos() {
+        return startedNanos == 0 ? -1 : answeredNanos - startedNanos;
     }
 
     /** Cancels the timeout, if one runs. Under the holder's lock. */

@@ -280,7 +280,8 @@ final class WorkerProcess {
             return; // the worker exited meanwhile: its exit handler settles the task
         }
         boolean drained = inFlight.isEmpty();
-        prefetch.answered(task.serviceNanos);
+        long serviceNanos = task.serviceNanos();
+        prefetch.answered(serviceNanos);
         served++;
         slot.tasksCompleted.add(task.size());
         if (latency != null) {
@@ -292,7 +293,7 @@ final class WorkerProcess {
             task.future.completeExceptionally(new TaskFailedException(task.id, task.type.name(), index, slot.id, pid,
                     String.valueOf(failure.exceptionClass()), failure.message(), failure.stackTrace()));
         } else {
-            task.type.measured(task.serviceNanos, task.size(), frame.payload().length);
+            task.type.measured(serviceNanos, task.size(), frame.payload().length);
             complete(task, outputs);
         }
         long maxTasks = pool.options().maxTasksPerWorker();

@@ -34,7 +34,7 @@ class InFlightTasksTest {
         assertThat(tasks.runningNanos(batch.get(1), System.nanoTime())).isEqualTo(-1);
         TaskRecord first = tasks.answer(1);
         assertThat(first.id).isEqualTo(1);
-        assertThat(first.serviceNanos).isNotNegative();
+        assertThat(first.serviceNanos()).isNotNegative();
         assertThat(started).containsExactly(1L, 2L);
         assertThat(tasks.answer(1)).isNull(); // answered twice: not held any more
         assertThat(tasks.answer(2).id).isEqualTo(2);
@@ -45,8 +45,8 @@ class InFlightTasksTest {
     void aTaskAnsweredBeforeItBecameTheRunningOneHasNoServiceTime() {
         InFlightTasks tasks = inFlight(0);
         tasks.admit(new ArrayList<>(List.of(task(1), task(2))), queue::addFirst);
-        assertThat(tasks.answer(2).serviceNanos).isEqualTo(-1); // e.g. cancelled while waiting
-        assertThat(tasks.answer(1).serviceNanos).isNotNegative();
+        assertThat(tasks.answer(2).serviceNanos()).isEqualTo(-1); // e.g. cancelled while waiting
+        assertThat(tasks.answer(1).serviceNanos()).isNotNegative();
     }
 
     @Test

@@ -14,7 +14,7 @@ class LatencyHistogramsTest {
     private static TaskRecord answered(long waitMs, long runMs) {
         TaskRecord task = new TaskRecord(1, null, new byte[0], 1, null);
         task.sentNanos = task.queuedNanos + waitMs * MS;
-        task.serviceNanos = runMs * MS;
+        task.startedNanos = task.sentNanos;
         task.answeredNanos = task.sentNanos + runMs * MS;
         return task;
     }
@@ -51,7 +51,7 @@ class LatencyHistogramsTest {
         Batch batch = new Batch(type, new byte[10][], 1, null, io.forkpool.ProgressListener.NONE, null);
         TaskRecord chunk = new TaskRecord(2, batch, 0, 10);
         chunk.sentNanos = chunk.queuedNanos + MS;
-        chunk.serviceNanos = 10 * MS;
+        chunk.startedNanos = chunk.sentNanos;
         chunk.answeredNanos = chunk.sentNanos + 10 * MS;
         LatencyHistograms totals = new LatencyHistograms();
         LatencyRecorder recorder = new LatencyRecorder();
