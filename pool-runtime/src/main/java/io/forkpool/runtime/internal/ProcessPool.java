@@ -667,7 +667,11 @@ public final class ProcessPool implements WorkerPool {
         }
     }
 
-    /** Stops every live worker, then lets the exit handlers on the supervisor thread finish their reports. */
+    /**
+     * Stops every live worker, then waits until the supervisor thread has handled each exit: that
+     * is what completes the tasks they held. Waiting for the process alone is not enough: the
+     * handler is queued by the process's exit, and closing shuts the supervisor down next.
+     */
     private void stopWorkers() {
         List<WorkerProcess> processes = new ArrayList<>(live);
         processes.forEach(p -> p.stop(ExitCause.STOPPED, "stopped by the pool"));
@@ -675,13 +679,7 @@ public final class ProcessPool implements WorkerPool {
         for (WorkerProcess process : processes) {
             awaitQuietly(process.process.onExit());
             process.joinThreads(1_000);
-        }
-        try {
-            supervisor.submit(() -> { }).get(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
-            // nothing more to wait for
+            awaitQuietly(process.exitHandled);
         }
     }
 

@@ -57,6 +57,8 @@ final class WorkerProcess {
     final long startNanos = System.nanoTime();
     /** Completes when the hello has been accepted, or exceptionally when the worker died before. */
     final CompletableFuture<Void> ready = new CompletableFuture<>();
+    /** Completes when the pool has handled this process's exit: its tasks settled, its restart decided. */
+    final CompletableFuture<Void> exitHandled = new CompletableFuture<>();
 
     private final ProcessPool pool;
     private final WorkerLauncher.Spawned spawned;
@@ -501,6 +503,14 @@ final class WorkerProcess {
     // ---- exit ----------------------------------------------------------------------------------
 
     private void onExit() {
+        try {
+            reportExit();
+        } finally {
+            exitHandled.complete(null);
+        }
+    }
+
+    private void reportExit() {
         State before;
         synchronized (lock) {
             before = state;
