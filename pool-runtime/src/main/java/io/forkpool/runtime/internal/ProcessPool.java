@@ -301,9 +301,15 @@ public final class ProcessPool implements WorkerPool {
      * of the queue as a span of its own. A worker's sender thread.
      */
     void cut(TaskRecord span, int inputs) {
-        outstanding.incrementAndGet(); // before the rest exists: its completion counts it out
-        TaskRecord rest = newSpan(span.batch, span.from + inputs, span.to);
-        span.to = span.from + inputs;
+        TaskRecord rest;
+        synchronized (span) { // against its completion, which counts its size (TaskFuture)
+            if (span.future.isSettled()) {
+                return; // completed meanwhile, counted whole: no rest to queue
+            }
+            outstanding.incrementAndGet(); // before the rest exists: its completion counts it out
+            rest = newSpan(span.batch, span.from + inputs, span.to);
+            span.to = span.from + inputs;
+        }
         requeue(List.of(rest));
     }
 
@@ -527,22 +533,26 @@ public final class ProcessPool implements WorkerPool {
     private List<TaskRecord> retryAlone(TaskRecord task, WorkerCrashedException crash) {
         task.crashes.add(crash);
         task.attempt++;
-        counters.retried(task.size());
-        LOG.warn("pool {}: retrying {} (attempt {} of {}{})", options.name(), task, task.attempt, task.maxAttempts,
-                task.isChunk() ? ", its inputs one by one" : "");
-        if (!task.isChunk()) {
-            return List.of(task);
-        }
         List<TaskRecord> retries = new ArrayList<>(task.size());
         retries.add(task);
-        outstanding.addAndGet(task.size() - 1); // before they exist: their completions count them out
-        for (int i = task.from + 1; i < task.to; i++) {
-            TaskRecord alone = newSpan(task.batch, i, i + 1);
-            alone.crashes.addAll(task.crashes);
-            alone.attempt = task.attempt;
-            retries.add(alone);
+        if (task.isChunk()) {
+            synchronized (task) { // against its completion, which counts its size (TaskFuture)
+                if (task.future.isSettled()) {
+                    return List.of(); // cancelled meanwhile, counted whole: nothing to retry
+                }
+                outstanding.addAndGet(task.size() - 1); // before they exist: their completions count them out
+                for (int i = task.from + 1; i < task.to; i++) {
+                    TaskRecord alone = newSpan(task.batch, i, i + 1);
+                    alone.crashes.addAll(task.crashes);
+                    alone.attempt = task.attempt;
+                    retries.add(alone);
+                }
+                task.to = task.from + 1;
+            }
         }
-        task.to = task.from + 1;
+        counters.retried(retries.size());
+        LOG.warn("pool {}: retrying {} (attempt {} of {}{})", options.name(), task, task.attempt, task.maxAttempts,
+                retries.size() > 1 ? ", and " + (retries.size() - 1) + " more inputs of its chunk one by one" : "");
         return retries;
     }
 

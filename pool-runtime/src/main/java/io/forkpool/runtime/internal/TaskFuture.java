@@ -46,9 +46,29 @@ final class TaskFuture extends CompletableFuture<Object> {
         return settle(new CancellationException()) && super.cancel(mayInterruptIfRunning);
     }
 
+    /**
+     * @return whether a completion has won (it may still be completing): from then on the task's
+     *     size is what was counted, so a span must no longer be cut or split
+     */
+    boolean isSettled() {
+        return settled != 0;
+    }
+
     /** @return true for the one completion that wins, after counting it */
     private boolean settle(Throwable error) {
-        if (settled != 0 || !SETTLED.compareAndSet(this, 0, 1)) {
+        if (settled != 0) {
+            return false;
+        }
+        if (task.batch == null) {
+            return settleAndCount(error); // a single task's size never changes
+        }
+        synchronized (task) { // a span's size changes only under its lock, while it is not settled
+            return settleAndCount(error);
+        }
+    }
+
+    private boolean settleAndCount(Throwable error) {
+        if (!SETTLED.compareAndSet(this, 0, 1)) {
             return false;
         }
         if (counters != null) {

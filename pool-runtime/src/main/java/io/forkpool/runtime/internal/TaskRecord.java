@@ -29,7 +29,7 @@ final class TaskRecord {
     final Batch batch;
     /** A span's first input. */
     final int from;
-    /** One past a span's last input; shrinks when the span is cut, only by the thread that holds it. */
+    /** One past a span's last input; shrinks when the span is cut or split, under its monitor and only while its future is unsettled. */
     int to;
     final int maxAttempts;
     /** The per-attempt limit, or {@code null}. */
