@@ -2,6 +2,7 @@ package io.forkpool;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -228,8 +229,22 @@ public interface WorkerPool extends AutoCloseable {
      *     remaining tasks are then cancelled
      * @throws ForkPoolException the first failure, as for {@link #invokeAll(Class, List)}
      */
-    <I, O> List<O> invokeAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs, TaskOptions options,
-            ProgressListener progress) throws InterruptedException;
+    default <I, O> List<O> invokeAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs,
+            TaskOptions options, ProgressListener progress) throws InterruptedException {
+        CompletableFuture<List<O>> all = submitAll(taskClass, inputs, options, progress);
+        try {
+            return all.get();
+        } catch (InterruptedException e) {
+            all.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            throw new ForkPoolException("batch failed: " + cause, cause);
+        }
+    }
 
     /**
      * Takes a snapshot of the pool: its workers, its task counters and its latency distributions

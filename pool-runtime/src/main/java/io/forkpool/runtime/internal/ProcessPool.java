@@ -353,24 +353,6 @@ public final class ProcessPool implements WorkerPool {
         }
     }
 
-    @Override
-    public <I, O> List<O> invokeAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs,
-            TaskOptions options, ProgressListener progress) throws InterruptedException {
-        CompletableFuture<List<O>> all = submitAll(taskClass, inputs, options, progress);
-        try {
-            return all.get();
-        } catch (InterruptedException e) {
-            all.cancel(true);
-            throw e;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException) {
-                throw (RuntimeException) cause;
-            }
-            throw new ForkPoolException("batch failed: " + cause, cause);
-        }
-    }
-
     private TaskType taskType(Class<?> taskClass) {
         Objects.requireNonNull(taskClass, "taskClass");
         return taskTypes.computeIfAbsent(taskClass, c -> {
