@@ -10,7 +10,7 @@ import org.HdrHistogram.Histogram;
  * is drained into three totals when the stats are read, so recording never waits for a reader and
  * the totals outlive the processes.
  */
-final class LatencyHistograms {
+public final class LatencyHistograms {
 
     private final Histogram queueWait = new Histogram(LatencyRecorder.DIGITS);
     private final Histogram execution = new Histogram(LatencyRecorder.DIGITS);
@@ -35,7 +35,13 @@ final class LatencyHistograms {
         return new LatencyStats[] {stats(queueWait), stats(execution), stats(roundTrip)};
     }
 
-    private static LatencyStats stats(Histogram histogram) {
+    /**
+     * Summarises a histogram of nanoseconds; also used by the cluster pool.
+     *
+     * @param histogram the recorded values
+     * @return its count, percentiles and max; {@link LatencyStats#EMPTY} if it holds nothing
+     */
+    public static LatencyStats stats(Histogram histogram) {
         long count = histogram.getTotalCount();
         if (count == 0) {
             return LatencyStats.EMPTY;

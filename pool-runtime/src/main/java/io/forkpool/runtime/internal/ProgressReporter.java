@@ -14,16 +14,19 @@ import org.slf4j.LoggerFactory;
  * progress costs a completion one clock read and a comparison; only the final report waits for a
  * report under way, so that it is always the last.
  */
-final class ProgressReporter {
+public final class ProgressReporter {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.forkpool.pool");
 
     /** What a report needs from its batch. */
-    interface Figures {
+    public interface Figures {
+        /** @return inputs completed so far, failed ones included */
         long done();
 
+        /** @return inputs in the batch */
         long total();
 
+        /** @return inputs failed so far */
         long failed();
     }
 
@@ -37,7 +40,12 @@ final class ProgressReporter {
     private boolean finished; // guarded by reporting
     private boolean broken;   // guarded by reporting: the listener threw, it is not called again
 
-    ProgressReporter(ProgressListener listener, Figures figures, long startNanos) {
+    /**
+     * @param listener the batch's listener
+     * @param figures where the figures are read
+     * @param startNanos when the batch started, by {@link System#nanoTime()}
+     */
+    public ProgressReporter(ProgressListener listener, Figures figures, long startNanos) {
         this.listener = listener;
         this.figures = figures;
         this.startNanos = startNanos;
@@ -55,7 +63,7 @@ final class ProgressReporter {
     }
 
     /** Reports if the interval is over and no report is under way; never blocks. */
-    void maybeReport() {
+    public void maybeReport() {
         long now = System.nanoTime();
         if (now - lastNanos < intervalNanos || !reporting.tryLock()) {
             return;
@@ -71,7 +79,7 @@ final class ProgressReporter {
     }
 
     /** Makes the final report, once; waits for a report under way. */
-    void finish() {
+    public void finish() {
         reporting.lock();
         try {
             if (!finished) {

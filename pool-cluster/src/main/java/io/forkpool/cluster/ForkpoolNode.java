@@ -1,0 +1,300 @@
+package io.forkpool.cluster;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.forkpool.WorkerPool;
+import io.forkpool.WorkerPoolBuilder;
+import io.forkpool.cluster.internal.HazelcastSettings;
+import io.forkpool.cluster.internal.NodeArguments;
+import io.forkpool.cluster.internal.NodeRuntime;
+import io.forkpool.spi.TaskAllowList;
+import java.io.File;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * One member of a forkpool cluster: a local {@link WorkerPool} of worker JVMs (one per core by
+ * default) and a Hazelcast member through which {@link ClusterPool} clients send it work.
+ *
+ * <p>Run it from the command line, one per machine:
+ * <pre>
+ * java -jar forkpool-node.jar --join 10.0.0.1:5701,10.0.0.2:5701 --bind 10.0.0.1 --classpath my-tasks.jar
+ * </pre>
+ * or embed it with {@link #builder()}. The local pool starts first, so a node is ready to run
+ * tasks by the time clients see it. Task classes are loaded from the node's {@code --classpath}
+ * (and its own class path); every node needs the same task jar as the clients, as every worker
+ * of a local pool does.
+ *
+ * <p>{@link #close()} leaves the cluster first, so clients move its unfinished chunks elsewhere,
+ * then stops the local pool. A node killed outright takes its workers with it: they notice
+ * their parent is gone and exit.
+ */
+public final class ForkpoolNode implements AutoCloseable {
+
+    private final WorkerPool pool;
+    private final HazelcastInstance member;
+    private final NodeRuntime runtime;
+    private final URLClassLoader taskLoader;
+
+    private ForkpoolNode(Builder builder) {
+        List<URL> urls = new ArrayList<>();
+        for (String entry : builder.taskClasspath) {
+            try {
+                urls.add(Path.of(entry).toAbsolutePath().toUri().toURL());
+            } catch (MalformedURLException e) {
+                throw new IllegalArgumentException("bad class path entry " + entry, e);
+            }
+        }
+        this.taskLoader = urls.isEmpty() ? null
+                : new URLClassLoader("forkpool-tasks", urls.toArray(URL[]::new), ForkpoolNode.class.getClassLoader());
+        WorkerPoolBuilder local = WorkerPool.builder().name(builder.name).workers(builder.workers)
+                .allowTasks(builder.allowedTasks.toArray(String[]::new));
+        if (!builder.taskClasspath.isEmpty()) {
+            List<String> classpath = new ArrayList<>(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
+            builder.taskClasspath.forEach(entry -> classpath.add(Path.of(entry).toAbsolutePath().toString()));
+            local.classpath(classpath);
+        }
+        this.pool = local.build();
+        try {
+            this.runtime = new NodeRuntime(pool, taskLoader != null ? taskLoader : ForkpoolNode.class.getClassLoader(),
+                    builder.allowedTasks, local.options().maxFrameLength());
+            var config = HazelcastSettings.member(builder.clusterName, builder.bindHost, builder.port, builder.join,
+                    builder.workers);
+            config.setInstanceName(builder.name);
+            config.getUserContext().put(NodeRuntime.CONTEXT_KEY, runtime);
+            config.addListenerConfig(new com.hazelcast.config.ListenerConfig(runtime));
+            this.member = Hazelcast.newHazelcastInstance(config);
+        } catch (RuntimeException e) {
+            pool.closeNow();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts configuring a node.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return this member's address, {@code host:port} */
+    public String address() {
+        var address = member.getCluster().getLocalMember().getAddress();
+        return address.getHost() + ":" + address.getPort();
+    }
+
+    /** @return this member's Hazelcast identity */
+    public String uuid() {
+        return member.getCluster().getLocalMember().getUuid().toString();
+    }
+
+    /** @return how many members the cluster has, this one included */
+    public int clusterSize() {
+        return member.getCluster().getMembers().size();
+    }
+
+    /** @return the node's local pool */
+    public WorkerPool localPool() {
+        return pool;
+    }
+
+    /**
+     * Leaves the cluster, then closes the local pool (cancelling what it still runs); idempotent.
+     */
+    @Override
+    public void close() {
+        try {
+            member.getLifecycleService().shutdown();
+        } finally {
+            pool.closeNow();
+            if (taskLoader != null) {
+                try {
+                    taskLoader.close();
+                } catch (java.io.IOException e) {
+                    // nothing left to release
+                }
+            }
+        }
+    }
+
+    /**
+     * The node launcher; {@code --help} lists the options. Prints one line when the node is ready
+     * and runs until the process is stopped (SIGTERM or SIGINT close it in order).
+     *
+     * @param args the command line
+     * @throws InterruptedException never in practice: the main thread waits forever
+     */
+    public static void main(String[] args) throws InterruptedException {
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true"); // a node's log is read later
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss.SSS");
+        NodeArguments parsed;
+        try {
+            parsed = NodeArguments.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("forkpool-node: " + e.getMessage() + " (try --help)");
+            System.exit(2);
+            return;
+        }
+        if (parsed.help()) {
+            System.out.print(NodeArguments.USAGE);
+            return;
+        }
+        Builder builder = builder().join(parsed.join()).bind(parsed.bind()).port(parsed.port())
+                .clusterName(parsed.clusterName()).taskClasspath(parsed.classpath())
+                .allowTasks(parsed.allowTasks().toArray(String[]::new));
+        if (parsed.workers() > 0) {
+            builder.workers(parsed.workers());
+        }
+        ForkpoolNode node;
+        try {
+            node = builder.start();
+        } catch (RuntimeException e) {
+            System.err.println("forkpool-node: cannot start: " + e);
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "forkpool-node-shutdown"));
+        System.out.println("forkpool node ready at " + node.address() + ": member " + node.uuid() + ", "
+                + node.localPool().stats().workers().size() + " workers, cluster of " + node.clusterSize());
+        System.out.flush();
+        stopped.await();
+    }
+
+    /** Configures and starts a {@link ForkpoolNode}. */
+    public static final class Builder {
+
+        private List<String> join = List.of();
+        private String bindHost = "127.0.0.1";
+        private int port = 5701;
+        private String clusterName = "forkpool";
+        private String name = "forkpool-node";
+        private int workers = Runtime.getRuntime().availableProcessors();
+        private List<String> taskClasspath = List.of();
+        private List<String> allowedTasks = List.of(TaskAllowList.ANY);
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the members to join through, {@code host:port} each; this node's own address may be
+         * among them, so every node can be given the same list. Default: none (a cluster of one
+         * until others join it).
+         *
+         * @param members the addresses
+         * @return this builder
+         */
+        public Builder join(List<String> members) {
+            this.join = List.copyOf(members);
+            return this;
+        }
+
+        /**
+         * Sets the interface to listen on and advertise. Default: {@code 127.0.0.1}, so a node
+         * reaches no other machine until told to.
+         *
+         * @param host a host name or address of this machine
+         * @return this builder
+         */
+        public Builder bind(String host) {
+            this.bindHost = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /**
+         * Sets the port to listen on; no other is tried. Default: 5701.
+         *
+         * @param port from 1 to 65535
+         * @return this builder
+         */
+        public Builder port(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port must be between 1 and 65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Sets the cluster's name; only members and clients of the same name join. Default: {@code forkpool}.
+         *
+         * @param clusterName a non-blank name
+         * @return this builder
+         */
+        public Builder clusterName(String clusterName) {
+            if (clusterName == null || clusterName.isBlank()) {
+                throw new IllegalArgumentException("the cluster name must not be blank");
+            }
+            this.clusterName = clusterName;
+            return this;
+        }
+
+        /**
+         * Names the node's local pool and Hazelcast instance. Default: {@code forkpool-node}.
+         *
+         * @param name a non-blank name
+         * @return this builder
+         */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Sets the local pool's worker count. Default: one per core.
+         *
+         * @param workers from 1 to 4096
+         * @return this builder
+         */
+        public Builder workers(int workers) {
+            this.workers = workers;
+            return this;
+        }
+
+        /**
+         * Adds jars or directories holding task classes, for this node and its workers. Default: none
+         * beyond the node's own class path.
+         *
+         * @param entries paths of jars or class directories
+         * @return this builder
+         */
+        public Builder taskClasspath(List<String> entries) {
+            this.taskClasspath = List.copyOf(entries);
+            return this;
+        }
+
+        /**
+         * Restricts which task classes this node runs, as for
+         * {@link WorkerPoolBuilder#allowTasks(String...)}. Default: any task.
+         *
+         * @param entries class names, or package prefixes ending in {@code .*}
+         * @return this builder
+         */
+        public Builder allowTasks(String... entries) {
+            this.allowedTasks = List.of(entries);
+            return this;
+        }
+
+        /**
+         * Starts the local pool, then joins the cluster. Blocks until both are up.
+         *
+         * @return the running node
+         * @throws io.forkpool.PoolStartupException if the local pool cannot start
+         * @throws IllegalArgumentException if a setting is invalid
+         */
+        public ForkpoolNode start() {
+            return new ForkpoolNode(this);
+        }
+    }
+}

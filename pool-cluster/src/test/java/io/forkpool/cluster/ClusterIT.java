@@ -1,0 +1,294 @@
+package io.forkpool.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.forkpool.PoisonTaskException;
+import io.forkpool.PoolStats;
+import io.forkpool.ProgressListener;
+import io.forkpool.TaskFailedException;
+import io.forkpool.TaskOptions;
+import io.forkpool.TaskTimeoutException;
+import io.forkpool.WorkerCrashedException;
+import io.forkpool.cluster.tasks.FailOn;
+import io.forkpool.cluster.tasks.Gate;
+import io.forkpool.cluster.tasks.Sleep;
+import io.forkpool.examples.CountPrimes;
+import io.forkpool.examples.Range;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three real member JVMs on loopback, started from {@code forkpool-node.jar}: A with two workers
+ * and B with one from the start; C with one joins in the middle of a batch; then C is SIGKILLed in
+ * the middle of another. Every node and worker process must be gone afterwards.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class ClusterIT {
+
+    private static final Duration NODE_START = Duration.ofSeconds(90);
+
+    private final int portA = NodeProcess.freePort();
+    private final int portB = NodeProcess.freePort();
+    private final int portC = NodeProcess.freePort();
+    private final List<NodeProcess> nodes = new ArrayList<>();
+    private NodeProcess a;
+    private NodeProcess b;
+    private NodeProcess c;
+    private ClusterPool pool;
+
+    @BeforeAll
+    void startTwoNodes() throws Exception {
+        a = node(portA, 2);
+        b = node(portB, 1);
+        a.awaitReady(NODE_START);
+        b.awaitReady(NODE_START);
+        pool = ClusterPool.builder().name("it").members(a.address(), b.address()).build();
+        awaitMembers(2);
+    }
+
+    private NodeProcess node(int port, int workers) throws Exception {
+        NodeProcess node = NodeProcess.start(port, List.of(portA, portB), workers);
+        nodes.add(node);
+        return node;
+    }
+
+    @AfterAll
+    void stopEverything() throws Exception {
+        if (pool != null) {
+            pool.closeNow();
+        }
+        List<ProcessHandle> all = new ArrayList<>();
+        for (NodeProcess node : nodes) {
+            all.add(node.process.toHandle());
+            all.addAll(node.workers());
+            all.addAll(node.process.descendants().toList());
+            node.stop(Duration.ofSeconds(20));
+            Files.writeString(Path.of("target", "cluster-it-node-" + node.port + ".log"), node.output());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (all.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(all.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList())
+                .as("node and worker processes still alive after the test").isEmpty();
+    }
+
+    @Test
+    @Order(1)
+    void countsPrimesExactlyOnTwoMembers() throws Exception {
+        List<Range> ranges = ranges(2_000_000, 10_000);
+        long before = completedOn(a) + completedOn(b);
+
+        List<Long> counts = pool.invokeAll(CountPrimes.class, ranges);
+
+        assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(148_933).isEqualTo(sieveCount(2_000_000));
+        assertThat(completedOn(a) + completedOn(b) - before).isEqualTo(ranges.size());
+        assertThat(completedOn(a)).isPositive();
+        assertThat(completedOn(b)).isPositive();
+        assertThat(pool.submit(CountPrimes.class, new Range(0, 100)).get(30, TimeUnit.SECONDS)).isEqualTo(25);
+    }
+
+    @Test
+    @Order(2)
+    void pullsWorkInProportionToEachMembersWorkers() throws Exception {
+        long beforeA = completedOn(a);
+        long beforeB = completedOn(b);
+
+        List<Integer> outputs = pool.invokeAll(Sleep.class, Collections.nCopies(240, 20));
+
+        assertThat(outputs).hasSize(240).containsOnly(20);
+        long onA = completedOn(a) - beforeA;
+        long onB = completedOn(b) - beforeB;
+        System.out.printf("[ClusterIT] 240 sleeping tasks: A (2 workers) ran %d, B (1 worker) ran %d%n", onA, onB);
+        assertThat(onA + onB).isEqualTo(240);
+        // Round-robin would give 1:1; pulling by free workers gives about 2:1.
+        assertThat((double) onA / onB).isGreaterThan(1.4);
+    }
+
+    @Test
+    @Order(3)
+    void failuresKeepTheirSingleMachineTypes() throws Exception {
+        assertThatThrownBy(() -> pool.invokeAll(FailOn.class, IntStream.range(0, 20).boxed().toList()))
+                .isInstanceOfSatisfying(TaskFailedException.class, e -> {
+                    assertThat(e.inputIndex()).isEqualTo(7);
+                    assertThat(e.remoteExceptionClass()).isEqualTo(IllegalStateException.class.getName());
+                    assertThat(e.remoteMessage()).isEqualTo("seven is not allowed");
+                    assertThat(e.getCause()).isInstanceOf(RemoteOrigin.class);
+                    assertThat(((RemoteOrigin) e.getCause()).member()).isIn(a.address(), b.address());
+                });
+
+        CompletableFuture<Integer> poison = pool.submit(FailOn.class, -13, TaskOptions.builder().maxAttempts(2).build());
+        Throwable error = failureOf(poison);
+        assertThat(error).isInstanceOf(PoisonTaskException.class);
+        List<WorkerCrashedException> attempts = ((PoisonTaskException) error).attempts();
+        assertThat(attempts).hasSize(2);
+        assertThat(attempts).allSatisfy(crash -> {
+            assertThat(crash.exitCode()).hasValue(13);
+            assertThat(crash.getCause()).isInstanceOf(RemoteOrigin.class);
+            assertThat(crash.outputTail()).contains("halting on purpose");
+        });
+
+        CompletableFuture<Integer> slow = pool.submit(Sleep.class, 30_000,
+                TaskOptions.builder().timeout(Duration.ofMillis(300)).build());
+        assertThat(failureOf(slow)).isInstanceOf(TaskTimeoutException.class);
+
+        PoolStats stats = pool.stats();
+        assertThat(stats.timedOut()).isEqualTo(1);
+        assertThat(stats.failed()).isEqualTo(2); // input 7 and the poison task
+    }
+
+    @Test
+    @Order(4)
+    void aMemberJoiningMidBatchReceivesWork(@TempDir Path dir) throws Exception {
+        Path gate = dir.resolve("open");
+        List<Gate.Input> inputs = IntStream.range(0, 400).mapToObj(i -> new Gate.Input(i, gate.toString())).toList();
+        CompletableFuture<List<Integer>> batch = pool.submitAll(Gate.class, inputs);
+        awaitTrue(() -> pool.stats().queued() > 0, "inputs left queued behind the first chunks");
+
+        c = node(portC, 1);
+        c.awaitReady(NODE_START);
+        awaitTrue(() -> member(c).map(m -> m.tasksInFlight() > 0).orElse(false), "the new member holds inputs");
+        Files.createFile(gate);
+
+        List<Integer> outputs = batch.get(120, TimeUnit.SECONDS);
+        assertThat(outputs).isEqualTo(IntStream.range(0, 400).map(i -> i * 2).boxed().toList());
+        System.out.printf("[ClusterIT] joined mid-batch: C ran %d of 400 inputs%n", completedOn(c));
+        assertThat(completedOn(c)).isPositive();
+    }
+
+    @Test
+    @Order(5)
+    void aMemberKilledMidBatchLosesNoInputAndDeliversNoneTwice() throws Exception {
+        assertThat(c).as("C joined in the previous test").isNotNull();
+        List<Range> ranges = ranges(20_000_000, 50_000);
+        AtomicIntegerArray deliveries = new AtomicIntegerArray(ranges.size());
+        AtomicLong total = new AtomicLong();
+        long retriedBefore = pool.stats().retried();
+        long start = System.nanoTime();
+
+        CompletableFuture<Void> batch = pool.submitAllStreaming(CountPrimes.class, ranges, TaskOptions.DEFAULT,
+                ProgressListener.NONE, (index, count) -> {
+                    deliveries.incrementAndGet(index);
+                    total.addAndGet(count);
+                });
+        long succeededBefore = pool.stats().succeeded();
+        awaitTrue(() -> pool.stats().succeeded() - succeededBefore >= ranges.size() / 10
+                && member(c).map(m -> m.tasksInFlight() > 0).orElse(false), "a tenth done, C holding inputs");
+        List<ProcessHandle> workersOfC = c.process.descendants().toList();
+        long lostBefore = member(c).orElseThrow().tasksLost();
+        long inFlightOnC = member(c).orElseThrow().tasksInFlight();
+        long killedAt = System.nanoTime();
+        c.kill();
+        CompletableFuture<Long> workersGone = CompletableFuture.supplyAsync(() -> awaitGone(workersOfC));
+
+        batch.get(180, TimeUnit.SECONDS);
+        long end = System.nanoTime();
+        long workersGoneAt = workersGone.get(60, TimeUnit.SECONDS);
+
+        assertThat(total.get()).isEqualTo(1_270_607).isEqualTo(sieveCount(20_000_000));
+        for (int i = 0; i < ranges.size(); i++) {
+            assertThat(deliveries.get(i)).as("deliveries of input %d", i).isEqualTo(1);
+        }
+        MemberStats lost = member(c).orElseThrow();
+        assertThat(lost.present()).isFalse();
+        long lostOnC = lost.tasksLost() - lostBefore;
+        assertThat(lostOnC).as("inputs C held when killed").isPositive();
+        assertThat(pool.stats().retried() - retriedBefore).as("inputs run again").isEqualTo(lostOnC);
+        System.out.printf("[ClusterIT] SIGKILLed C holding %d (lost %d) of %d inputs, %.0f ms into the batch; batch done"
+                        + " %.0f ms after the kill (%.0f ms in all); %d inputs re-run; C's %d worker(s) gone %.0f ms after"
+                        + " the kill; members %s%n",
+                inFlightOnC, lostOnC, ranges.size(), (killedAt - start) / 1e6, (end - killedAt) / 1e6, (end - start) / 1e6,
+                pool.stats().retried() - retriedBefore, workersOfC.size(), (workersGoneAt - killedAt) / 1e6,
+                pool.members());
+    }
+
+    private Long completedOn(NodeProcess node) {
+        return member(node).map(MemberStats::tasksCompleted).orElse(0L);
+    }
+
+    private java.util.Optional<MemberStats> member(NodeProcess node) {
+        return pool.members().stream().filter(m -> m.address().equals(node.address())).findFirst();
+    }
+
+    private void awaitMembers(int count) throws InterruptedException {
+        awaitTrue(() -> pool.members().stream().filter(MemberStats::present).count() == count, count + " members");
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** @return when the last of the processes was seen gone */
+    private static long awaitGone(List<ProcessHandle> processes) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (processes.stream().anyMatch(ProcessHandle::isAlive)) {
+            assertThat(System.nanoTime()).as("workers of a killed node still alive").isLessThan(deadline);
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return System.nanoTime();
+    }
+
+    private static Throwable failureOf(CompletableFuture<?> future) throws Exception {
+        try {
+            future.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
+        throw new AssertionError("the future succeeded");
+    }
+
+    static List<Range> ranges(long upTo, long size) {
+        List<Range> ranges = new ArrayList<>();
+        for (long from = 0; from < upTo; from += size) {
+            ranges.add(new Range(from, Math.min(upTo, from + size)));
+        }
+        return ranges;
+    }
+
+    /** The count of primes below {@code n} by a plain sieve, independent of the task's own method. */
+    static long sieveCount(int n) {
+        boolean[] composite = new boolean[n];
+        long count = 0;
+        for (int i = 2; i < n; i++) {
+            if (!composite[i]) {
+                count++;
+                for (long j = (long) i * i; j < n; j += i) {
+                    composite[(int) j] = true;
+                }
+            }
+        }
+        return count;
+    }
+}
