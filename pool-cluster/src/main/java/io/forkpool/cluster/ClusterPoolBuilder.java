@@ -1,5 +1,6 @@
 package io.forkpool.cluster;
 
+import com.hazelcast.client.config.ClientConfig;
 import io.forkpool.PoolOptions;
 import io.forkpool.cluster.internal.ClusterSettings;
 import io.forkpool.cluster.internal.ClusterWorkerPool;
@@ -7,6 +8,7 @@ import io.forkpool.cluster.internal.NodeArguments;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Configures a {@link ClusterPool}. Only {@link #members} is required.
@@ -28,8 +30,23 @@ public final class ClusterPoolBuilder {
     private Duration closeTimeout = Duration.ofSeconds(30);
     private int maxDocumentBytes = 64 << 20;
     private boolean recordLatencies = true;
+    private Consumer<ClientConfig> hazelcast = config -> { };
 
     ClusterPoolBuilder() {
+    }
+
+    /**
+     * Adjusts the Hazelcast client's configuration after forkpool has set it up, just before it
+     * connects: the place for TLS and credentials with Hazelcast Enterprise ({@code docs/CLUSTER.md}
+     * shows how). Changing what forkpool set (addresses, cluster name, reconnection,
+     * serialization) voids its guarantees.
+     *
+     * @param adjust called once with the configuration
+     * @return this builder
+     */
+    public ClusterPoolBuilder hazelcast(Consumer<ClientConfig> adjust) {
+        this.hazelcast = Objects.requireNonNull(adjust, "adjust");
+        return this;
     }
 
     /**
@@ -166,7 +183,7 @@ public final class ClusterPoolBuilder {
             throw new IllegalArgumentException("no cluster member given: call members(\"host:port\", ...)");
         }
         return new ClusterWorkerPool(new ClusterSettings(name, clusterName, members, maxAttempts, taskTimeout,
-                connectTimeout, closeTimeout, maxDocumentBytes, recordLatencies));
+                connectTimeout, closeTimeout, maxDocumentBytes, recordLatencies, hazelcast));
     }
 
     private static String nonBlank(String value, String what) {

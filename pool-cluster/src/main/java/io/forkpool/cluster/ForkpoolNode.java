@@ -1,5 +1,6 @@
 package io.forkpool.cluster;
 
+import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.forkpool.WorkerPool;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 
 /**
  * One member of a forkpool cluster: a local {@link WorkerPool} of worker JVMs (one per core by
@@ -64,9 +66,10 @@ public final class ForkpoolNode implements AutoCloseable {
         try {
             this.runtime = new NodeRuntime(pool, taskLoader != null ? taskLoader : ForkpoolNode.class.getClassLoader(),
                     builder.allowedTasks, local.options().maxFrameLength());
-            var config = HazelcastSettings.member(builder.clusterName, builder.bindHost, builder.port, builder.join,
+            Config config = HazelcastSettings.member(builder.clusterName, builder.bindHost, builder.port, builder.join,
                     builder.workers);
             config.setInstanceName(builder.name);
+            builder.hazelcast.accept(config);
             config.getUserContext().put(NodeRuntime.CONTEXT_KEY, runtime);
             config.addListenerConfig(new com.hazelcast.config.ListenerConfig(runtime));
             this.member = Hazelcast.newHazelcastInstance(config);
@@ -183,8 +186,24 @@ public final class ForkpoolNode implements AutoCloseable {
         private int workers = Runtime.getRuntime().availableProcessors();
         private List<String> taskClasspath = List.of();
         private List<String> allowedTasks = List.of(TaskAllowList.ANY);
+        private Consumer<Config> hazelcast = config -> { };
 
         private Builder() {
+        }
+
+        /**
+         * Adjusts the member's Hazelcast configuration after forkpool has set it up, just before
+         * the member starts: the place for what forkpool does not configure itself, such as TLS and
+         * authentication with Hazelcast Enterprise ({@code docs/CLUSTER.md} shows how). Changing
+         * what forkpool set (the network, join, serialization, executors, member attributes)
+         * voids its guarantees.
+         *
+         * @param adjust called once with the configuration
+         * @return this builder
+         */
+        public Builder hazelcast(Consumer<Config> adjust) {
+            this.hazelcast = Objects.requireNonNull(adjust, "adjust");
+            return this;
         }
 
         /**

@@ -1,7 +1,9 @@
 package io.forkpool.cluster.internal;
 
+import com.hazelcast.client.config.ClientConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A cluster pool's validated settings; see {@link io.forkpool.cluster.ClusterPoolBuilder} for each.
@@ -15,8 +17,9 @@ import java.util.List;
  * @param closeTimeout how long a graceful close waits for outstanding tasks
  * @param maxDocumentBytes the longest encoded input or output accepted
  * @param recordLatencies whether latencies are recorded
+ * @param hazelcast adjusts the client's Hazelcast configuration last
  */
 public record ClusterSettings(String name, String clusterName, List<String> members, int maxAttempts,
         Duration taskTimeout, Duration connectTimeout, Duration closeTimeout, int maxDocumentBytes,
-        boolean recordLatencies) {
+        boolean recordLatencies, Consumer<ClientConfig> hazelcast) {
 }

@@ -88,6 +88,7 @@ public final class ClusterWorkerPool implements ClusterPool, Dispatcher.Transpor
         this.mapper = io.forkpool.internal.protocol.Messages.newDataMapper(settings.maxDocumentBytes());
         var config = HazelcastSettings.client(settings.clusterName(), settings.members(), settings.connectTimeout(),
                 settings.name());
+        settings.hazelcast().accept(config);
         try {
             this.client = HazelcastClient.newHazelcastClient(config);
         } catch (RuntimeException e) {
@@ -124,7 +125,7 @@ public final class ClusterWorkerPool implements ClusterPool, Dispatcher.Transpor
     }
 
     private void lifecycle(LifecycleEvent event) {
-        if (event.getState() == LifecycleEvent.LifecycleState.CLIENT_DISCONNECTED) {
+        if (event.getState() == LifecycleEvent.LifecycleState.CLIENT_DISCONNECTED && state.get() == State.RUNNING) {
             LOG.warn("pool {} lost every cluster member; reconnecting for up to {}", settings.name(),
                     settings.connectTimeout());
         } else if (event.getState() == LifecycleEvent.LifecycleState.SHUTDOWN
@@ -264,15 +265,21 @@ public final class ClusterWorkerPool implements ClusterPool, Dispatcher.Transpor
             dispatcher.lost(chunk, "member " + chunk.member.address + " could not run it: " + failure, true);
             return;
         }
-        if (!dispatcher.answered(chunk, reply.workersAlive)) {
+        boolean cancelled = failure != null && failure.kind == FailureReport.Kind.CANCELLED; // the job is over
+        if (!dispatcher.answered(chunk, reply.workersAlive, !cancelled)) {
+            return;
+        }
+        if (cancelled) {
+            dispatcher.pump(); // the member has room again
             return;
         }
         long now = System.nanoTime();
+        job.type.measured(chunk.size(), reply.workersAlive, reply.executionNanos);
         counters.answered(chunk.size(), chunk.sentNanos - job.submitNanos, reply.executionNanos / chunk.size(),
                 now - job.submitNanos);
         if (failure != null) {
             if (job.fail(failure.toException(job.id, job.type.name, job.single ? -1 : chunk.from,
-                    chunk.member.address), failure.kind != FailureReport.Kind.REFUSED)) {
+                    chunk.member.address), true)) {
                 dispatcher.dropJob(job);
             }
         } else {

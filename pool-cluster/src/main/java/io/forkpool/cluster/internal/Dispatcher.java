@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * {@code perWorker} is guided self-scheduling (Polychronopoulos and Kuck, 1987): the inputs still
  * queued divided by four times the cluster's workers, between 1 and {@link #MAX_PER_WORKER}, so
  * chunks are large while much is left and shrink to one input per worker at the end, where
- * members should finish together.
+ * members should finish together; but never smaller than what keeps a member busy for
+ * {@link ClientTaskType#CHUNK_BUDGET_NANOS} by the task's measured time, so tiny tasks do not
+ * end a batch in a trickle of chunks that each cost a network round trip.
  *
  * <p><b>Losses.</b> A chunk whose member left, or which could not be delivered or answered, goes
  * back to the front of the queue with its next attempt; a chunk on its last attempt fails its job
@@ -182,7 +184,8 @@ final class Dispatcher {
                 clusterWorkers += m.workers;
             }
         }
-        long perWorker = Math.max(1, Math.min(MAX_PER_WORKER, queuedInputs / (4L * Math.max(1, clusterWorkers))));
+        long guided = queuedInputs / (4L * Math.max(1, clusterWorkers));
+        long perWorker = Math.max(work.job.type.minPerWorker(), Math.min(MAX_PER_WORKER, guided));
         int size = (int) Math.min(work.size(), perWorker * member.workers);
         long bytes = 0;
         for (int i = 0; i < size; i++) {
@@ -207,16 +210,20 @@ final class Dispatcher {
     /**
      * A member answered a chunk.
      *
+     * @param completed whether the answer completes its inputs (outputs or a failure), rather than
+     *     confirming a cancellation the client asked for
      * @return whether this call settled it (a chunk already settled as lost is ignored)
      */
-    boolean answered(Chunk chunk, int workersAlive) {
+    boolean answered(Chunk chunk, int workersAlive, boolean completed) {
         if (!chunk.settle()) {
             return false;
         }
         synchronized (lock) {
             release(chunk);
-            chunk.member.tasksCompleted += chunk.size();
-            chunk.member.chunksCompleted++;
+            if (completed) {
+                chunk.member.tasksCompleted += chunk.size();
+                chunk.member.chunksCompleted++;
+            }
             if (workersAlive > 0) {
                 chunk.member.workers = workersAlive;
             }

@@ -72,7 +72,7 @@ class DispatcherTest {
         dispatcher.submit(job(100, 3));
         assertThat(sent).extracting(Chunk::size).containsExactly(24, 18); // 100/8=12 ×2, then 76/8=9 ×2
 
-        assertThat(dispatcher.answered(sent.get(0), 2)).isTrue();
+        assertThat(dispatcher.answered(sent.get(0), 2, true)).isTrue();
         dispatcher.pump();
         assertThat(sent).hasSize(3);
         assertThat(sent.get(2).size()).isEqualTo(14); // 58/8 = 7 per worker
@@ -92,8 +92,8 @@ class DispatcherTest {
 
         dispatcher.memberRemoved(dying, Long.MAX_VALUE);
         dispatcher.lost(lost, "killed", true);
-        assertThat(dispatcher.answered(lost, 1)).as("a lost chunk's late answer").isFalse();
-        dispatcher.answered(done, 1);
+        assertThat(dispatcher.answered(lost, 1, true)).as("a lost chunk's late answer").isFalse();
+        dispatcher.answered(done, 1, true);
         dispatcher.pump();
 
         Chunk again = sent.get(sent.size() - 1);
@@ -113,7 +113,7 @@ class DispatcherTest {
         Chunk refused = sent.get(0);
 
         dispatcher.lost(refused, "not connected yet", false);
-        dispatcher.answered(sent.get(1), 1);
+        dispatcher.answered(sent.get(1), 1, true);
         dispatcher.pump(); // the member is paused after a failure; a paused member gets nothing yet
 
         assertThat(counters.retried.sum()).isZero();
