@@ -51,6 +51,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class ClusterOverheadBenchmark {
 
+    /** Tasks per batch call; a constant, as {@code @OperationsPerInvocation} needs one. */
     static final int TASKS = 10_000;
 
     /** Worker JVMs of the local pool, and of the member's. */
@@ -62,6 +63,11 @@ public class ClusterOverheadBenchmark {
     private WorkerPool local;
     private final List<Integer> inputs = new ArrayList<>();
 
+    /**
+     * Starts the member, the client and the local pool.
+     *
+     * @throws IOException if no free port can be found
+     */
     @Setup(Level.Trial)
     public void start() throws IOException {
         int port;
@@ -76,6 +82,7 @@ public class ClusterOverheadBenchmark {
         }
     }
 
+    /** Closes the client, the member and the local pool. */
     @TearDown(Level.Trial)
     public void stop() {
         cluster.close();
@@ -83,6 +90,7 @@ public class ClusterOverheadBenchmark {
         local.close();
     }
 
+    /** @return one no-op's output, through the local pool */
     @Benchmark
     @BenchmarkMode(Mode.SampleTime)
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -90,6 +98,7 @@ public class ClusterOverheadBenchmark {
         return local.submit(NoOp.class, 1).join();
     }
 
+    /** @return one no-op's output, through the cluster */
     @Benchmark
     @BenchmarkMode(Mode.SampleTime)
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -97,6 +106,7 @@ public class ClusterOverheadBenchmark {
         return cluster.submit(NoOp.class, 1).join();
     }
 
+    /** @return a batch's outputs, through the local pool */
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
@@ -105,6 +115,7 @@ public class ClusterOverheadBenchmark {
         return check(local.submitAll(NoOp.class, inputs).join());
     }
 
+    /** @return a batch's outputs, through the cluster */
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)

@@ -40,7 +40,13 @@ public record NodeArguments(List<String> join, String bind, int port, String clu
               --help                 this text
             """.formatted(File.pathSeparator);
 
-    /** Parses a command line. */
+    /**
+     * Parses a command line.
+     *
+     * @param args the arguments
+     * @return the parsed arguments, defaults filled in
+     * @throws IllegalArgumentException if an argument is unknown or a value is bad
+     */
     public static NodeArguments parse(String[] args) {
         List<String> join = List.of();
         String bind = "127.0.0.1";
@@ -73,7 +79,13 @@ public record NodeArguments(List<String> join, String bind, int port, String clu
         return new NodeArguments(join, bind, port, clusterName, workers, classpath, allowTasks, false);
     }
 
-    /** Checks a {@code host:port[,host:port...]} list; also used by the clients' settings. */
+    /**
+     * Checks a {@code host:port[,host:port...]} list; also used by the clients' settings.
+     *
+     * @param list the comma-separated addresses
+     * @return the addresses, trimmed
+     * @throws IllegalArgumentException if one is not {@code host:port} or the list is empty
+     */
     public static List<String> addresses(String list) {
         List<String> addresses = new ArrayList<>();
         for (String address : split(list, ",")) {
