@@ -3,9 +3,13 @@ package io.forkpool.demo;
 import io.forkpool.examples.Range;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The demo's command line, parsed and validated. {@link #parse} is the only place that reads
@@ -13,16 +17,18 @@ import java.util.Optional;
  *
  * @param upTo count the primes below this number
  * @param chunk how many consecutive numbers one task covers
- * @param workers how many worker JVMs (or, in-process, threads) run the tasks
+ * @param workers how many worker JVMs (or, in-process, threads) run the tasks; unused with a cluster
  * @param inProcess run the tasks on threads of this JVM instead of worker JVMs
+ * @param cluster the forkpool nodes to reach a cluster through, {@code host:port} each, or empty to
+ *     run on this machine
  * @param json print the result as one JSON object instead of a summary
  * @param maxAttempts how many times a task may run when its worker dies under it (the pool's retry policy)
  * @param java the workers' {@code java} executable, or empty for the pool's default
  * @param progress how progress is shown on stderr
  * @param help print the usage and do nothing else
  */
-public record DemoOptions(long upTo, long chunk, int workers, boolean inProcess, boolean json,
-        int maxAttempts, Optional<Path> java, ProgressMode progress, boolean help) {
+public record DemoOptions(long upTo, long chunk, int workers, boolean inProcess, List<String> cluster,
+        boolean json, int maxAttempts, Optional<Path> java, ProgressMode progress, boolean help) {
 
     /** Default of {@code --up-to}. */
     public static final long DEFAULT_UP_TO = 10_000_000L;
@@ -36,12 +42,22 @@ public record DemoOptions(long upTo, long chunk, int workers, boolean inProcess,
     public static final long MAX_TASKS = 1_000_000L;
 
     /**
+     * The options that choose or configure what runs on this machine, each with why it cannot go
+     * with {@code --cluster}: there the nodes were started with their own worker count and java.
+     */
+    private static final Map<String, String> NOT_WITH_CLUSTER = Map.of(
+            "--in-process", "--in-process and --cluster are two different modes; choose one",
+            "--workers", "--workers cannot be used with --cluster: each node runs the workers it was started with",
+            "--java", "--java cannot be used with --cluster: each node starts its workers with its own java");
+
+    /**
      * Creates options as given; range checks with user-facing messages live in {@link #parse}.
      *
      * @param upTo count the primes below this number
      * @param chunk how many consecutive numbers one task covers
      * @param workers how many worker JVMs (or, in-process, threads) run the tasks
      * @param inProcess run the tasks on threads of this JVM instead of worker JVMs
+     * @param cluster the forkpool nodes to reach a cluster through, or empty; copied
      * @param json print the result as one JSON object instead of a summary
      * @param maxAttempts how many times a task may be tried
      * @param java the workers' {@code java} executable, or empty for the pool's default
@@ -49,8 +65,17 @@ public record DemoOptions(long upTo, long chunk, int workers, boolean inProcess,
      * @param help print the usage and do nothing else
      */
     public DemoOptions {
+        cluster = List.copyOf(cluster);
         Objects.requireNonNull(java, "java");
         Objects.requireNonNull(progress, "progress");
+    }
+
+    /** @return where the tasks run: a cluster if one was named, else threads or a local pool */
+    RunMode mode() {
+        if (!cluster.isEmpty()) {
+            return RunMode.CLUSTER;
+        }
+        return inProcess ? RunMode.IN_PROCESS : RunMode.POOL;
     }
 
     /** @return the number of tasks {@link Range#chunks} makes of these options */
@@ -65,6 +90,8 @@ public record DemoOptions(long upTo, long chunk, int workers, boolean inProcess,
      *
      * <p>{@code --max-attempts} goes to the pool's retry policy ({@code WorkerPoolBuilder.maxAttempts}).
      * A {@code --chunk} above {@code --up-to} is allowed: it makes one task of the whole range.
+     * {@code --cluster} refuses the options about this machine's workers, wherever they stand,
+     * rather than ignore them: a user who gave them expects them to matter.
      *
      * @param args the arguments of {@code main}
      * @return the options, with the defaults for anything not given
@@ -72,20 +99,23 @@ public record DemoOptions(long upTo, long chunk, int workers, boolean inProcess,
      */
     public static DemoOptions parse(List<String> args) throws UsageException {
         if (args.contains("--help") || args.contains("-h")) {
-            return new DemoOptions(DEFAULT_UP_TO, DEFAULT_CHUNK, Usage.defaultWorkers(), false, false,
+            return new DemoOptions(DEFAULT_UP_TO, DEFAULT_CHUNK, Usage.defaultWorkers(), false, List.of(), false,
                     DEFAULT_MAX_ATTEMPTS, Optional.empty(), ProgressMode.AUTO, true);
         }
         long upTo = DEFAULT_UP_TO;
         long chunk = DEFAULT_CHUNK;
         int workers = Usage.defaultWorkers();
         boolean inProcess = false;
+        List<String> cluster = List.of();
         boolean json = false;
         int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         Optional<Path> java = Optional.empty();
         ProgressMode progress = ProgressMode.AUTO;
+        Set<String> given = new LinkedHashSet<>();
         ArgCursor cursor = new ArgCursor(args);
         while (cursor.hasNext()) {
             String option = cursor.nextOption();
+            given.add(option);
             switch (option) {
                 case "--up-to" -> upTo = longAtLeast(option, cursor.value(option), 0);
                 case "--chunk" -> chunk = longAtLeast(option, cursor.value(option), 1);
@@ -94,6 +124,7 @@ public record DemoOptions(long upTo, long chunk, int workers, boolean inProcess,
                 case "--java" -> java = Optional.of(executable(option, cursor.value(option)));
                 case "--progress" -> progress = ProgressMode.parse(option, cursor.value(option));
                 case "--in-process" -> inProcess = cursor.flag(option);
+                case "--cluster" -> cluster = addresses(option, cursor.value(option));
                 case "--json" -> json = cursor.flag(option);
                 // Reached only as "--help=x": a plain --help was seen before the loop.
                 case "--help" -> cursor.flag(option);
@@ -102,8 +133,15 @@ public record DemoOptions(long upTo, long chunk, int workers, boolean inProcess,
                         : "unexpected argument '" + option + "'");
             }
         }
-        DemoOptions options = new DemoOptions(upTo, chunk, workers, inProcess, json, maxAttempts, java, progress,
-                false);
+        if (!cluster.isEmpty()) {
+            for (String option : given) {
+                if (NOT_WITH_CLUSTER.containsKey(option)) {
+                    throw new UsageException(NOT_WITH_CLUSTER.get(option));
+                }
+            }
+        }
+        DemoOptions options = new DemoOptions(upTo, chunk, workers, inProcess, cluster, json, maxAttempts, java,
+                progress, false);
         if (options.tasks() > MAX_TASKS) {
             throw new UsageException("--up-to " + upTo + " in chunks of " + chunk + " makes " + options.tasks()
                     + " tasks, more than " + MAX_TASKS + "; use a larger --chunk");
@@ -148,6 +186,29 @@ public record DemoOptions(long upTo, long chunk, int workers, boolean inProcess,
         } catch (NumberFormatException e) {
             throw new UsageException(option + " is out of range: " + value);
         }
+    }
+
+    /**
+     * Checks {@code HOST:PORT[,HOST:PORT...]} here rather than leaving it to the cluster client, so
+     * a typo fails at once with exit code 2 instead of after a connection attempt. An IPv6 host
+     * goes in brackets ({@code [::1]:5701}), so its own colons are not taken for the port's.
+     */
+    private static List<String> addresses(String option, String value) throws UsageException {
+        List<String> addresses = new ArrayList<>();
+        for (String entry : value.split(",", -1)) {
+            String address = entry.strip();
+            int colon = address.lastIndexOf(':');
+            String host = colon < 0 ? "" : address.substring(0, colon);
+            String port = colon < 0 ? "" : address.substring(colon + 1);
+            if (!host.matches("[^\\s:\\[\\]]+|\\[[^\\s\\[\\]]+\\]") || !port.matches("\\d+")) {
+                throw new UsageException(option + " needs HOST:PORT, got '" + address + "'");
+            }
+            if (port.length() > 5 || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+                throw new UsageException(option + " port must be between 1 and 65535, got '" + address + "'");
+            }
+            addresses.add(address);
+        }
+        return List.copyOf(addresses);
     }
 
     /**

@@ -50,7 +50,8 @@ final class InProcessRunner {
             }
             long end = System.nanoTime();
             progress.finish();
-            return new RunResult(count, ranges.size(), 0, PoolRunner.millis(end - start), Optional.empty());
+            return new RunResult(count, ranges.size(), 0, PoolRunner.millis(end - start), Optional.empty(),
+                    List.of());
         } finally {
             threads.shutdownNow();
         }

@@ -4,6 +4,7 @@ import io.forkpool.ExitCause;
 import io.forkpool.LatencyStats;
 import io.forkpool.PoolStats;
 import io.forkpool.WorkerStats;
+import io.forkpool.cluster.MemberStats;
 import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -23,6 +24,17 @@ import tools.jackson.databind.node.ObjectNode;
  *                         "p999Micros": ..., "maxMicros": ...},
  *           "queueWait": {...}, "execution": {...}}
  * }</pre>
+ *
+ * <p>A cluster run ({@code "mode": "cluster"}) counts its members' worker JVMs in {@code workers};
+ * {@code workerPids}, {@code tasksPerWorker} and the stats' {@code workers} are empty, as the
+ * workers belong to the members, which count them. It adds the addresses as given and what each
+ * member did for this run, in the order the pool first saw them:
+ *
+ * <pre>{@code
+ * "cluster": ["10.0.0.1:5701", "10.0.0.2:5701"],
+ * "members": [{"address": "10.0.0.1:5701", "uuid": "5f0c...", "workers": 2, "tasks": 134, "chunks": 21,
+ *              "lost": 0, "present": true}, ...]
+ * }</pre>
  */
 final class JsonReport {
 
@@ -40,8 +52,8 @@ final class JsonReport {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("upTo", options.upTo());
         root.put("count", result.count());
-        root.put("mode", Report.mode(options));
-        root.put("workers", options.workers());
+        root.put("mode", options.mode().label());
+        root.put("workers", options.mode() == RunMode.CLUSTER ? result.memberWorkers() : options.workers());
         root.put("chunk", options.chunk());
         root.put("tasks", result.tasks());
         root.put("maxAttempts", options.maxAttempts());
@@ -51,8 +63,25 @@ final class JsonReport {
         result.tasksPerWorker().forEach(root.putArray("tasksPerWorker")::add);
         root.put("restarts", result.restarts());
         options.java().ifPresent(java -> root.put("java", java.toString()));
+        if (options.mode() == RunMode.CLUSTER) {
+            options.cluster().forEach(root.putArray("cluster")::add);
+            members(root.putArray("members"), result);
+        }
         result.stats().ifPresent(stats -> stats(root.putObject("stats"), stats));
         return MAPPER.writeValueAsString(root);
+    }
+
+    private static void members(ArrayNode members, RunResult result) {
+        for (MemberStats member : result.members()) {
+            ObjectNode entry = members.addObject();
+            entry.put("address", member.address());
+            entry.put("uuid", member.uuid());
+            entry.put("workers", member.workers());
+            entry.put("tasks", member.tasksCompleted());
+            entry.put("chunks", member.chunksCompleted());
+            entry.put("lost", member.tasksLost());
+            entry.put("present", member.present());
+        }
     }
 
     private static void stats(ObjectNode node, PoolStats stats) {

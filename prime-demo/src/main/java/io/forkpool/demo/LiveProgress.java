@@ -2,8 +2,10 @@ package io.forkpool.demo;
 
 import io.forkpool.PoolStats;
 import io.forkpool.ProgressListener;
+import io.forkpool.cluster.MemberStats;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,14 +19,16 @@ import java.util.function.Supplier;
  * <p>Why a thread of its own rather than drawing from the pool's {@link ProgressListener}: the
  * listener is called only when tasks complete, from the pool's I/O threads, where it must be
  * quick. A bar must tick (elapsed time, ETA) while the workers start and between completions, and
- * {@code pool.stats()} adds the workers alive and restarts. So the listener only stores the
- * count, and a daemon thread, {@code primes-progress}, draws the latest figures on its own beat.
+ * {@code pool.stats()} adds the workers alive and restarts ({@code pool.members()} the members and
+ * their workers, in a cluster). So the listener only stores the count, and a daemon thread,
+ * {@code primes-progress}, draws the latest figures on its own beat.
  *
  * <p>While a bar is shown, {@code System.err} is replaced by a stream that erases the bar before
  * each write ({@link StatusLine#interleaved()}), so the pool's warnings and a worker's relayed
  * stderr, logged through slf4j-simple to {@code System.err}, appear as whole lines above the bar.
  *
- * <p>Lifecycle: {@link #start}, then {@link #poolReady} (pool mode), {@link #batchStarted}, the
+ * <p>Lifecycle: {@link #start}, then {@link #poolReady} (pool mode) or {@link #clusterReady}
+ * (cluster mode), {@link #batchStarted}, the
  * tasks report through {@link #listener()} or {@link #taskDone()}, then {@link #finish()} on
  * success; {@link #close()} always, which stops the thread, erases the bar and restores
  * {@code System.err}.
@@ -40,7 +44,7 @@ final class LiveProgress implements AutoCloseable {
 
     private final ProgressMode mode;
     private final PrintStream err;
-    private final boolean pool;
+    private final RunMode runMode;
     private final int workers;
     private final int columns;
     private final LongSupplier clock;
@@ -62,24 +66,26 @@ final class LiveProgress implements AutoCloseable {
     private volatile boolean started;
     /** The pool's stats once it is ready; set by the runner, read by the renderer. */
     private volatile Supplier<PoolStats> stats;
+    /** The cluster's members once it is reached, in cluster mode; set by the runner, read by the renderer. */
+    private volatile Supplier<List<MemberStats>> members;
 
     /**
      * Creates the progress display without starting anything; tests call {@link #render()}.
      *
      * @param mode {@link ProgressMode#BAR}, {@link ProgressMode#PLAIN} or {@link ProgressMode#NONE}
      * @param err where the progress goes: stderr
-     * @param pool true for worker JVMs, false for in-process threads
-     * @param workers worker processes (threads) asked for
+     * @param runMode where the tasks run
+     * @param workers worker processes (threads) asked for; unused in a cluster
      * @param columns the terminal's width, for the bar
      * @param clock {@link System#nanoTime()} or a test's clock
      */
-    LiveProgress(ProgressMode mode, PrintStream err, boolean pool, int workers, int columns, LongSupplier clock) {
+    LiveProgress(ProgressMode mode, PrintStream err, RunMode runMode, int workers, int columns, LongSupplier clock) {
         if (mode == ProgressMode.AUTO) {
             throw new IllegalArgumentException("resolve AUTO first");
         }
         this.mode = mode;
         this.err = err;
-        this.pool = pool;
+        this.runMode = runMode;
         this.workers = workers;
         this.columns = columns;
         this.clock = clock;
@@ -94,12 +100,12 @@ final class LiveProgress implements AutoCloseable {
      *
      * @param mode a resolved mode: not {@link ProgressMode#AUTO}
      * @param err stderr
-     * @param pool true for worker JVMs, false for in-process threads
-     * @param workers worker processes (threads) asked for
+     * @param runMode where the tasks run
+     * @param workers worker processes (threads) asked for; unused in a cluster
      * @return the running display; close it
      */
-    static LiveProgress start(ProgressMode mode, PrintStream err, boolean pool, int workers) {
-        LiveProgress progress = new LiveProgress(mode, err, pool, workers, Terminal.columns(System.getenv()),
+    static LiveProgress start(ProgressMode mode, PrintStream err, RunMode runMode, int workers) {
+        LiveProgress progress = new LiveProgress(mode, err, runMode, workers, Terminal.columns(System.getenv()),
                 System::nanoTime);
         if (progress.statusLine != null) {
             progress.originalSystemErr = System.err;
@@ -128,6 +134,16 @@ final class LiveProgress implements AutoCloseable {
      */
     void poolReady(Supplier<PoolStats> poolStats) {
         this.stats = poolStats;
+    }
+
+    /**
+     * The cluster is reached: the members present and their workers now come from the pool's view
+     * of its members.
+     *
+     * @param clusterMembers the pool's {@code members()}; called on the renderer thread, so it must be cheap
+     */
+    void clusterReady(Supplier<List<MemberStats>> clusterMembers) {
+        this.members = clusterMembers;
     }
 
     /**
@@ -197,16 +213,24 @@ final class LiveProgress implements AutoCloseable {
     ProgressFigures figures(boolean finished) {
         long now = clock.getAsLong();
         boolean isStarted = started; // read first: it publishes total and batchStartNanos
+        int present = 0;
         int alive = workers;
+        int asked = workers;
         long restarts = 0;
-        if (pool) {
+        if (runMode == RunMode.POOL) {
             Supplier<PoolStats> poolStats = stats;
             PoolStats snapshot = poolStats == null ? null : poolStats.get();
             alive = snapshot == null ? 0 : snapshot.workersAlive();
             restarts = snapshot == null ? 0 : snapshot.workerRestarts();
+        } else if (runMode == RunMode.CLUSTER) {
+            Supplier<List<MemberStats>> clusterMembers = members;
+            List<MemberStats> seen = clusterMembers == null ? List.of() : clusterMembers.get();
+            present = (int) seen.stream().filter(MemberStats::present).count();
+            alive = seen.stream().filter(MemberStats::present).mapToInt(MemberStats::workers).sum();
+            asked = alive;
         }
         return new ProgressFigures(isStarted, finished, Math.min(done.get(), total), isStarted ? total : 0,
-                now - startNanos, isStarted ? now - batchStartNanos : 0, pool, alive, workers, restarts);
+                now - startNanos, isStarted ? now - batchStartNanos : 0, runMode, present, alive, asked, restarts);
     }
 
     private void renderUntilStopped() {

@@ -39,7 +39,7 @@ final class PoolRunner {
             // the workers is not part of the run, and afterwards the slots no longer name their processes.
             progress.finish();
             return new RunResult(count, ranges.size(), millis(ready - start), millis(end - start),
-                    Optional.of(pool.stats()));
+                    Optional.of(pool.stats()), List.of());
         }
     }
 

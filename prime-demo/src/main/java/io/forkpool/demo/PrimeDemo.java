@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Counts the primes below N with {@link CountPrimes} tasks, on a forkpool of worker JVMs or, as a
- * baseline, on threads of this JVM. Run {@code java -jar primes.jar --help} for the options.
+ * Counts the primes below N with {@link CountPrimes} tasks, on a forkpool of worker JVMs, on a
+ * forkpool cluster or, as a baseline, on threads of this JVM. Run {@code java -jar primes.jar --help}
+ * for the options.
  *
- * <p>Exit codes: 0 on success, 1 when the run failed (the pool could not start, a task failed),
- * 2 when the arguments are wrong. Errors are one line on stderr starting with {@code primes: }.
+ * <p>Exit codes: 0 on success, 1 when the run failed (the pool could not start, the cluster could
+ * not be reached, a task failed), 2 when the arguments are wrong. Errors are one line on stderr
+ * starting with {@code primes: }.
  *
  * <p>Streams: stdout carries only the result (the summary, or one JSON line with {@code --json}),
  * so it can be piped; progress, the pool's warnings and errors go to stderr.
@@ -68,10 +70,12 @@ public final class PrimeDemo {
             List<Range> ranges = Range.chunks(options.upTo(), options.chunk());
             RunResult result;
             // Closed before anything else is printed: the bar is erased first, on success or failure.
-            try (LiveProgress live = LiveProgress.start(progress, err, !options.inProcess(), options.workers())) {
-                result = options.inProcess()
-                        ? InProcessRunner.run(options, ranges, live)
-                        : PoolRunner.run(options, ranges, live);
+            try (LiveProgress live = LiveProgress.start(progress, err, options.mode(), options.workers())) {
+                result = switch (options.mode()) {
+                    case POOL -> PoolRunner.run(options, ranges, live);
+                    case IN_PROCESS -> InProcessRunner.run(options, ranges, live);
+                    case CLUSTER -> ClusterRunner.run(options, ranges, live);
+                };
             }
             if (options.json()) {
                 out.println(JsonReport.json(options, result));

@@ -13,13 +13,16 @@ import java.util.OptionalLong;
  * @param total tasks in the run
  * @param elapsedNanos time since the run began, start-up included: what the user has waited
  * @param batchNanos time since the tasks were handed over, which the rate and ETA are based on
- * @param pool true for worker JVMs, false for the in-process threads
- * @param workersAlive worker processes running (the thread count in-process)
- * @param workers worker processes (threads) asked for
- * @param restarts workers started to replace ones that died
+ * @param mode where the tasks run: what the workers are, and what the run waits for before its tasks
+ * @param members cluster members present; 0 unless in cluster mode
+ * @param workersAlive worker processes running (the thread count in-process; in a cluster, the
+ *     workers of the members present)
+ * @param workers worker processes (threads) asked for; in a cluster, as {@code workersAlive}, since
+ *     the nodes chose their own
+ * @param restarts workers started to replace ones that died; 0 in a cluster, whose members count their own
  */
 record ProgressFigures(boolean started, boolean finished, long done, long total, long elapsedNanos, long batchNanos,
-        boolean pool, int workersAlive, int workers, long restarts) {
+        RunMode mode, int members, int workersAlive, int workers, long restarts) {
 
     /** @return the whole percent done, 100 only when all is done (and for an empty run) */
     int percent() {

@@ -10,6 +10,9 @@ import java.util.Locale;
  * [###---------]  31%   62/200 tasks   14.9/s  ETA 9s     2/2 workers  0 restarts
  * primes: 62/200 tasks (31%), 14.9 tasks/s, ETA 9s, workers 2/2 alive, 0 restarts, 8.2s elapsed
  * </pre>
+ *
+ * <p>In a cluster the workers part says {@code 2 members  3 workers} ({@code 2 members, 3 workers}):
+ * the members present and their worker JVMs, since their workers' restarts are theirs to count.
  */
 final class ProgressLine {
 
@@ -33,7 +36,7 @@ final class ProgressLine {
      */
     static String bar(ProgressFigures figures, int columns) {
         if (!figures.started()) {
-            return clip("starting " + whom(figures) + "... " + Units.seconds(figures.elapsedNanos()), columns);
+            return clip(waitingFor(figures) + "... " + Units.seconds(figures.elapsedNanos()), columns);
         }
         // Figures padded to fixed widths, so the line keeps its length and the bar stays put as they change.
         int digits = String.valueOf(figures.total()).length();
@@ -57,8 +60,7 @@ final class ProgressLine {
      */
     static String plain(ProgressFigures figures) {
         if (!figures.started()) {
-            return PLAIN_PREFIX + "starting " + whom(figures) + ", " + Units.seconds(figures.elapsedNanos())
-                    + " elapsed";
+            return PLAIN_PREFIX + waitingFor(figures) + ", " + Units.seconds(figures.elapsedNanos()) + " elapsed";
         }
         String counts = String.format(Locale.ROOT, "%d/%d tasks (%d%%)", figures.done(), figures.total(),
                 figures.percent());
@@ -71,8 +73,13 @@ final class ProgressLine {
                 + Units.seconds(figures.elapsedNanos()) + " elapsed";
     }
 
-    private static String whom(ProgressFigures figures) {
-        return figures.workers() + (figures.pool() ? " worker JVM" : " thread") + (figures.workers() == 1 ? "" : "s");
+    /** What the run does before its tasks are handed over. */
+    private static String waitingFor(ProgressFigures figures) {
+        return switch (figures.mode()) {
+            case POOL -> "starting " + count(figures.workers(), "worker JVM");
+            case IN_PROCESS -> "starting " + count(figures.workers(), "thread");
+            case CLUSTER -> "connecting to the cluster";
+        };
     }
 
     private static String eta(ProgressFigures figures) {
@@ -80,17 +87,26 @@ final class ProgressLine {
     }
 
     private static String workersShort(ProgressFigures figures) {
-        return figures.pool()
-                ? figures.workersAlive() + "/" + figures.workers() + " workers  " + figures.restarts()
-                        + (figures.restarts() == 1 ? " restart" : " restarts")
-                : figures.workers() + (figures.workers() == 1 ? " thread" : " threads");
+        return switch (figures.mode()) {
+            case POOL -> figures.workersAlive() + "/" + figures.workers() + " workers  "
+                    + count(figures.restarts(), "restart");
+            case IN_PROCESS -> count(figures.workers(), "thread");
+            case CLUSTER -> count(figures.members(), "member") + "  " + count(figures.workersAlive(), "worker");
+        };
     }
 
     private static String workersLong(ProgressFigures figures) {
-        return figures.pool()
-                ? "workers " + figures.workersAlive() + "/" + figures.workers() + " alive, " + figures.restarts()
-                        + (figures.restarts() == 1 ? " restart" : " restarts")
-                : figures.workers() + (figures.workers() == 1 ? " thread" : " threads");
+        return switch (figures.mode()) {
+            case POOL -> "workers " + figures.workersAlive() + "/" + figures.workers() + " alive, "
+                    + count(figures.restarts(), "restart");
+            case IN_PROCESS -> count(figures.workers(), "thread");
+            case CLUSTER -> count(figures.members(), "member") + ", " + count(figures.workersAlive(), "worker");
+        };
+    }
+
+    /** {@code 1 thread}, {@code 2 threads}. */
+    private static String count(long count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
     }
 
     private static String clip(String line, int columns) {

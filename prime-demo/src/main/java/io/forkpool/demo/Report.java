@@ -3,6 +3,8 @@ package io.forkpool.demo;
 import io.forkpool.LatencyStats;
 import io.forkpool.PoolStats;
 import io.forkpool.WorkerStats;
+import io.forkpool.cluster.MemberStats;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -24,18 +26,28 @@ import java.util.Locale;
  * queue wait     3.37 s    6.07 s    6.67 s    6.74 s
  * execution     33.8 ms   45.2 ms   51.0 ms   52.3 ms
  * </pre>
+ *
+ * <p>In a cluster the workers belong to the members, which count them, their restarts and their
+ * crashes; the client sees tasks per member, so the worker table becomes a member table:
+ *
+ * <pre>
+ * mode cluster: 2 members, 3 worker JVMs, 200 tasks of up to 100,000 numbers
+ * wall time 6,410 ms, connected after 420 ms
+ *
+ * member          workers    tasks   lost  present
+ * 127.0.0.1:5701        2      134      0  yes
+ * 127.0.0.1:5702        1       66      0  yes
+ * tasks 200 succeeded, 0 failed, 0 retried; 0 lost with their member
+ * </pre>
  */
 final class Report {
 
     private Report() {
     }
 
-    static String mode(DemoOptions options) {
-        return options.inProcess() ? "in-process" : "pool";
-    }
-
     /**
-     * The summary: count, mode, times and, for a pool run, its workers, task outcomes and latencies.
+     * The summary: count, mode, times and, for a pool run, its workers (a cluster's: its members),
+     * task outcomes and latencies.
      *
      * @param options the command line
      * @param result what the run measured
@@ -43,16 +55,25 @@ final class Report {
      * @return several lines, each ending with a line separator
      */
     static String text(DemoOptions options, RunResult result, Units units) {
-        String unit = options.inProcess() ? plural(options.workers(), "thread") : plural(options.workers(), "worker JVM");
+        String runners = switch (options.mode()) {
+            case POOL -> count(options.workers(), "worker JVM");
+            case IN_PROCESS -> count(options.workers(), "thread");
+            case CLUSTER -> count(result.members().size(), "member") + ", "
+                    + count(result.memberWorkers(), "worker JVM");
+        };
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%,d primes below %,d%n"
-                + "mode %s: %d %s, %,d %s of up to %,d numbers%n"
-                + "wall time %,d ms, ready after %,d ms%n",
+                + "mode %s: %s, %,d %s of up to %,d numbers%n"
+                + "wall time %,d ms, %s after %,d ms%n",
                 result.count(), options.upTo(),
-                mode(options), options.workers(), unit, result.tasks(), plural(result.tasks(), "task"), options.chunk(),
-                result.wallMillis(), result.readyMillis()));
+                options.mode().label(), runners, result.tasks(), plural(result.tasks(), "task"), options.chunk(),
+                result.wallMillis(), options.mode() == RunMode.CLUSTER ? "connected" : "ready", result.readyMillis()));
         result.stats().ifPresent(stats -> {
             text.append(System.lineSeparator());
-            workers(text, stats);
+            if (options.mode() == RunMode.CLUSTER) {
+                members(text, result.members(), stats);
+            } else {
+                workers(text, stats);
+            }
             text.append(System.lineSeparator());
             latencies(text, stats, units);
         });
@@ -74,6 +95,21 @@ final class Report {
                 stats.crashes(), stats.workerRestarts()));
     }
 
+    /** One row per member seen during the run, in the order the pool first saw them; column one fits the addresses. */
+    private static void members(StringBuilder text, List<MemberStats> members, PoolStats stats) {
+        int width = Math.max("member".length(), members.stream().mapToInt(m -> m.address().length()).max().orElse(0));
+        String header = "%-" + width + "s %8s %8s %6s  %s%n";
+        text.append(String.format(Locale.ROOT, header, "member", "workers", "tasks", "lost", "present"));
+        for (MemberStats member : members) {
+            text.append(String.format(Locale.ROOT, "%-" + width + "s %8d %,8d %,6d  %s%n", member.address(),
+                    member.workers(), member.tasksCompleted(), member.tasksLost(), member.present() ? "yes" : "no"));
+        }
+        text.append(String.format(Locale.ROOT,
+                "tasks %,d succeeded, %,d failed, %,d retried; %,d lost with their member%n", stats.succeeded(),
+                stats.failed() + stats.timedOut() + stats.cancelled(), stats.retried(),
+                members.stream().mapToLong(MemberStats::tasksLost).sum()));
+    }
+
     private static void latencies(StringBuilder text, PoolStats stats, Units units) {
         text.append(String.format(Locale.ROOT, "%-10s %10s %10s %10s %10s%n", "latency", "p50", "p90", "p99", "max"));
         latency(text, "round trip", stats.roundTrip(), units);
@@ -85,6 +121,11 @@ final class Report {
         text.append(String.format(Locale.ROOT, "%-10s %10s %10s %10s %10s%n", name, units.latency(latency.p50Nanos()),
                 units.latency(latency.p90Nanos()), units.latency(latency.p99Nanos()),
                 units.latency(latency.maxNanos())));
+    }
+
+    /** {@code 1 member}, {@code 3 worker JVMs}. */
+    private static String count(long count, String noun) {
+        return count + " " + plural(count, noun);
     }
 
     private static String plural(long count, String noun) {

@@ -44,6 +44,10 @@ final class Usage {
                         defaultWorkers() + ": the available processors"),
                 new Entry("--in-process", "", "run the same tasks on W threads of this JVM, as a baseline",
                         "off: on worker JVMs"),
+                new Entry("--cluster", "NODES", "run the same tasks on the worker JVMs of a forkpool cluster,"
+                        + " reached through NODES, HOST:PORT[,HOST:PORT...]; not with --workers, --in-process"
+                        + " or --java",
+                        "off: on this machine"),
                 new Entry("--java", "PATH", "the workers' java executable: a path, or a name on the PATH",
                         defaultJava() + ", this JVM's"),
                 new Entry("--max-attempts", "K", "runs allowed per task when its worker dies under it, 1..100",
@@ -61,8 +65,9 @@ final class Usage {
         List<String> lines = new ArrayList<>(List.of(
                 "usage: java -jar primes.jar [options]",
                 "Counts the primes below N by trial division, in tasks of C consecutive numbers,",
-                "on a pool of worker JVMs (or, with --in-process, on threads of this JVM), and",
-                "prints how long it took and the pool's statistics.",
+                "on a pool of worker JVMs (or, with --in-process, on threads of this JVM; with",
+                "--cluster, on the nodes of a forkpool cluster), and prints how long it took",
+                "and the pool's statistics.",
                 "",
                 "options:"));
         for (Entry entry : entries()) {

@@ -24,8 +24,8 @@ class DemoOptionsTest {
         DemoOptions options = parse();
 
         assertThat(options).isEqualTo(new DemoOptions(10_000_000, 100_000,
-                Runtime.getRuntime().availableProcessors(), false, false, 3, Optional.empty(), ProgressMode.AUTO,
-                false));
+                Runtime.getRuntime().availableProcessors(), false, List.of(), false, 3, Optional.empty(),
+                ProgressMode.AUTO, false));
         assertThat(options.tasks()).isEqualTo(100);
     }
 
@@ -34,7 +34,7 @@ class DemoOptionsTest {
         DemoOptions options = parse("--up-to", "20000000", "--chunk", "50000", "--workers", "3",
                 "--in-process", "--json", "--max-attempts", "4", "--java", JAVA.toString(), "--progress", "plain");
 
-        assertThat(options).isEqualTo(new DemoOptions(20_000_000, 50_000, 3, true, true, 4,
+        assertThat(options).isEqualTo(new DemoOptions(20_000_000, 50_000, 3, true, List.of(), true, 4,
                 Optional.of(JAVA), ProgressMode.PLAIN, false));
         assertThat(options.tasks()).isEqualTo(400);
     }
@@ -46,6 +46,27 @@ class DemoOptionsTest {
         assertThat(options.upTo()).isEqualTo(1_000_000);
         assertThat(options.chunk()).isEqualTo(1_000);
         assertThat(options.workers()).isEqualTo(2);
+    }
+
+    @Test
+    void aClusterIsGivenAsAListOfAddresses() throws UsageException {
+        DemoOptions options = parse("--cluster", "10.0.0.1:5701, node-b.example:5702,[::1]:5703", "--up-to", "1000",
+                "--chunk", "10", "--max-attempts", "5", "--progress", "plain", "--json");
+
+        assertThat(options.cluster()).containsExactly("10.0.0.1:5701", "node-b.example:5702", "[::1]:5703");
+        assertThat(options.mode()).isEqualTo(RunMode.CLUSTER);
+        assertThat(options.maxAttempts()).isEqualTo(5);
+        assertThat(options.tasks()).isEqualTo(100);
+    }
+
+    @Test
+    void theModeFollowsTheOptions() throws UsageException {
+        assertThat(parse().mode()).isEqualTo(RunMode.POOL);
+        assertThat(parse().cluster()).isEmpty();
+        assertThat(parse("--in-process").mode()).isEqualTo(RunMode.IN_PROCESS);
+        assertThat(parse("--cluster", "localhost:5701").mode()).isEqualTo(RunMode.CLUSTER);
+        assertThat(parse("--cluster=localhost:1", "--cluster=localhost:65535").cluster())
+                .containsExactly("localhost:65535");
     }
 
     @Test
@@ -79,7 +100,9 @@ class DemoOptionsTest {
         assertThat(usage).contains("--up-to N", "(default 10_000_000)", "--chunk C", "(default 100_000)",
                 "--workers W", "(default " + Runtime.getRuntime().availableProcessors() + ": the available processors)",
                 "--in-process", "(default off: on worker JVMs)", "--java PATH", "(default " + JAVA + ", this JVM's)",
-                "--max-attempts K", "(default 3)", "--progress MODE",
+                "--max-attempts K", "(default 3)", "--progress MODE", "--cluster NODES",
+                "reached through NODES, HOST:PORT[,HOST:PORT...]; not with --workers, --in-process or --java",
+                "(default off: on this machine)",
                 "(default auto: bar if stderr is a terminal, else plain; none with --json)",
                 "bar (redrawn in place), plain (a line every 2 s and one at the end) or none",
                 "--json", "(default off: a summary)", "--help");
@@ -105,6 +128,7 @@ class DemoOptionsTest {
                 case "" -> null;
                 case "PATH" -> JAVA.toString();
                 case "MODE" -> "bar";
+                case "NODES" -> "127.0.0.1:5701";
                 default -> "2";
             };
             // A small --up-to first, so that "--chunk 2" stays within the task limit.
@@ -168,6 +192,26 @@ class DemoOptionsTest {
             --java /                               | --java / is not an executable file
             --java ./no-such-java                  | --java ./no-such-java is not an executable file
             --up-to 1000000001 --chunk 1000        | --up-to 1000000001 in chunks of 1000 makes 1000001 tasks, more than 1000000; use a larger --chunk
+            --cluster                              | --cluster needs a value
+            --cluster --json                       | --cluster needs a value
+            --cluster=                             | --cluster needs HOST:PORT, got ''
+            --cluster 127.0.0.1                    | --cluster needs HOST:PORT, got '127.0.0.1'
+            --cluster :5701                        | --cluster needs HOST:PORT, got ':5701'
+            --cluster node:                        | --cluster needs HOST:PORT, got 'node:'
+            --cluster node:http                    | --cluster needs HOST:PORT, got 'node:http'
+            --cluster node:-1                      | --cluster needs HOST:PORT, got 'node:-1'
+            --cluster node:5_701                   | --cluster needs HOST:PORT, got 'node:5_701'
+            --cluster ::1:5701                     | --cluster needs HOST:PORT, got '::1:5701'
+            --cluster a:1,,b:2                     | --cluster needs HOST:PORT, got ''
+            --cluster a:1,                         | --cluster needs HOST:PORT, got ''
+            --cluster node:0                       | --cluster port must be between 1 and 65535, got 'node:0'
+            --cluster node:65536                   | --cluster port must be between 1 and 65535, got 'node:65536'
+            --cluster a:1,node:99999999999         | --cluster port must be between 1 and 65535, got 'node:99999999999'
+            --cluster a:1 --workers 2              | --workers cannot be used with --cluster: each node runs the workers it was started with
+            --workers 2 --cluster a:1              | --workers cannot be used with --cluster: each node runs the workers it was started with
+            --cluster a:1 --java java              | --java cannot be used with --cluster: each node starts its workers with its own java
+            --in-process --cluster a:1             | --in-process and --cluster are two different modes; choose one
+            --in-process --workers 2 --cluster a:1 | --in-process and --cluster are two different modes; choose one
             """)
     void badArgumentsAreRejectedWithOneLine(String commandLine, String message) {
         List<String> args = List.of(commandLine.split(" "));

@@ -18,7 +18,7 @@ class LiveProgressTest {
     private final PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
 
     private LiveProgress progress(ProgressMode mode) {
-        return new LiveProgress(mode, err, true, 2, 100, clock::get);
+        return new LiveProgress(mode, err, RunMode.POOL, 2, 100, clock::get);
     }
 
     private void advance(Duration duration) {
@@ -65,7 +65,7 @@ class LiveProgressTest {
 
     @Test
     void inProcessTasksCountThemselves() {
-        LiveProgress progress = new LiveProgress(ProgressMode.PLAIN, err, false, 4, 100, clock::get);
+        LiveProgress progress = new LiveProgress(ProgressMode.PLAIN, err, RunMode.IN_PROCESS, 4, 100, clock::get);
         progress.batchStarted(3);
         advance(Duration.ofSeconds(3));
 
@@ -103,6 +103,25 @@ class LiveProgressTest {
     }
 
     @Test
+    void inAClusterOnlyThePresentMembersAndTheirWorkersCount() {
+        LiveProgress progress = new LiveProgress(ProgressMode.PLAIN, err, RunMode.CLUSTER, 2, 100, clock::get);
+        advance(Duration.ofSeconds(2));
+        progress.render();
+        progress.clusterReady(() -> Fixtures.MEMBERS);
+        progress.batchStarted(200);
+        progress.listener().onProgress(new BatchProgress(200, 200, 0, Duration.ofSeconds(4), true));
+        advance(Duration.ofSeconds(4));
+
+        progress.finish();
+
+        assertThat(progress.figures(true).members()).isEqualTo(2);
+        assertThat(progress.figures(true).workersAlive()).isEqualTo(3);
+        assertThat(written().lines().toList()).containsExactly(
+                "primes: connecting to the cluster, 2.0s elapsed",
+                "primes: 200/200 tasks (100%) done in 4.0s, 50.0 tasks/s, 2 members, 3 workers");
+    }
+
+    @Test
     void closingAfterAFailureLeavesNoLastLine() {
         LiveProgress progress = progress(ProgressMode.PLAIN);
         progress.batchStarted(10);
@@ -116,7 +135,7 @@ class LiveProgressTest {
     @Test
     void whileABarIsShownSystemErrGoesAroundIt() {
         PrintStream original = System.err;
-        LiveProgress progress = LiveProgress.start(ProgressMode.BAR, err, true, 2);
+        LiveProgress progress = LiveProgress.start(ProgressMode.BAR, err, RunMode.POOL, 2);
         try {
             assertThat(System.err).isNotSameAs(original);
             System.err.println("a warning from the pool");
@@ -135,7 +154,7 @@ class LiveProgressTest {
     @Test
     void plainLinesLeaveSystemErrAlone() {
         PrintStream original = System.err;
-        LiveProgress progress = LiveProgress.start(ProgressMode.PLAIN, err, true, 2);
+        LiveProgress progress = LiveProgress.start(ProgressMode.PLAIN, err, RunMode.POOL, 2);
         try {
             assertThat(System.err).isSameAs(original);
         } finally {

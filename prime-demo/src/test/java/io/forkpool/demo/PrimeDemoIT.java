@@ -136,9 +136,9 @@ class PrimeDemoIT {
 
         assertThat(run.exitCode()).isZero();
         String usage = String.join("\n", run.stdout());
-        assertThat(usage).contains("--up-to", "--chunk", "--workers", "--in-process",
+        assertThat(usage).contains("--up-to", "--chunk", "--workers", "--in-process", "--cluster",
                 "--json", "--max-attempts", "--java", "--progress", "--help");
-        assertThat(usage.split("\\(default ", -1)).as("options with a default").hasSize(9);
+        assertThat(usage.split("\\(default ", -1)).as("options with a default").hasSize(10);
         assertThat(run.stderr()).isEmpty();
     }
 

@@ -3,7 +3,10 @@ package io.forkpool.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,7 +16,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** {@link PrimeDemo#run} as {@code main} calls it, without a pool: the argument errors and the in-process mode. */
+/**
+ * {@link PrimeDemo#run} as {@code main} calls it, without a pool: the argument errors, the in-process
+ * mode, and a cluster that is not there.
+ */
 class PrimeDemoTest {
 
     private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
@@ -51,6 +57,13 @@ class PrimeDemoTest {
         "--help=please",
         "--java /no/such/java",
         "--up-to 2000000000 --chunk 1",
+        "--cluster",
+        "--cluster 127.0.0.1",
+        "--cluster 127.0.0.1:70000",
+        "--cluster 127.0.0.1:5701,",
+        "--cluster 127.0.0.1:5701 --workers 2",
+        "--in-process --cluster 127.0.0.1:5701",
+        "--cluster 127.0.0.1:5701 --java java",
     })
     void everyBadArgumentExitsWithTwoAndExactlyOneLineOnStderr(String commandLine) {
         int code = run(commandLine.split(" "));
@@ -74,6 +87,33 @@ class PrimeDemoTest {
 
         assertThat(out()).isEqualTo(DemoOptions.usage());
         assertThat(errLines()).isEmpty();
+    }
+
+    @Test
+    void helpDescribesTheClusterMode() {
+        assertThat(run("--help")).isEqualTo(PrimeDemo.OK);
+
+        assertThat(out()).contains("  --cluster NODES ", "HOST:PORT[,HOST:PORT...]");
+    }
+
+    /**
+     * Nothing listens on the port, so the client gives up after its connect timeout (30 s), and the
+     * demo says so in one line with exit code 1, as for a pool that cannot start.
+     */
+    @Test
+    @Timeout(120)
+    void anUnreachableClusterFailsWithOneLine() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+
+        assertThat(run("--up-to", "1000", "--cluster", "127.0.0.1:" + port, "--progress", "none"))
+                .isEqualTo(PrimeDemo.FAILED);
+
+        assertThat(out()).isEmpty();
+        assertThat(errLines()).singleElement().asString()
+                .startsWith("primes: pool primes cannot reach cluster 'forkpool' through [127.0.0.1:" + port + "]");
     }
 
     @Test

@@ -12,9 +12,9 @@ class ReportTest {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-    private static final DemoOptions IN_PROCESS =
-            new DemoOptions(10_000_000, 100_000, 2, true, false, 1, Optional.empty(), ProgressMode.NONE, false);
-    private static final RunResult IN_PROCESS_RUN = new RunResult(664_579, 100, 0, 4_321, Optional.empty());
+    private static final DemoOptions IN_PROCESS = new DemoOptions(10_000_000, 100_000, 2, true, List.of(), false, 1,
+            Optional.empty(), ProgressMode.NONE, false);
+    private static final RunResult IN_PROCESS_RUN = new RunResult(664_579, 100, 0, 4_321, Optional.empty(), List.of());
 
     @Test
     void textOfAPoolRunShowsTheCountTimesWorkersAndLatencies() {
@@ -37,6 +37,27 @@ class ReportTest {
     }
 
     @Test
+    void textOfAClusterRunShowsItsMembersInsteadOfWorkers() {
+        String text = Report.text(Fixtures.CLUSTER_OPTIONS, Fixtures.CLUSTER_RUN, Units.UNICODE);
+
+        assertThat(text.lines().toList()).containsExactly(
+                "1,270,607 primes below 20,000,000",
+                "mode cluster: 3 members, 4 worker JVMs, 200 tasks of up to 100,000 numbers",
+                "wall time 6,410 ms, connected after 420 ms",
+                "",
+                "member               workers    tasks   lost  present",
+                "10.0.0.1:5701              2      120      0  yes",
+                "node-b.example:5701        1       12     12  no",
+                "10.0.0.3:5701              1       68      0  yes",
+                "tasks 200 succeeded, 0 failed, 12 retried; 12 lost with their member",
+                "",
+                "latency           p50        p90        p99        max",
+                "round trip     3.41 s     6.12 s     6.71 s     6.78 s",
+                "queue wait     3.37 s     6.07 s     6.67 s     6.74 s",
+                "execution      850 ns    12.3 µs    45.6 ms    52.3 ms");
+    }
+
+    @Test
     void textOfAnInProcessRunHasNoPoolSection() {
         assertThat(Report.text(IN_PROCESS, IN_PROCESS_RUN, Units.UNICODE).lines().toList()).containsExactly(
                 "664,579 primes below 10,000,000",
@@ -46,10 +67,10 @@ class ReportTest {
 
     @Test
     void textSaysOneTaskAndOneWorkerInTheSingular() {
-        DemoOptions one = new DemoOptions(1_000, 100_000, 1, false, false, 3, Optional.empty(), ProgressMode.NONE,
-                false);
+        DemoOptions one = new DemoOptions(1_000, 100_000, 1, false, List.of(), false, 3, Optional.empty(),
+                ProgressMode.NONE, false);
 
-        assertThat(Report.text(one, new RunResult(168, 1, 1, 2, Optional.empty()), Units.UNICODE))
+        assertThat(Report.text(one, new RunResult(168, 1, 1, 2, Optional.empty(), List.of()), Units.UNICODE))
                 .contains("mode pool: 1 worker JVM, 1 task of up to 100,000 numbers");
     }
 
@@ -78,6 +99,8 @@ class ReportTest {
         assertThat(root.get("tasksPerWorker").toString()).isEqualTo("[101,99]");
         assertThat(root.get("restarts").asLong()).isEqualTo(1);
         assertThat(root.get("java").asString()).isEqualTo("/opt/jdk/bin/java");
+        assertThat(root.has("cluster")).isFalse();
+        assertThat(root.has("members")).isFalse();
     }
 
     @Test
@@ -106,6 +129,28 @@ class ReportTest {
     }
 
     @Test
+    void jsonOfAClusterRunListsWhatEachMemberDid() {
+        JsonNode root = MAPPER.readTree(JsonReport.json(Fixtures.CLUSTER_OPTIONS, Fixtures.CLUSTER_RUN));
+
+        assertThat(root.get("mode").asString()).isEqualTo("cluster");
+        assertThat(root.get("workers").asInt()).as("the members' workers").isEqualTo(4);
+        assertThat(root.get("tasks").asInt()).isEqualTo(200);
+        assertThat(root.get("readyMillis").asLong()).isEqualTo(420);
+        assertThat(root.get("cluster").toString()).isEqualTo("[\"10.0.0.1:5701\",\"node-b.example:5701\"]");
+        assertThat(root.get("members").get(1).toString()).isEqualTo("{\"address\":\"node-b.example:5701\","
+                + "\"uuid\":\"5f0c2b8e-0000-4000-8000-000000000002\",\"workers\":1,\"tasks\":12,\"chunks\":5,"
+                + "\"lost\":12,\"present\":false}");
+        assertThat(root.get("members").findValues("tasks")).extracting(JsonNode::asLong)
+                .containsExactly(120L, 12L, 68L);
+        assertThat(root.get("workerPids").toString()).isEqualTo("[]");
+        assertThat(root.get("tasksPerWorker").toString()).isEqualTo("[]");
+        assertThat(root.get("restarts").asLong()).isZero();
+        assertThat(root.get("stats").get("workers").toString()).isEqualTo("[]");
+        assertThat(root.get("stats").get("retried").asLong()).isEqualTo(12);
+        assertThat(root.get("stats").get("roundTrip").get("count").asLong()).isEqualTo(200);
+    }
+
+    @Test
     void jsonOfAnInProcessRunHasNoStats() {
         JsonNode root = MAPPER.readTree(JsonReport.json(IN_PROCESS, IN_PROCESS_RUN));
 
@@ -115,6 +160,8 @@ class ReportTest {
         assertThat(root.get("restarts").asLong()).isZero();
         assertThat(root.has("stats")).isFalse();
         assertThat(root.has("java")).isFalse();
+        assertThat(root.has("cluster")).isFalse();
+        assertThat(root.has("members")).isFalse();
     }
 
     @Test

@@ -1,0 +1,45 @@
+package io.forkpool.demo;
+
+import io.forkpool.TaskOptions;
+import io.forkpool.cluster.ClusterPool;
+import io.forkpool.examples.CountPrimes;
+import io.forkpool.examples.Range;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Counts primes with {@link CountPrimes} tasks on a forkpool cluster: the same tasks over the same
+ * ranges as {@link PoolRunner}, sent to the worker JVMs of already running nodes instead of ones
+ * this JVM starts. The nodes need {@link CountPrimes} on their {@code --classpath}, e.g. primes.jar.
+ */
+final class ClusterRunner {
+
+    private ClusterRunner() {
+    }
+
+    /**
+     * Connects to the cluster as a client, runs one task per range, sums the counts and closes the
+     * connection; the nodes and their workers keep running.
+     *
+     * @param options the command line, with the cluster's addresses
+     * @param ranges one task each
+     * @param progress told when the cluster is reached and the tasks start, and fed the batch's progress
+     * @throws io.forkpool.ForkPoolException if no node can be reached or a task fails
+     */
+    static RunResult run(DemoOptions options, List<Range> ranges, LiveProgress progress) throws InterruptedException {
+        long start = System.nanoTime();
+        try (ClusterPool pool = ClusterPool.builder().name("primes").members(options.cluster().toArray(String[]::new))
+                .maxAttempts(options.maxAttempts()).build()) {
+            long ready = System.nanoTime();
+            progress.clusterReady(pool::members);
+            progress.batchStarted(ranges.size());
+            long count = PoolRunner.sum(pool.invokeAll(CountPrimes.class, ranges, TaskOptions.DEFAULT,
+                    progress.listener()));
+            long end = System.nanoTime();
+            // Before close(), as for a local pool: leaving the cluster is not part of the run.
+            progress.finish();
+            return new RunResult(count, ranges.size(), PoolRunner.millis(ready - start),
+                    PoolRunner.millis(end - start), Optional.of(pool.stats()), pool.members());
+        }
+    }
+}
