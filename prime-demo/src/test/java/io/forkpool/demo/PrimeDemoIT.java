@@ -3,10 +3,15 @@ package io.forkpool.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -22,6 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
 class PrimeDemoIT {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
+    /** How long a node may take to start its worker and join: generous, as the machine may be busy. */
+    private static final Duration NODE_START = Duration.ofSeconds(90);
 
     @TempDir
     Path temp;
@@ -204,6 +211,144 @@ class PrimeDemoIT {
                     + json.get("wallMillis").asLong() + " ms");
         } finally {
             destroyTree(demo.process());
+        }
+    }
+
+    /**
+     * Two real nodes started from forkpool-node.jar, one worker each, with primes.jar as their task
+     * class path, as a user would start them: A first, then B joining through A, so that they form
+     * one cluster before the demo connects. Every node and worker process must be gone afterwards.
+     */
+    @Test
+    @Timeout(300)
+    void countsPrimesOnAClusterOfTwoNodes() throws Exception {
+        List<Node> nodes = new ArrayList<>();
+        List<ProcessHandle> processes = new ArrayList<>();
+        try {
+            int portA = freePort();
+            Node a = startNode(portA, portA);
+            nodes.add(a);
+            a.awaitReady();
+            Node b = startNode(freePort(), portA);
+            nodes.add(b);
+            assertThat(b.awaitReady()).startsWith("forkpool node ready at " + b.address() + ": ")
+                    .endsWith(", cluster of 2");
+            nodes.forEach(node -> processes.addAll(node.process().descendants().toList()));
+
+            Run run = runJar("--up-to", "2000000", "--cluster", a.address() + "," + b.address(), "--json");
+
+            assertThat(run.exitCode()).as("exit code, stderr: %s", run.stderr()).isZero();
+            assertThat(run.stderr()).as("stderr: Hazelcast stays quiet").isEmpty();
+            JsonNode json = run.lastLineAsJson();
+            assertThat(json.get("count").asLong()).isEqualTo(148_933);
+            assertThat(json.get("mode").asString()).isEqualTo("cluster");
+            assertThat(json.get("tasks").asInt()).isEqualTo(20);
+            assertThat(json.get("workers").asInt()).as("the members' workers").isEqualTo(2);
+            JsonNode members = json.get("members");
+            assertThat(members.findValues("address")).extracting(JsonNode::asString)
+                    .containsExactlyInAnyOrder(a.address(), b.address());
+            assertThat(members.findValues("tasks")).as("tasks per member")
+                    .allSatisfy(tasks -> assertThat(tasks.asLong()).isPositive());
+            assertThat(sum(members.findValues("tasks"))).isEqualTo(json.get("tasks").asLong());
+            assertThat(members.findValues("lost")).allSatisfy(lost -> assertThat(lost.asLong()).isZero());
+            assertThat(members.findValues("present")).allSatisfy(present -> assertThat(present.asBoolean()).isTrue());
+            assertThat(json.get("stats").get("succeeded").asLong()).isEqualTo(20);
+            assertThat(json.get("stats").get("workers")).as("the workers are the members'").isEmpty();
+            assertThat(pids(json)).isEmpty();
+        } finally {
+            stopNodes(nodes, processes);
+        }
+    }
+
+    /** A node started by {@link #startNode}; what it writes, stdout and stderr, goes to {@code log}. */
+    private record Node(int port, Process process, Path log) {
+        String address() {
+            return "127.0.0.1:" + port;
+        }
+
+        /** Waits for the node's ready line, which it prints once its workers run and it joined the cluster. */
+        String awaitReady() throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + NODE_START.toNanos();
+            do {
+                // Decoded leniently: the file may end in the middle of a character being written.
+                Optional<String> ready = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines()
+                        .filter(line -> line.startsWith("forkpool node ready at ")).findFirst();
+                if (ready.isPresent()) {
+                    return ready.get();
+                }
+                Thread.sleep(50);
+            } while (process.isAlive() && System.nanoTime() < deadline);
+            throw new AssertionError("node on port " + port + " not ready within " + NODE_START + "; it wrote:\n"
+                    + Files.readString(log, StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    /**
+     * Starts a node on {@code port} that joins through {@code joinPort} (its own for the first).
+     * Its pool's class-data archives go to this build's target/, as the demo's do.
+     */
+    private Node startNode(int port, int joinPort) throws IOException {
+        String nodeJar = System.getProperty("forkpool.node.jar");
+        assertThat(nodeJar).as("system property forkpool.node.jar (set by failsafe)").isNotNull();
+        assertThat(Path.of(nodeJar)).as("the node launcher; mvn -pl pool-cluster package builds it").exists();
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dforkpool.cache.dir=" + System.getProperty("forkpool.cache.dir"), "-jar", nodeJar,
+                "--join", "127.0.0.1:" + joinPort, "--port", Integer.toString(port), "--workers", "1",
+                "--classpath", System.getProperty("primes.jar"));
+        Path log = Files.createTempFile(temp, "node-" + port, ".log");
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(nullFile()))
+                .start();
+        return new Node(port, process, log);
+    }
+
+    /**
+     * Stops the nodes as an operator would, SIGTERM and SIGKILL after 20 s, and checks that they and
+     * their workers are gone within 30 s. A class-data archive recording a node started is left to
+     * {@link #awaitArchiveRecorders}: it outlives its node by design.
+     *
+     * @param seen processes of the nodes seen earlier, added to those seen now
+     */
+    private static void stopNodes(List<Node> nodes, List<ProcessHandle> seen) throws InterruptedException {
+        // A test that timed out was interrupted; its nodes must be stopped all the same.
+        boolean interrupted = Thread.interrupted();
+        List<ProcessHandle> all = new ArrayList<>(seen);
+        for (Node node : nodes) {
+            all.add(node.process().toHandle());
+            all.addAll(node.process().descendants().toList());
+        }
+        all.removeIf(PrimeDemoIT::recordsAnArchive);
+        nodes.forEach(node -> node.process().destroy());
+        for (Node node : nodes) {
+            if (!node.process().waitFor(20, TimeUnit.SECONDS)) {
+                node.process().destroyForcibly();
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (all.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        List<ProcessHandle> alive = all.stream().filter(ProcessHandle::isAlive).toList();
+        alive.forEach(ProcessHandle::destroyForcibly);
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        assertThat(alive).as("node and worker processes still alive 30 s after the nodes were stopped").isEmpty();
+    }
+
+    /** The recorder of a class-data archive, or the JVM it records with. */
+    private static boolean recordsAnArchive(ProcessHandle process) {
+        String command = process.info().commandLine().orElse("");
+        return command.contains("ArchiveRecorder") || command.contains("-XX:ArchiveClassesAtExit");
+    }
+
+    /** A port free on loopback now. */
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         }
     }
 
