@@ -4,6 +4,7 @@ import io.forkpool.TaskOptions;
 import io.forkpool.cluster.ClusterPool;
 import io.forkpool.examples.CountPrimes;
 import io.forkpool.examples.Range;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,6 +14,12 @@ import java.util.Optional;
  * this JVM starts. The nodes need {@link CountPrimes} on their {@code --classpath}, e.g. primes.jar.
  */
 final class ClusterRunner {
+
+    /**
+     * How long to try reaching the cluster: a mistyped address should fail a demo in seconds, not
+     * after the library's default 30 s; a node that answers does so within about one.
+     */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private ClusterRunner() {
     }
@@ -29,7 +36,7 @@ final class ClusterRunner {
     static RunResult run(DemoOptions options, List<Range> ranges, LiveProgress progress) throws InterruptedException {
         long start = System.nanoTime();
         try (ClusterPool pool = ClusterPool.builder().name("primes").members(options.cluster().toArray(String[]::new))
-                .maxAttempts(options.maxAttempts()).build()) {
+                .maxAttempts(options.maxAttempts()).connectTimeout(CONNECT_TIMEOUT).build()) {
             long ready = System.nanoTime();
             progress.clusterReady(pool::members);
             progress.batchStarted(ranges.size());

@@ -45,8 +45,8 @@ final class Usage {
                 new Entry("--in-process", "", "run the same tasks on W threads of this JVM, as a baseline",
                         "off: on worker JVMs"),
                 new Entry("--cluster", "NODES", "run the same tasks on the worker JVMs of a forkpool cluster,"
-                        + " reached through NODES, HOST:PORT[,HOST:PORT...]; not with --workers, --in-process"
-                        + " or --java",
+                        + " reached through NODES, HOST:PORT[,HOST:PORT...] (gives up after 10 s if none answers);"
+                        + " not with --workers, --in-process or --java",
                         "off: on this machine"),
                 new Entry("--java", "PATH", "the workers' java executable: a path, or a name on the PATH",
                         defaultJava() + ", this JVM's"),

@@ -101,7 +101,7 @@ class DemoOptionsTest {
                 "--workers W", "(default " + Runtime.getRuntime().availableProcessors() + ": the available processors)",
                 "--in-process", "(default off: on worker JVMs)", "--java PATH", "(default " + JAVA + ", this JVM's)",
                 "--max-attempts K", "(default 3)", "--progress MODE", "--cluster NODES",
-                "reached through NODES, HOST:PORT[,HOST:PORT...]; not with --workers, --in-process or --java",
+                "reached through NODES, HOST:PORT[,HOST:PORT...] (gives up after 10 s if none answers); not with --workers, --in-process or --java",
                 "(default off: on this machine)",
                 "(default auto: bar if stderr is a terminal, else plain; none with --json)",
                 "bar (redrawn in place), plain (a line every 2 s and one at the end) or none",

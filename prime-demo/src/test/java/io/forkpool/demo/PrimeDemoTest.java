@@ -97,11 +97,11 @@ class PrimeDemoTest {
     }
 
     /**
-     * Nothing listens on the port, so the client gives up after its connect timeout (30 s), and the
+     * Nothing listens on the port, so the client gives up after the demo's connect timeout (10 s), and the
      * demo says so in one line with exit code 1, as for a pool that cannot start.
      */
     @Test
-    @Timeout(120)
+    @Timeout(60)
     void anUnreachableClusterFailsWithOneLine() throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
