@@ -29,8 +29,13 @@ import java.util.List;
  *       pid, and with a {@link RemoteOrigin} as its cause that names the member.</li>
  * </ul>
  *
- * <p>{@link #stats()} counts tasks and latencies as this client sees them; it lists no workers
- * (they belong to the members: see {@link #members()}, and each member's own JMX bean).
+ * <p>{@link #stats()} counts tasks as this client sees them: {@code retried} counts inputs run
+ * again after their member was lost (worker crashes inside a member are retried, and counted, by
+ * that member's own pool). Its latencies are per input, with every input of a chunk given its
+ * chunk's figures: queue wait from submission until the chunk was sent, execution the chunk's
+ * time on its member divided by its inputs (the member's own queueing included), round trip from
+ * submission until the chunk's reply. It lists no workers and no worker exits: they belong to
+ * the members (see {@link #members()}, and each member's own stats and JMX bean).
  */
 public interface ClusterPool extends WorkerPool {
 
