@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three real member JVMs on loopback, started from {@code forkpool-node.jar}: A with two workers
  * and B with one from the start; C with one joins in the middle of a batch; then C is SIGKILLed in
- * the middle of another. Every node and worker process must be gone afterwards.
+ * the middle of another; last, A and B are SIGKILLed under a second client, whose pool must fail
+ * rather than wait forever. Every node and worker process must be gone afterwards.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -229,6 +230,31 @@ class ClusterIT {
                 (end - killedAt) / 1e6, (end - start) / 1e6,
                 pool.stats().retried() - retriedBefore, workersOfC.size(), (workersGoneAt - killedAt) / 1e6,
                 pool.members());
+    }
+
+    @Test
+    @Order(6)
+    void losingEveryMemberFailsThePoolInsteadOfHanging(@TempDir Path dir) throws Exception {
+        try (ClusterPool doomed = ClusterPool.builder().name("doomed").members(a.address(), b.address())
+                .connectTimeout(Duration.ofSeconds(2)).build()) {
+            awaitTrue(() -> doomed.members().stream().filter(MemberStats::present).count() == 2, "both members");
+            List<Gate.Input> inputs = IntStream.range(0, 50)
+                    .mapToObj(i -> new Gate.Input(i, dir.resolve("never").toString())).toList();
+            CompletableFuture<List<Integer>> batch = doomed.submitAll(Gate.class, inputs);
+            awaitTrue(() -> doomed.members().stream().allMatch(m -> m.tasksInFlight() > 0), "both members hold inputs");
+            long killedAt = System.nanoTime();
+            a.kill();
+            b.kill();
+
+            Throwable error = failureOf(batch);
+            long failedAt = System.nanoTime();
+            assertThat(error).isInstanceOf(io.forkpool.PoolFailedException.class)
+                    .hasMessageContaining("lost cluster 'forkpool'");
+            assertThatThrownBy(() -> doomed.submit(Sleep.class, 1))
+                    .isInstanceOf(java.util.concurrent.RejectedExecutionException.class).hasCause(error);
+            System.out.printf("[ClusterIT] every member SIGKILLed: the batch failed %.0f ms later (connect timeout 2 s)%n",
+                    (failedAt - killedAt) / 1e6);
+        }
     }
 
     private Long completedOn(NodeProcess node) {

@@ -128,10 +128,13 @@ public final class ClusterWorkerPool implements ClusterPool, Dispatcher.Transpor
         if (event.getState() == LifecycleEvent.LifecycleState.CLIENT_DISCONNECTED && state.get() == State.RUNNING) {
             LOG.warn("pool {} lost every cluster member; reconnecting for up to {}", settings.name(),
                     settings.connectTimeout());
-        } else if (event.getState() == LifecycleEvent.LifecycleState.SHUTDOWN
-                && state.compareAndSet(State.RUNNING, State.FAILED)) {
+        } else if (event.getState() == LifecycleEvent.LifecycleState.SHUTDOWN && state.get() == State.RUNNING) {
+            // Set before the state, so whoever sees FAILED also sees why.
             failure = new PoolFailedException("pool " + settings.name() + " lost cluster '" + settings.clusterName()
                     + "': no member reachable through " + settings.members() + " for " + settings.connectTimeout());
+            if (!state.compareAndSet(State.RUNNING, State.FAILED)) {
+                return; // closed meanwhile: the client shut down because we asked it to
+            }
             LOG.error("{}", failure.getMessage());
             outstanding.forEach(job -> job.fail(failure, false));
             timer.shutdownNow();
