@@ -299,11 +299,27 @@ final class TaskRunner {
                 : text;
     }
 
+    /**
+     * Describes what a task threw. The exception is the task's code too: its {@code getMessage()}
+     * or {@code toString()} may throw, and that must still give the caller an answer rather than
+     * kill the thread that answers.
+     */
     private Frame failure(long id, Throwable t, Integer batchIndex) {
-        StringWriter trace = new StringWriter();
-        t.printStackTrace(new PrintWriter(trace));
-        String stack = truncate(trace.toString());
-        String message = t.getMessage() == null ? null : truncate(t.getMessage());
+        String message;
+        try {
+            message = t.getMessage() == null ? null : truncate(t.getMessage());
+        } catch (RuntimeException | Error e) {
+            message = "(its getMessage() threw " + e.getClass().getName() + ")";
+        }
+        String stack;
+        try {
+            StringWriter trace = new StringWriter();
+            t.printStackTrace(new PrintWriter(trace));
+            stack = truncate(trace.toString());
+        } catch (RuntimeException | Error e) {
+            stack = t.getClass().getName() + " (its stack trace cannot be printed: printing it threw "
+                    + e.getClass().getName() + ")";
+        }
         byte[] payload = Messages.encode(new Messages.TaskFailure(t.getClass().getName(), message, stack, batchIndex));
         return new Frame(FrameType.FAILURE, id, payload);
     }

@@ -164,6 +164,11 @@ public final class WorkerLoop {
             writeFailed(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            // The worker's own code failed (tasks' failures are answered, never thrown here): a
+            // mute worker would leave its tasks waiting forever, so end it and let the pool retry.
+            e.printStackTrace();
+            writeFailed(new IOException("the task thread failed: " + e, e));
         }
     }
 

@@ -238,6 +238,23 @@ class WorkerLoopTest {
     }
 
     @Test
+    void answersATaskWhoseExceptionCannotDescribeItself() throws Exception {
+        // Its getMessage() throws, so does printing it: before, that killed the task thread and
+        // the worker never answered again.
+        sendTask(9, BadMessage.class.getName(), "\"x\"");
+        Frame failure = readReply();
+        assertThat(failure.type()).isEqualTo(FrameType.FAILURE);
+        assertThat(failure.correlationId()).isEqualTo(9);
+        Messages.TaskFailure report = Messages.decode(failure.payload(), Messages.TaskFailure.class);
+        assertThat(report.exceptionClass()).startsWith(BadMessage.class.getName() + "$");
+        assertThat(report.message()).isEqualTo("(its getMessage() threw java.lang.UnsupportedOperationException)");
+        assertThat(report.stackTrace()).contains("its stack trace cannot be printed");
+
+        sendTask(10, Upper.class.getName(), "{\"words\":[\"ok\"]}");
+        assertThat(readReply().type()).isEqualTo(FrameType.RESULT);
+    }
+
+    @Test
     void refusesAClassThatIsNotATaskWithoutInitializingIt() throws Exception {
         sendTask(8, NotATask.class.getName(), "{}");
         Frame failure = readReply();
