@@ -13,6 +13,7 @@ import java.io.File;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,9 @@ public final class ForkpoolNode implements AutoCloseable {
     private ForkpoolNode(Builder builder) {
         List<URL> urls = new ArrayList<>();
         for (String entry : builder.taskClasspath) {
+            if (!Files.exists(Path.of(entry))) { // found now, not when the first task of it arrives
+                throw new IllegalArgumentException("task class path entry " + entry + " does not exist");
+            }
             try {
                 urls.add(Path.of(entry).toAbsolutePath().toUri().toURL());
             } catch (MalformedURLException e) {
@@ -62,7 +66,12 @@ public final class ForkpoolNode implements AutoCloseable {
             builder.taskClasspath.forEach(entry -> classpath.add(Path.of(entry).toAbsolutePath().toString()));
             local.classpath(classpath);
         }
-        this.pool = local.build();
+        try {
+            this.pool = local.build();
+        } catch (RuntimeException e) {
+            closeQuietly(taskLoader);
+            throw e;
+        }
         try {
             this.runtime = new NodeRuntime(pool, taskLoader != null ? taskLoader : ForkpoolNode.class.getClassLoader(),
                     builder.allowedTasks, local.options().maxFrameLength());
@@ -75,7 +84,18 @@ public final class ForkpoolNode implements AutoCloseable {
             this.member = Hazelcast.newHazelcastInstance(config);
         } catch (RuntimeException e) {
             pool.closeNow();
+            closeQuietly(taskLoader);
             throw e;
+        }
+    }
+
+    private static void closeQuietly(URLClassLoader loader) {
+        if (loader != null) {
+            try {
+                loader.close();
+            } catch (java.io.IOException e) {
+                // nothing left to release
+            }
         }
     }
 
@@ -118,13 +138,7 @@ public final class ForkpoolNode implements AutoCloseable {
             member.getLifecycleService().shutdown();
         } finally {
             pool.closeNow();
-            if (taskLoader != null) {
-                try {
-                    taskLoader.close();
-                } catch (java.io.IOException e) {
-                    // nothing left to release
-                }
-            }
+            closeQuietly(taskLoader);
         }
     }
 
@@ -159,8 +173,12 @@ public final class ForkpoolNode implements AutoCloseable {
         ForkpoolNode node;
         try {
             node = builder.start();
-        } catch (RuntimeException e) {
-            System.err.println("forkpool-node: cannot start: " + e);
+        } catch (IllegalArgumentException e) { // a setting no check of the arguments could see, e.g. a missing jar
+            System.err.println("forkpool-node: " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (RuntimeException e) { // the local pool or the member could not start
+            System.err.println("forkpool-node: cannot start: " + e.getMessage());
             System.exit(1);
             return;
         }
