@@ -112,6 +112,14 @@ class ClusterIT {
     }
 
     @Test
+    @Order(0)
+    void nodesListenOnLoopbackOnly() throws Exception {
+        for (NodeProcess node : List.of(a, b)) {
+            assertThat(listeners(node.port)).as("listening sockets of port %d", node.port).containsExactly("127.0.0.1");
+        }
+    }
+
+    @Test
     @Order(2)
     void pullsWorkInProportionToEachMembersWorkers() throws Exception {
         long beforeA = completedOn(a);
@@ -255,6 +263,40 @@ class ClusterIT {
             System.out.printf("[ClusterIT] every member SIGKILLed: the batch failed %.0f ms later (connect timeout 2 s)%n",
                     (failedAt - killedAt) / 1e6);
         }
+    }
+
+    /** The local addresses of the sockets listening on a TCP port, from {@code /proc/net/tcp} and {@code tcp6}. */
+    private static List<String> listeners(int port) throws java.io.IOException {
+        List<String> addresses = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String line : Files.readAllLines(Path.of(table))) {
+                String[] fields = line.trim().split("\\s+");
+                if (fields.length < 4 || !fields[3].equals("0A")) { // 0A: LISTEN
+                    continue;
+                }
+                String[] local = fields[1].split(":");
+                if (Integer.parseInt(local[1], 16) == port) {
+                    addresses.add(address(local[0]));
+                }
+            }
+        }
+        return addresses;
+    }
+
+    /**
+     * A /proc/net address in hex, in little-endian words: {@code 0100007F} is 127.0.0.1, and so is
+     * the IPv4-mapped IPv6 {@code 0000000000000000FFFF00000100007F} (Java listens on IPv6 sockets
+     * where it can); any other IPv6 address, the wildcard included, is shown as is.
+     */
+    private static String address(String hex) {
+        if (hex.length() == 32 && hex.startsWith("0000000000000000FFFF0000")) {
+            hex = hex.substring(24);
+        }
+        if (hex.length() != 8) {
+            return "[" + hex + "]";
+        }
+        long value = Long.parseLong(hex, 16);
+        return (value & 0xff) + "." + (value >> 8 & 0xff) + "." + (value >> 16 & 0xff) + "." + (value >> 24 & 0xff);
     }
 
     private Long completedOn(NodeProcess node) {
