@@ -144,7 +144,9 @@ public final class ForkpoolNode implements AutoCloseable {
 
     /**
      * The node launcher; {@code --help} lists the options. Prints one line when the node is ready
-     * and runs until the process is stopped (SIGTERM or SIGINT close it in order).
+     * and runs until the process is stopped: SIGTERM or SIGINT close it (the local pool's own
+     * shutdown hook may close the pool at the same time; chunks the node held then come back to
+     * their clients as cancelled rather than lost, and run elsewhere all the same).
      *
      * @param args the command line
      * @throws InterruptedException never in practice: the main thread waits forever
