@@ -30,8 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * through a {@link ClusterPool} whose one member ({@link ForkpoolNode}, started in this JVM, on
  * loopback) runs a local pool of the same size. Both pools exist for the whole run, so each pair
  * of figures comes from one run on one machine state; the difference between them is the cost of
- * the Hazelcast client, the network hop to the member and back, the member's decode and re-encode
- * and its executor thread.
+ * the Hazelcast client, the network hop to the member and back, the copies of the documents in
+ * and out of the messages, and the member's executor thread.
  *
  * <ul>
  *   <li>{@code roundTrip*}: one task at a time, submitted and joined: latency (sample time).</li>

@@ -8,8 +8,8 @@ import io.forkpool.WorkerPoolBuilder;
 import io.forkpool.cluster.internal.HazelcastSettings;
 import io.forkpool.cluster.internal.NodeArguments;
 import io.forkpool.cluster.internal.NodeRuntime;
+import io.forkpool.runtime.internal.ProcessPool;
 import io.forkpool.spi.TaskAllowList;
-import java.io.File;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -40,7 +40,7 @@ import java.util.function.Consumer;
  */
 public final class ForkpoolNode implements AutoCloseable {
 
-    private final WorkerPool pool;
+    private final ProcessPool pool;
     private final HazelcastInstance member;
     private final NodeRuntime runtime;
     private final URLClassLoader taskLoader;
@@ -61,20 +61,19 @@ public final class ForkpoolNode implements AutoCloseable {
                 : new URLClassLoader("forkpool-tasks", urls.toArray(URL[]::new), ForkpoolNode.class.getClassLoader());
         WorkerPoolBuilder local = WorkerPool.builder().name(builder.name).workers(builder.workers)
                 .allowTasks(builder.allowedTasks.toArray(String[]::new));
-        if (!builder.taskClasspath.isEmpty()) {
-            List<String> classpath = new ArrayList<>(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
-            builder.taskClasspath.forEach(entry -> classpath.add(Path.of(entry).toAbsolutePath().toString()));
-            local.classpath(classpath);
-        }
+        List<String> classpath = new ArrayList<>(local.options().classpath()); // the node's own, by default
+        builder.taskClasspath.forEach(entry -> classpath.add(Path.of(entry).toAbsolutePath().toString()));
+        local.classpath(classpath);
         try {
-            this.pool = local.build();
+            // The process pool itself, not the WorkerPool interface: the node hands it encoded documents.
+            this.pool = new ProcessPool(local.options());
         } catch (RuntimeException e) {
             closeQuietly(taskLoader);
             throw e;
         }
         try {
             this.runtime = new NodeRuntime(pool, taskLoader != null ? taskLoader : ForkpoolNode.class.getClassLoader(),
-                    builder.allowedTasks, local.options().maxFrameLength());
+                    builder.allowedTasks);
             Config config = HazelcastSettings.member(builder.clusterName, builder.bindHost, builder.port, builder.join,
                     builder.workers);
             config.setInstanceName(builder.name);

@@ -2,100 +2,76 @@ package io.forkpool.cluster.internal;
 
 import com.hazelcast.client.Client;
 import com.hazelcast.client.ClientListener;
-import io.forkpool.Task;
+import com.hazelcast.core.HazelcastInstance;
 import io.forkpool.TaskOptions;
-import io.forkpool.WorkerPool;
-import io.forkpool.internal.protocol.TaskTypes;
+import io.forkpool.runtime.internal.ProcessPool;
 import io.forkpool.spi.TaskAllowList;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.ObjectReader;
-import tools.jackson.databind.ObjectWriter;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The member's side: runs each {@link RunChunk} as a batch of its local {@link WorkerPool}, so a
- * task that crashes kills a worker process, never the member. Decodes the chunk's inputs with the
- * task's declared input type and encodes its outputs back, with the same Jackson limits as the
- * pool's own protocol. Tracks running chunks so a client can cancel them, and cancels a client's
- * chunks when it disconnects, so a dead client's work does not hold the workers.
+ * The member's side: runs each {@link RunChunk} as a batch of its local process pool, so a task
+ * that crashes kills a worker process, never the member. The chunk's inputs are JSON documents
+ * and go to the workers as they are ({@link ProcessPool#submitDocuments}); the outputs come back
+ * as the documents the workers wrote: the node never decodes or re-encodes a task's data, the
+ * workers read it as the task's declared types. Tracks running chunks so a client can cancel
+ * them, and cancels a client's chunks when it disconnects, so a dead client's work does not hold
+ * the workers.
  */
 public final class NodeRuntime implements ClientListener {
 
     /** The key of this object in the member's Hazelcast user context. */
     public static final String CONTEXT_KEY = "io.forkpool.cluster.NodeRuntime";
 
-    private final WorkerPool pool;
-    private final JsonMapper mapper;
+    private final ProcessPool pool;
     private final ClassLoader tasks;
     private final TaskAllowList allowed;
-    private final Map<String, Codec> codecs = new ConcurrentHashMap<>();
+    /** Task classes found on this node's class path; each is looked up once. */
+    private final Set<String> present = ConcurrentHashMap.newKeySet();
     private final Map<String, CompletableFuture<?>> running = new ConcurrentHashMap<>();
-
-    /** How one task class's inputs are read and outputs written. */
-    private record Codec(Class<? extends Task<Object, Object>> taskClass, ObjectReader input, ObjectWriter output) {
-    }
 
     /**
      * @param pool the member's local pool; it stays owned by the caller
-     * @param tasks where task classes are loaded from
+     * @param tasks where the node looks task classes up, to refuse one its workers could not load
      * @param allowedTasks which task classes may run, as {@link TaskAllowList} patterns
-     * @param maxDocumentBytes the longest input document accepted
      */
-    public NodeRuntime(WorkerPool pool, ClassLoader tasks, List<String> allowedTasks, int maxDocumentBytes) {
+    public NodeRuntime(ProcessPool pool, ClassLoader tasks, List<String> allowedTasks) {
         this.pool = pool;
         this.tasks = tasks;
         this.allowed = TaskAllowList.of(allowedTasks);
-        this.mapper = io.forkpool.internal.protocol.Messages.newDataMapper(maxDocumentBytes);
     }
 
-    /** @return the number of the local pool's workers alive now */
-    public int workersAlive() {
-        return pool.stats().workersAlive();
+    /** @return the node's runtime, or {@code null} if the member runs no forkpool node */
+    static NodeRuntime of(HazelcastInstance member) {
+        Object runtime = member == null ? null : member.getUserContext().get(CONTEXT_KEY);
+        return runtime instanceof NodeRuntime ? (NodeRuntime) runtime : null;
     }
 
     ChunkReply run(RunChunk chunk) {
         long start = System.nanoTime();
-        Codec codec;
-        List<Object> inputs = new ArrayList<>(chunk.inputs.size());
-        try {
-            codec = codecs.computeIfAbsent(chunk.taskClass, this::codec);
-            for (byte[] input : chunk.inputs) {
-                inputs.add(codec.input().readValue(input));
-            }
-        } catch (IllegalArgumentException e) {
-            return ChunkReply.failed(FailureReport.refused(e.getMessage()), System.nanoTime() - start, workersAlive());
-        } catch (JacksonException e) {
-            return ChunkReply.failed(FailureReport.refused("cannot decode an input of " + chunk.taskClass + ": "
-                    + e.getOriginalMessage()), System.nanoTime() - start, workersAlive());
-        }
         TaskOptions.Builder options = TaskOptions.builder().maxAttempts(chunk.maxAttempts);
         if (chunk.timeoutMillis > 0) {
             options.timeout(Duration.ofMillis(chunk.timeoutMillis));
         }
-        CompletableFuture<List<Object>> outputs;
+        CompletableFuture<List<byte[]>> outputs;
         try {
-            outputs = pool.submitAll(codec.taskClass(), inputs, options.build());
-        } catch (RuntimeException e) { // closing, failed, or the input does not fit a frame
-            return ChunkReply.failed(e instanceof IllegalArgumentException ? FailureReport.refused(e.getMessage())
-                    : FailureReport.of(e), System.nanoTime() - start, workersAlive());
+            checkPresent(chunk.taskClass);
+            outputs = pool.submitDocuments(chunk.taskClass, chunk.inputs, options.build());
+        } catch (IllegalArgumentException e) { // refused, missing, or an input longer than a frame
+            return ChunkReply.failed(FailureReport.refused(e.getMessage()), System.nanoTime() - start, workersAlive());
+        } catch (RuntimeException e) { // the pool is closing or failed
+            return ChunkReply.failed(FailureReport.of(e), System.nanoTime() - start, workersAlive());
         }
         String key = chunk.key();
         running.put(key, outputs);
         try {
-            List<Object> done = outputs.get();
-            List<byte[]> encoded = new ArrayList<>(done.size());
-            for (Object output : done) {
-                encoded.add(codec.output().writeValueAsBytes(output));
-            }
-            return ChunkReply.succeeded(encoded, System.nanoTime() - start, workersAlive());
+            return ChunkReply.succeeded(outputs.get(), System.nanoTime() - start, workersAlive());
         } catch (ExecutionException e) {
             return ChunkReply.failed(FailureReport.of(e.getCause()), System.nanoTime() - start, workersAlive());
         } catch (CancellationException e) {
@@ -105,17 +81,23 @@ public final class NodeRuntime implements ClientListener {
             Thread.currentThread().interrupt();
             return ChunkReply.failed(FailureReport.unavailable("the member is shutting down"), System.nanoTime() - start,
                     0);
-        } catch (JacksonException e) {
-            return ChunkReply.failed(FailureReport.refused("cannot encode an output of " + chunk.taskClass + ": "
-                    + e.getOriginalMessage()), System.nanoTime() - start, workersAlive());
         } finally {
             running.remove(key);
         }
     }
 
-    /** Cancels a running chunk, if it still runs. */
-    void cancel(String key) {
-        CompletableFuture<?> chunk = running.get(key);
+    private int workersAlive() {
+        return pool.workersAlive();
+    }
+
+    /** @return the key a running chunk is tracked under: its client's id, a slash, its id */
+    static String key(String clientId, long chunkId) {
+        return clientId + '/' + chunkId;
+    }
+
+    /** Cancels a client's chunk, if it still runs. */
+    void cancel(String clientId, long chunkId) {
+        CompletableFuture<?> chunk = running.get(key(clientId, chunkId));
         if (chunk != null) {
             chunk.cancel(true);
         }
@@ -133,7 +115,7 @@ public final class NodeRuntime implements ClientListener {
 
     @Override
     public void clientDisconnected(Client client) {
-        String prefix = client.getUuid() + "/";
+        String prefix = client.getUuid() + "/"; // what every key() of that client starts with
         running.forEach((key, chunk) -> {
             if (key.startsWith(prefix)) {
                 chunk.cancel(true);
@@ -141,20 +123,24 @@ public final class NodeRuntime implements ClientListener {
         });
     }
 
-    @SuppressWarnings("unchecked")
-    private Codec codec(String name) {
+    /**
+     * Refuses a task class this node does not allow or cannot find, with a message that says how
+     * to fix it, before any of its inputs reach a worker. The name is checked before anything is
+     * loaded, and the class is not initialised here.
+     */
+    private void checkPresent(String name) {
+        if (present.contains(name)) {
+            return;
+        }
         if (!allowed.allows(name)) {
             throw allowed.refusal(name);
         }
-        Class<?> candidate;
         try {
-            candidate = Class.forName(name, false, tasks);
+            Class.forName(name, false, tasks);
         } catch (ClassNotFoundException | LinkageError e) {
             throw new IllegalArgumentException("task class " + name + " is not on this node's class path (start every "
                     + "node with the jar that holds it: --classpath)", e);
         }
-        TaskTypes.Resolved types = TaskTypes.resolve(mapper.getTypeFactory(), candidate);
-        return new Codec((Class<? extends Task<Object, Object>>) candidate, mapper.readerFor(types.inputType()),
-                mapper.writerFor(types.outputType()));
+        present.add(name);
     }
 }

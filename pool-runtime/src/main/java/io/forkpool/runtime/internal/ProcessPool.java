@@ -63,6 +63,8 @@ public final class ProcessPool implements WorkerPool {
     private final Set<WorkerProcess> live = ConcurrentHashMap.newKeySet();
     private final TaskQueue queue = new TaskQueue();
     private final ConcurrentHashMap<Class<?>, TaskType> taskTypes = new ConcurrentHashMap<>();
+    /** Task classes known by name only, whose inputs and outputs stay JSON documents ({@link #submitDocuments}). */
+    private final ConcurrentHashMap<String, TaskType> documentTypes = new ConcurrentHashMap<>();
 
     private final AtomicLong taskIds = new AtomicLong();
     /** Tasks submitted and not yet completed; close() waits for it to reach zero. */
@@ -231,7 +233,7 @@ public final class ProcessPool implements WorkerPool {
     @Override
     public <I, O> CompletableFuture<List<O>> submitAll(Class<? extends Task<I, O>> taskClass,
             List<? extends I> inputs, TaskOptions options, ProgressListener progress) {
-        Batch batch = submitBatch(taskClass, inputs, options, progress, null);
+        Batch batch = submitBatch(taskType(taskClass), inputs, options, progress, null);
         @SuppressWarnings("unchecked")
         CompletableFuture<List<O>> all = (CompletableFuture<List<O>>) (CompletableFuture<?>) batch.future;
         return all;
@@ -246,14 +248,53 @@ public final class ProcessPool implements WorkerPool {
         // it cancels the batch and a failure is seen unwrapped, as with submitAll.
         @SuppressWarnings("unchecked")
         CompletableFuture<Void> done = (CompletableFuture<Void>) (CompletableFuture<?>)
-                submitBatch(taskClass, inputs, options, progress, untyped).future;
+                submitBatch(taskType(taskClass), inputs, options, progress, untyped).future;
         return done;
     }
 
+    /**
+     * Runs a batch whose inputs are already encoded, for a caller that received them as JSON
+     * documents and hands the outputs on as such (a cluster node): the documents go to the workers
+     * as they are, and each output comes back as the document its worker wrote, so nothing is
+     * decoded or re-encoded here. The workers read the inputs as the task's declared types, as
+     * always. Otherwise as {@link #submitAll}.
+     *
+     * @param taskClass the task's class name, as the workers load it
+     * @param inputs one JSON document each
+     * @param options overrides of the pool's settings for every input
+     * @return a future of the output documents, in input order
+     * @throws IllegalArgumentException if the pool's allow-list refuses the task, or an input is
+     *     longer than a frame
+     * @throws RejectedExecutionException as for {@link #submitAll}
+     */
+    public CompletableFuture<List<byte[]>> submitDocuments(String taskClass, List<byte[]> inputs, TaskOptions options) {
+        TaskType type = documentTypes.computeIfAbsent(Objects.requireNonNull(taskClass, "taskClass"), name -> {
+            if (!allowedTasks.allows(name)) {
+                throw allowedTasks.refusal(name);
+            }
+            return TaskType.documents(name, mapper);
+        });
+        @SuppressWarnings("unchecked")
+        CompletableFuture<List<byte[]>> all = (CompletableFuture<List<byte[]>>) (CompletableFuture<?>)
+                submitBatch(type, inputs, options, ProgressListener.NONE, null).future;
+        return all;
+    }
+
+    /** @return how many of its workers are alive now; cheaper than {@code stats().workersAlive()} */
+    public int workersAlive() {
+        int alive = 0;
+        for (WorkerSlot slot : slots) {
+            WorkerProcess process = slot == null ? null : slot.process;
+            if (process != null && process.process.isAlive()) {
+                alive++;
+            }
+        }
+        return alive;
+    }
+
     /** Encodes every input, then queues the batch; {@code handler} is {@code null} to gather a list. */
-    private Batch submitBatch(Class<?> taskClass, List<?> inputs, TaskOptions options, ProgressListener progress,
+    private Batch submitBatch(TaskType type, List<?> inputs, TaskOptions options, ProgressListener progress,
             OutputHandler<Object> handler) {
-        TaskType type = taskType(taskClass);
         Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(progress, "progress");

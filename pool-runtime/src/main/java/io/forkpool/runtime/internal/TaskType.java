@@ -3,6 +3,7 @@ package io.forkpool.runtime.internal;
 import io.forkpool.internal.protocol.ProtocolException;
 import io.forkpool.internal.protocol.TaskRequest;
 import io.forkpool.internal.protocol.TaskTypes;
+import java.util.Arrays;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -19,11 +20,17 @@ import tools.jackson.databind.json.JsonMapper;
  * name prefix of its TASK frames, a writer for its input type and a reader for its output type;
  * and what it has measured of it so far (the chunk size that takes about a millisecond, bytes per
  * output), which sizes chunks.
+ *
+ * <p>A task class may also be known by name only ({@link #documents}): its inputs are then already
+ * encoded JSON documents and its outputs are handed over as the documents the worker wrote, so a
+ * caller that holds encoded inputs (a cluster node) neither decodes nor re-encodes them. The
+ * worker still reads them as the task's declared types.
  */
 final class TaskType {
 
     private final String name;
     private final byte[] namePrefix;
+    /** The declared output type, or {@code null} for a task known by name only. */
     private final JavaType outputType;
     private final ObjectWriter inputWriter;
     private final ObjectReader outputReader;
@@ -36,9 +43,20 @@ final class TaskType {
         this.name = name;
         this.namePrefix = TaskRequest.encodeName(name);
         this.outputType = outputType;
-        this.inputWriter = mapper.writerFor(inputType);
-        this.outputReader = mapper.readerFor(outputType);
-        this.outputElementReader = outputReader.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        boolean typed = outputType != null;
+        this.inputWriter = typed ? mapper.writerFor(inputType) : null;
+        this.outputReader = typed ? mapper.readerFor(outputType) : mapper.reader();
+        this.outputElementReader = typed ? outputReader.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS) : null;
+    }
+
+    /**
+     * A task class known by name only, whose inputs and outputs are JSON documents ({@code byte[]}).
+     *
+     * @param name the task's class name, as the workers will load it
+     * @param mapper the pool's mapper, for its parser limits
+     */
+    static TaskType documents(String name, JsonMapper mapper) {
+        return new TaskType(name, null, null, mapper);
     }
 
     /**
@@ -65,6 +83,9 @@ final class TaskType {
      * @throws IllegalArgumentException if Jackson cannot encode it
      */
     byte[] encodeInput(Object input) {
+        if (inputWriter == null) {
+            return (byte[]) input;
+        }
         try {
             return inputWriter.writeValueAsBytes(input);
         } catch (JacksonException e) {
@@ -74,11 +95,11 @@ final class TaskType {
 
     /** Decodes an output document; throws JacksonException if it does not match the output type. */
     Object decodeOutput(byte[] document) {
-        return outputReader.readValue(document);
+        return outputType == null ? document : outputReader.readValue(document);
     }
 
     String outputTypeName() {
-        return outputType.toString();
+        return outputType == null ? "a JSON document" : outputType.toString();
     }
 
     /**
@@ -98,7 +119,7 @@ final class TaskType {
                 if (n == count) {
                     throw new ProtocolException("the RESULT of a BATCH of " + count + " holds more outputs");
                 }
-                outputs[n++] = outputElementReader.readValue(parser);
+                outputs[n++] = outputType == null ? element(parser, document) : outputElementReader.readValue(parser);
             }
             if (n != count) {
                 throw new ProtocolException("the RESULT of a BATCH of " + count + " holds " + n + " outputs");
@@ -110,6 +131,18 @@ final class TaskType {
             throw new ProtocolException("the RESULT of a BATCH is not valid JSON: " + e.getOriginalMessage());
         }
         return outputs;
+    }
+
+    /** Copies out the element the parser stands on, as the worker wrote it, and leaves the parser on its last token. */
+    private static byte[] element(JsonParser parser, byte[] document) {
+        int from = (int) parser.currentTokenLocation().getByteOffset();
+        if (parser.currentToken().isStructStart()) {
+            parser.skipChildren();
+        } else {
+            parser.finishToken(); // a string is read lazily: its end is known only once it is read
+        }
+        int to = (int) parser.currentLocation().getByteOffset();
+        return Arrays.copyOfRange(document, from, to);
     }
 
     /** @return how many inputs the next chunk should hold by the time measurements so far, or -1 before any */
