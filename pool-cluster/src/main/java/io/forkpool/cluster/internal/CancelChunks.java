@@ -34,10 +34,10 @@ final class CancelChunks implements Runnable, IdentifiedDataSerializable, Hazelc
 
     @Override
     public void run() {
-        Object runtime = member == null ? null : member.getUserContext().get(NodeRuntime.CONTEXT_KEY);
-        if (runtime instanceof NodeRuntime) {
+        NodeRuntime runtime = NodeRuntime.of(member);
+        if (runtime != null) {
             for (long chunkId : chunkIds) {
-                ((NodeRuntime) runtime).cancel(clientId + '/' + chunkId);
+                runtime.cancel(clientId, chunkId);
             }
         }
     }

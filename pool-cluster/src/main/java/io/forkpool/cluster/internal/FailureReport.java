@@ -5,6 +5,7 @@ import com.hazelcast.nio.ObjectDataOutput;
 import io.forkpool.ExitCause;
 import io.forkpool.ForkPoolException;
 import io.forkpool.PoisonTaskException;
+import io.forkpool.PoolFailedException;
 import io.forkpool.TaskFailedException;
 import io.forkpool.TaskTimeoutException;
 import io.forkpool.WorkerCrashedException;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * How a chunk failed on a member, in fields rather than a serialized exception: the member turns
@@ -122,8 +124,7 @@ final class FailureReport {
         if (error instanceof CancellationException) {
             return simple(Kind.CANCELLED, "cancelled on the member");
         }
-        if (error instanceof java.util.concurrent.RejectedExecutionException
-                || error instanceof io.forkpool.PoolFailedException) {
+        if (error instanceof RejectedExecutionException || error instanceof PoolFailedException) {
             return unavailable(String.valueOf(error.getMessage()));
         }
         return refused(error.toString());

@@ -46,11 +46,11 @@ final class RunChunk implements Callable<ChunkReply>, IdentifiedDataSerializable
 
     @Override
     public ChunkReply call() {
-        Object runtime = member == null ? null : member.getUserContext().get(NodeRuntime.CONTEXT_KEY);
-        if (!(runtime instanceof NodeRuntime)) {
+        NodeRuntime runtime = NodeRuntime.of(member);
+        if (runtime == null) {
             return ChunkReply.failed(FailureReport.unavailable("this member runs no forkpool node"), 0, 0);
         }
-        return ((NodeRuntime) runtime).run(this);
+        return runtime.run(this);
     }
 
     @Override
@@ -88,6 +88,6 @@ final class RunChunk implements Callable<ChunkReply>, IdentifiedDataSerializable
 
     /** @return the key under which the member tracks this chunk while it runs */
     String key() {
-        return clientId + '/' + chunkId;
+        return NodeRuntime.key(clientId, chunkId);
     }
 }
