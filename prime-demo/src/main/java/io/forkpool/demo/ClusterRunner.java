@@ -1,12 +1,10 @@
 package io.forkpool.demo;
 
-import io.forkpool.TaskOptions;
 import io.forkpool.cluster.ClusterPool;
 import io.forkpool.examples.CountPrimes;
 import io.forkpool.examples.Range;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Counts primes with {@link CountPrimes} tasks on a forkpool cluster: the same tasks over the same
@@ -39,14 +37,7 @@ final class ClusterRunner {
                 .maxAttempts(options.maxAttempts()).connectTimeout(CONNECT_TIMEOUT).build()) {
             long ready = System.nanoTime();
             progress.clusterReady(pool::members);
-            progress.batchStarted(ranges.size());
-            long count = PoolRunner.sum(pool.invokeAll(CountPrimes.class, ranges, TaskOptions.DEFAULT,
-                    progress.listener()));
-            long end = System.nanoTime();
-            // Before close(), as for a local pool: leaving the cluster is not part of the run.
-            progress.finish();
-            return new RunResult(count, ranges.size(), PoolRunner.millis(ready - start),
-                    PoolRunner.millis(end - start), Optional.of(pool.stats()), pool.members());
+            return PoolRunner.count(pool, ranges, progress, start, ready, pool::members);
         }
     }
 }
