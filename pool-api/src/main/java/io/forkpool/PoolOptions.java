@@ -9,42 +9,15 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The validated, immutable settings of one pool, produced by {@link WorkerPoolBuilder} and
- * handed to the runtime. See the builder for what each setting means and its default.
+ * The validated, immutable settings of one pool, produced by {@link WorkerPoolBuilder#options()}
+ * and handed to the runtime. See the builder for what each setting means and its default; each
+ * accessor below says what it holds.
  *
- * @param name the pool's name, used in thread names and logs
- * @param workers how many worker JVMs run at once
- * @param javaExecutable the {@code java} launcher the workers are started with
- * @param classpath the workers' class path entries
- * @param jvmOptions options placed before the worker's main class
- * @param inheritedEnvironment names of the supervisor's environment variables the workers inherit
- * @param environment variables set for the workers on top of the inherited ones
- * @param workingDirectory the workers' working directory
- * @param workerCommand the command that starts a worker in place of the Java one, or empty for
- *     the Java worker (then {@code javaExecutable}, {@code classpath} and {@code jvmOptions} apply)
- * @param allowedTasks the task classes workers may run, as {@link io.forkpool.spi.TaskAllowList} entries
- * @param classDataCache where the workers' class-data sharing archives are kept, or {@code null} for none
- * @param maxFrameLength the largest payload, in bytes, either side accepts in one frame
- * @param tasksInFlightPerWorker how many tasks a worker holds at once (one running, the rest
- *     waiting), or {@link #ADAPTIVE_TASKS_IN_FLIGHT} to let the pool size it from the tasks' run time
- * @param maxPendingTasks the most tasks submitted and not yet completed before {@code submit} waits
- *     for room, or 0 for no limit
- * @param startupTimeout how long a worker may take from spawn to hello
- * @param closeTimeout how long {@link WorkerPool#close()} waits for queued and running tasks
- * @param maxAttempts how many times a task may run when its worker dies under it
- * @param taskTimeout how long one attempt may run, or {@code null} for no limit
- * @param maxTasksPerWorker answers after which a worker is retired and replaced, or 0 for no limit
- * @param maxWorkerHeapBytes heap use above which a worker is retired and replaced, or 0 for no limit
- * @param maxRestarts how many worker restarts the pool tolerates within {@code restartWindow}
- * @param restartWindow the sliding window for {@code maxRestarts}
- * @param recordLatencies whether the pool records its tasks' latencies for {@link WorkerPool#stats()}
+ * <p>Options are made only by a builder, so a setting can be added without breaking anyone who
+ * builds or reads them; {@link #toBuilder()} starts from existing options. Two options are equal
+ * when every setting is.
  */
-public record PoolOptions(String name, int workers, Path javaExecutable, List<String> classpath,
-        List<String> jvmOptions, Set<String> inheritedEnvironment, Map<String, String> environment, Path workingDirectory,
-        List<String> workerCommand, List<String> allowedTasks, Path classDataCache,
-        int maxFrameLength, int tasksInFlightPerWorker, int maxPendingTasks, Duration startupTimeout, Duration closeTimeout,
-        int maxAttempts, Duration taskTimeout, long maxTasksPerWorker, long maxWorkerHeapBytes,
-        int maxRestarts, Duration restartWindow, boolean recordLatencies) {
+public final class PoolOptions {
 
     /** The smallest frame payload a pool may be configured to accept: 1 KiB, room for any control message but a failure report. */
     public static final int MIN_FRAME_LENGTH = 1024;
@@ -61,86 +34,322 @@ public record PoolOptions(String name, int workers, Path javaExecutable, List<St
     /** The largest frame payload a pool may be configured to accept: 1 GiB. */
     public static final int MAX_FRAME_LENGTH_LIMIT = 1 << 30;
 
+    private final String name;
+    private final int workers;
+    private final Path javaExecutable;
+    private final List<String> classpath;
+    private final List<String> jvmOptions;
+    private final Set<String> inheritedEnvironment;
+    private final Map<String, String> environment;
+    private final Path workingDirectory;
+    private final List<String> workerCommand;
+    private final List<String> allowedTasks;
+    private final Path classDataCache;
+    private final int maxFrameLength;
+    private final int tasksInFlightPerWorker;
+    private final int maxPendingTasks;
+    private final Duration startupTimeout;
+    private final Duration closeTimeout;
+    private final int maxAttempts;
+    private final Duration taskTimeout;
+    private final long maxTasksPerWorker;
+    private final long maxWorkerHeapBytes;
+    private final int maxRestarts;
+    private final Duration restartWindow;
+    private final boolean recordLatencies;
+
     /**
-     * Validates every field and copies the collections. {@link WorkerPoolBuilder#options()} is the
-     * usual way to get one; each parameter below says what is accepted, the record's own
-     * description says what it means.
+     * Validates the builder's settings and copies them, collections included.
      *
-     * @param name not blank
-     * @param workers from 1 to 4096
-     * @param javaExecutable not null
-     * @param classpath not empty unless {@code workerCommand} is set
-     * @param jvmOptions not null, possibly empty
-     * @param inheritedEnvironment not null, possibly empty
-     * @param environment not null, possibly empty
-     * @param workingDirectory not null
-     * @param workerCommand empty, or starting with a non-blank program
-     * @param allowedTasks at least one valid {@link io.forkpool.spi.TaskAllowList} entry
-     * @param classDataCache a directory, or {@code null}
-     * @param maxFrameLength from {@link #MIN_FRAME_LENGTH} to {@link #MAX_FRAME_LENGTH_LIMIT}
-     * @param tasksInFlightPerWorker from {@link #ADAPTIVE_TASKS_IN_FLIGHT} to {@link #MAX_TASKS_IN_FLIGHT}
-     * @param maxPendingTasks at least 0
-     * @param startupTimeout positive
-     * @param closeTimeout positive
-     * @param maxAttempts from 1 to {@link #MAX_ATTEMPTS}
-     * @param taskTimeout positive, or {@code null}
-     * @param maxTasksPerWorker at least 0
-     * @param maxWorkerHeapBytes at least 0
-     * @param maxRestarts from 1 to 1,000,000
-     * @param restartWindow positive
-     * @param recordLatencies whether to record latencies
+     * @param builder the settings
+     * @param name the pool's name, resolved from the builder's or a generated one
+     * @param maxRestarts the restart limit, resolved from the builder's or the default for its workers
      * @throws IllegalArgumentException if a value is out of range, naming it
      * @throws NullPointerException if a value that may not be null is, naming it
      */
-    public PoolOptions {
+    PoolOptions(WorkerPoolBuilder builder, String name, int maxRestarts) {
         Objects.requireNonNull(name, "name");
         if (name.isBlank()) {
             throw new IllegalArgumentException("name must not be blank");
         }
-        requireRange("workers", workers, 1, 4096);
-        Objects.requireNonNull(javaExecutable, "javaExecutable");
-        classpath = List.copyOf(Objects.requireNonNull(classpath, "classpath"));
-        jvmOptions = List.copyOf(Objects.requireNonNull(jvmOptions, "jvmOptions"));
-        inheritedEnvironment = Set.copyOf(Objects.requireNonNull(inheritedEnvironment, "inheritedEnvironment"));
-        environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
-        Objects.requireNonNull(workingDirectory, "workingDirectory");
-        workerCommand = List.copyOf(Objects.requireNonNull(workerCommand, "workerCommand"));
+        this.name = name;
+        this.workers = requireRange("workers", builder.workers, 1, 4096);
+        this.javaExecutable = Objects.requireNonNull(builder.javaExecutable, "javaExecutable");
+        this.classpath = List.copyOf(Objects.requireNonNull(builder.classpath, "classpath"));
+        this.jvmOptions = List.copyOf(Objects.requireNonNull(builder.jvmOptions, "jvmOptions"));
+        this.inheritedEnvironment = Set.copyOf(Objects.requireNonNull(builder.inheritedEnvironment, "inheritedEnvironment"));
+        this.environment = Map.copyOf(Objects.requireNonNull(builder.environment, "environment"));
+        this.workingDirectory = Objects.requireNonNull(builder.workingDirectory, "workingDirectory");
+        this.workerCommand = List.copyOf(Objects.requireNonNull(builder.workerCommand, "workerCommand"));
         if (!workerCommand.isEmpty() && workerCommand.get(0).isBlank()) {
             throw new IllegalArgumentException("workerCommand must start with a program: " + workerCommand);
         }
         if (workerCommand.isEmpty() && classpath.isEmpty()) {
             throw new IllegalArgumentException("classpath must not be empty");
         }
-        allowedTasks = TaskAllowList.of(Objects.requireNonNull(allowedTasks, "allowedTasks")).entries();
-        requireRange("maxFrameLength", maxFrameLength, MIN_FRAME_LENGTH, MAX_FRAME_LENGTH_LIMIT);
-        requireRange("tasksInFlightPerWorker", tasksInFlightPerWorker, ADAPTIVE_TASKS_IN_FLIGHT, MAX_TASKS_IN_FLIGHT);
-        requireRange("maxPendingTasks", maxPendingTasks, 0, Integer.MAX_VALUE);
-        requirePositive("startupTimeout", startupTimeout);
-        requirePositive("closeTimeout", closeTimeout);
-        requireRange("maxAttempts", maxAttempts, 1, MAX_ATTEMPTS);
-        if (taskTimeout != null) {
-            requirePositive("taskTimeout", taskTimeout);
+        this.allowedTasks = TaskAllowList.of(Objects.requireNonNull(builder.allowedTasks, "allowedTasks")).entries();
+        this.classDataCache = builder.classDataCache;
+        this.maxFrameLength = requireRange("maxFrameLength", builder.maxFrameLength, MIN_FRAME_LENGTH,
+                MAX_FRAME_LENGTH_LIMIT);
+        this.tasksInFlightPerWorker = requireRange("tasksInFlightPerWorker", builder.tasksInFlightPerWorker,
+                ADAPTIVE_TASKS_IN_FLIGHT, MAX_TASKS_IN_FLIGHT);
+        this.maxPendingTasks = requireRange("maxPendingTasks", builder.maxPendingTasks, 0, Integer.MAX_VALUE);
+        this.startupTimeout = requirePositive("startupTimeout", builder.startupTimeout);
+        this.closeTimeout = requirePositive("closeTimeout", builder.closeTimeout);
+        this.maxAttempts = requireRange("maxAttempts", builder.maxAttempts, 1, MAX_ATTEMPTS);
+        this.taskTimeout = builder.taskTimeout == null ? null : requirePositive("taskTimeout", builder.taskTimeout);
+        if (builder.maxTasksPerWorker < 0) {
+            throw new IllegalArgumentException("maxTasksPerWorker must be >= 0 (0 = no limit): "
+                    + builder.maxTasksPerWorker);
         }
-        if (maxTasksPerWorker < 0) {
-            throw new IllegalArgumentException("maxTasksPerWorker must be >= 0 (0 = no limit): " + maxTasksPerWorker);
+        this.maxTasksPerWorker = builder.maxTasksPerWorker;
+        if (builder.maxWorkerHeapBytes < 0) {
+            throw new IllegalArgumentException("maxWorkerHeapBytes must be >= 0 (0 = no limit): "
+                    + builder.maxWorkerHeapBytes);
         }
-        if (maxWorkerHeapBytes < 0) {
-            throw new IllegalArgumentException("maxWorkerHeapBytes must be >= 0 (0 = no limit): " + maxWorkerHeapBytes);
-        }
-        requireRange("maxRestarts", maxRestarts, 1, 1_000_000);
-        requirePositive("restartWindow", restartWindow);
+        this.maxWorkerHeapBytes = builder.maxWorkerHeapBytes;
+        this.maxRestarts = requireRange("maxRestarts", maxRestarts, 1, 1_000_000);
+        this.restartWindow = requirePositive("restartWindow", builder.restartWindow);
+        this.recordLatencies = builder.recordLatencies;
     }
 
-    private static void requireRange(String what, int value, int min, int max) {
+    private static int requireRange(String what, int value, int min, int max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(what + " must be in [" + min + ", " + max + "]: " + value);
         }
+        return value;
     }
 
-    private static void requirePositive(String what, Duration value) {
+    private static Duration requirePositive(String what, Duration value) {
         Objects.requireNonNull(value, what);
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(what + " must be positive: " + value);
         }
+        return value;
+    }
+
+    /**
+     * A builder holding these options, to derive other options from them. Its name and restart
+     * limit are these options' resolved ones: changing its {@link WorkerPoolBuilder#workers
+     * workers} does not rescale the restart limit, and every pool it builds has this name.
+     *
+     * @return a new builder whose {@link WorkerPoolBuilder#options() options()} equal these
+     */
+    public WorkerPoolBuilder toBuilder() {
+        WorkerPoolBuilder builder = new WorkerPoolBuilder();
+        builder.name = name;
+        builder.workers = workers;
+        builder.javaExecutable = javaExecutable;
+        builder.classpath = classpath;
+        builder.jvmOptions = jvmOptions;
+        builder.inheritedEnvironment.clear();
+        builder.inheritedEnvironment.addAll(inheritedEnvironment);
+        builder.environment.clear();
+        builder.environment.putAll(environment);
+        builder.workingDirectory = workingDirectory;
+        builder.workerCommand = workerCommand;
+        builder.allowedTasks = allowedTasks;
+        builder.classDataCache = classDataCache;
+        builder.maxFrameLength = maxFrameLength;
+        builder.tasksInFlightPerWorker = tasksInFlightPerWorker;
+        builder.maxPendingTasks = maxPendingTasks;
+        builder.startupTimeout = startupTimeout;
+        builder.closeTimeout = closeTimeout;
+        builder.maxAttempts = maxAttempts;
+        builder.taskTimeout = taskTimeout;
+        builder.maxTasksPerWorker = maxTasksPerWorker;
+        builder.maxWorkerHeapBytes = maxWorkerHeapBytes;
+        builder.maxRestarts = maxRestarts;
+        builder.restartWindow = restartWindow;
+        builder.recordLatencies = recordLatencies;
+        return builder;
+    }
+
+    /** @return the pool's name, used in thread names and logs; not blank */
+    public String name() {
+        return name;
+    }
+
+    /** @return how many worker JVMs run at once, from 1 to 4096 */
+    public int workers() {
+        return workers;
+    }
+
+    /** @return the {@code java} launcher the workers are started with */
+    public Path javaExecutable() {
+        return javaExecutable;
+    }
+
+    /** @return the workers' class path entries, not empty unless {@link #workerCommand()} is set */
+    public List<String> classpath() {
+        return classpath;
+    }
+
+    /** @return the options placed before the worker's main class, possibly empty */
+    public List<String> jvmOptions() {
+        return jvmOptions;
+    }
+
+    /** @return the names of the supervisor's environment variables the workers inherit, possibly empty */
+    public Set<String> inheritedEnvironment() {
+        return inheritedEnvironment;
+    }
+
+    /** @return the variables set for the workers on top of the inherited ones, possibly empty */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    /** @return the workers' working directory */
+    public Path workingDirectory() {
+        return workingDirectory;
+    }
+
+    /**
+     * @return the command that starts a worker in place of the Java one, starting with a non-blank
+     *     program, or empty for the Java worker (then {@link #javaExecutable()}, {@link #classpath()}
+     *     and {@link #jvmOptions()} apply)
+     */
+    public List<String> workerCommand() {
+        return workerCommand;
+    }
+
+    /** @return the task classes workers may run, as at least one {@link TaskAllowList} entry */
+    public List<String> allowedTasks() {
+        return allowedTasks;
+    }
+
+    /** @return where the workers' class-data sharing archives are kept, or {@code null} for none */
+    public Path classDataCache() {
+        return classDataCache;
+    }
+
+    /**
+     * @return the largest payload, in bytes, either side accepts in one frame, from
+     *     {@link #MIN_FRAME_LENGTH} to {@link #MAX_FRAME_LENGTH_LIMIT}
+     */
+    public int maxFrameLength() {
+        return maxFrameLength;
+    }
+
+    /**
+     * @return how many tasks a worker holds at once (one running, the rest waiting), up to
+     *     {@link #MAX_TASKS_IN_FLIGHT}, or {@link #ADAPTIVE_TASKS_IN_FLIGHT} to let the pool size it
+     *     from the tasks' run time
+     */
+    public int tasksInFlightPerWorker() {
+        return tasksInFlightPerWorker;
+    }
+
+    /**
+     * @return the most tasks submitted and not yet completed before {@code submit} waits for room,
+     *     or 0 for no limit
+     */
+    public int maxPendingTasks() {
+        return maxPendingTasks;
+    }
+
+    /** @return how long a worker may take from spawn to hello; positive */
+    public Duration startupTimeout() {
+        return startupTimeout;
+    }
+
+    /** @return how long {@link WorkerPool#close()} waits for queued and running tasks; positive */
+    public Duration closeTimeout() {
+        return closeTimeout;
+    }
+
+    /** @return how many times a task may run when its worker dies under it, from 1 to {@link #MAX_ATTEMPTS} */
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    /** @return how long one attempt may run, positive, or {@code null} for no limit */
+    public Duration taskTimeout() {
+        return taskTimeout;
+    }
+
+    /** @return the answers after which a worker is retired and replaced, or 0 for no limit */
+    public long maxTasksPerWorker() {
+        return maxTasksPerWorker;
+    }
+
+    /** @return the heap use above which a worker is retired and replaced, in bytes, or 0 for no limit */
+    public long maxWorkerHeapBytes() {
+        return maxWorkerHeapBytes;
+    }
+
+    /** @return how many worker restarts the pool tolerates within {@link #restartWindow()}, from 1 to 1,000,000 */
+    public int maxRestarts() {
+        return maxRestarts;
+    }
+
+    /** @return the sliding window for {@link #maxRestarts()}; positive */
+    public Duration restartWindow() {
+        return restartWindow;
+    }
+
+    /** @return whether the pool records its tasks' latencies for {@link WorkerPool#stats()} */
+    public boolean recordLatencies() {
+        return recordLatencies;
+    }
+
+    /**
+     * Options are equal when every setting is.
+     *
+     * @param other the object to compare with
+     * @return whether {@code other} is a {@code PoolOptions} with the same settings
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other == this || other instanceof PoolOptions o
+                && name.equals(o.name)
+                && workers == o.workers
+                && javaExecutable.equals(o.javaExecutable)
+                && classpath.equals(o.classpath)
+                && jvmOptions.equals(o.jvmOptions)
+                && inheritedEnvironment.equals(o.inheritedEnvironment)
+                && environment.equals(o.environment)
+                && workingDirectory.equals(o.workingDirectory)
+                && workerCommand.equals(o.workerCommand)
+                && allowedTasks.equals(o.allowedTasks)
+                && Objects.equals(classDataCache, o.classDataCache)
+                && maxFrameLength == o.maxFrameLength
+                && tasksInFlightPerWorker == o.tasksInFlightPerWorker
+                && maxPendingTasks == o.maxPendingTasks
+                && startupTimeout.equals(o.startupTimeout)
+                && closeTimeout.equals(o.closeTimeout)
+                && maxAttempts == o.maxAttempts
+                && Objects.equals(taskTimeout, o.taskTimeout)
+                && maxTasksPerWorker == o.maxTasksPerWorker
+                && maxWorkerHeapBytes == o.maxWorkerHeapBytes
+                && maxRestarts == o.maxRestarts
+                && restartWindow.equals(o.restartWindow)
+                && recordLatencies == o.recordLatencies;
+    }
+
+    /** @return a hash of every setting, consistent with {@link #equals} */
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, workers, javaExecutable, classpath, jvmOptions, inheritedEnvironment, environment,
+                workingDirectory, workerCommand, allowedTasks, classDataCache, maxFrameLength, tasksInFlightPerWorker,
+                maxPendingTasks, startupTimeout, closeTimeout, maxAttempts, taskTimeout, maxTasksPerWorker,
+                maxWorkerHeapBytes, maxRestarts, restartWindow, recordLatencies);
+    }
+
+    /** @return every setting by name, as {@code PoolOptions[name=…, workers=…, …]} */
+    @Override
+    public String toString() {
+        return "PoolOptions[name=" + name + ", workers=" + workers + ", javaExecutable=" + javaExecutable
+                + ", classpath=" + classpath + ", jvmOptions=" + jvmOptions
+                + ", inheritedEnvironment=" + inheritedEnvironment + ", environment=" + environment
+                + ", workingDirectory=" + workingDirectory + ", workerCommand=" + workerCommand
+                + ", allowedTasks=" + allowedTasks + ", classDataCache=" + classDataCache
+                + ", maxFrameLength=" + maxFrameLength + ", tasksInFlightPerWorker=" + tasksInFlightPerWorker
+                + ", maxPendingTasks=" + maxPendingTasks + ", startupTimeout=" + startupTimeout
+                + ", closeTimeout=" + closeTimeout + ", maxAttempts=" + maxAttempts + ", taskTimeout=" + taskTimeout
+                + ", maxTasksPerWorker=" + maxTasksPerWorker + ", maxWorkerHeapBytes=" + maxWorkerHeapBytes
+                + ", maxRestarts=" + maxRestarts + ", restartWindow=" + restartWindow
+                + ", recordLatencies=" + recordLatencies + "]";
     }
 }

@@ -43,29 +43,30 @@ public final class WorkerPoolBuilder {
 
     private static final AtomicInteger POOL_SEQUENCE = new AtomicInteger();
 
-    private String name;
-    private int workers = Runtime.getRuntime().availableProcessors();
-    private Path javaExecutable = Path.of(System.getProperty("java.home"), "bin", "java");
-    private List<String> classpath = splitClasspath(System.getProperty("java.class.path", ""));
-    private List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
-    private final Set<String> inheritedEnvironment = new HashSet<>(DEFAULT_INHERITED_ENVIRONMENT);
-    private final Map<String, String> environment = new HashMap<>();
-    private Path workingDirectory = Path.of("").toAbsolutePath();
-    private List<String> workerCommand = List.of();
-    private List<String> allowedTasks = List.of(TaskAllowList.ANY);
-    private Path classDataCache = defaultCacheDirectory();
-    private int maxFrameLength = 64 << 20;
-    private int tasksInFlightPerWorker = PoolOptions.ADAPTIVE_TASKS_IN_FLIGHT;
-    private int maxPendingTasks;
-    private Duration startupTimeout = Duration.ofSeconds(30);
-    private Duration closeTimeout = Duration.ofSeconds(30);
-    private int maxAttempts = 3;
-    private Duration taskTimeout;
-    private long maxTasksPerWorker;
-    private long maxWorkerHeapBytes;
-    private Integer maxRestarts;
-    private Duration restartWindow = Duration.ofMinutes(1);
-    private boolean recordLatencies = true;
+    // Package-private: PoolOptions reads them when it validates, and writes them in toBuilder().
+    String name;
+    int workers = Runtime.getRuntime().availableProcessors();
+    Path javaExecutable = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<String> classpath = splitClasspath(System.getProperty("java.class.path", ""));
+    List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
+    final Set<String> inheritedEnvironment = new HashSet<>(DEFAULT_INHERITED_ENVIRONMENT);
+    final Map<String, String> environment = new HashMap<>();
+    Path workingDirectory = Path.of("").toAbsolutePath();
+    List<String> workerCommand = List.of();
+    List<String> allowedTasks = List.of(TaskAllowList.ANY);
+    Path classDataCache = defaultCacheDirectory();
+    int maxFrameLength = 64 << 20;
+    int tasksInFlightPerWorker = PoolOptions.ADAPTIVE_TASKS_IN_FLIGHT;
+    int maxPendingTasks;
+    Duration startupTimeout = Duration.ofSeconds(30);
+    Duration closeTimeout = Duration.ofSeconds(30);
+    int maxAttempts = 3;
+    Duration taskTimeout;
+    long maxTasksPerWorker;
+    long maxWorkerHeapBytes;
+    Integer maxRestarts;
+    Duration restartWindow = Duration.ofMinutes(1);
+    boolean recordLatencies = true;
 
     WorkerPoolBuilder() {
     }
@@ -425,10 +426,7 @@ public final class WorkerPoolBuilder {
     public PoolOptions options() {
         String poolName = name != null ? name : "forkpool-" + POOL_SEQUENCE.incrementAndGet();
         int restarts = maxRestarts != null ? maxRestarts : 30 * Math.max(1, workers);
-        return new PoolOptions(poolName, workers, javaExecutable, classpath, jvmOptions, inheritedEnvironment, environment,
-                workingDirectory, workerCommand, allowedTasks, classDataCache, maxFrameLength, tasksInFlightPerWorker, maxPendingTasks, startupTimeout,
-                closeTimeout, maxAttempts,
-                taskTimeout, maxTasksPerWorker, maxWorkerHeapBytes, restarts, restartWindow, recordLatencies);
+        return new PoolOptions(this, poolName, restarts);
     }
 
     /**

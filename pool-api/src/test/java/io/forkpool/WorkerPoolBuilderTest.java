@@ -38,24 +38,69 @@ class WorkerPoolBuilderTest {
         assertThat(WorkerPool.builder().classDataCache(null).options().classDataCache()).isNull();
     }
 
-    @Test
-    void everySetterIsApplied() {
-        PoolOptions options = WorkerPool.builder().name("p").workers(3).javaExecutable(Path.of("/j/bin/java"))
+    private static WorkerPoolBuilder everySetting() {
+        return WorkerPool.builder().name("p").workers(3).javaExecutable(Path.of("/j/bin/java"))
                 .classpath(List.of("a.jar")).jvmOptions("-Xmx1g").environment("K", "V").inheritEnvironment("CI")
                 .workingDirectory(Path.of("/tmp")).maxFrameLength(4096).tasksInFlightPerWorker(5).maxPendingTasks(6)
                 .startupTimeout(Duration.ofSeconds(1)).closeTimeout(Duration.ofSeconds(2)).maxAttempts(4)
                 .taskTimeout(Duration.ofSeconds(3)).maxTasksPerWorker(100).maxWorkerHeapBytes(1 << 20)
                 .restartLimit(7, Duration.ofSeconds(9)).workerCommand("python3", "w.py")
-                .allowTasks("com.example.*", "org.acme.Count$Task").classDataCache(Path.of("/cache")).options();
-        assertThat(options).isEqualTo(new PoolOptions("p", 3, Path.of("/j/bin/java"), List.of("a.jar"),
-                List.of("-Xmx1g"), withDefaults("CI"), java.util.Map.of("K", "V"), Path.of("/tmp"),
-                List.of("python3", "w.py"), List.of("com.example.*", "org.acme.Count$Task"), Path.of("/cache"), 4096, 5, 6, Duration.ofSeconds(1),
-                Duration.ofSeconds(2), 4, Duration.ofSeconds(3), 100, 1 << 20, 7, Duration.ofSeconds(9), true));
+                .allowTasks("com.example.*", "org.acme.Count$Task").classDataCache(Path.of("/cache"));
     }
 
-    private static java.util.Set<String> withDefaults(String extra) {
+    @Test
+    void everySetterIsApplied() {
+        PoolOptions options = everySetting().options();
+        assertThat(options.name()).isEqualTo("p");
+        assertThat(options.workers()).isEqualTo(3);
+        assertThat(options.javaExecutable()).isEqualTo(Path.of("/j/bin/java"));
+        assertThat(options.classpath()).isEqualTo(List.of("a.jar"));
+        assertThat(options.jvmOptions()).isEqualTo(List.of("-Xmx1g"));
+        assertThat(options.inheritedEnvironment()).isEqualTo(withDefaults("CI"));
+        assertThat(options.environment()).isEqualTo(java.util.Map.of("K", "V"));
+        assertThat(options.workingDirectory()).isEqualTo(Path.of("/tmp"));
+        assertThat(options.workerCommand()).isEqualTo(List.of("python3", "w.py"));
+        assertThat(options.allowedTasks()).isEqualTo(List.of("com.example.*", "org.acme.Count$Task"));
+        assertThat(options.classDataCache()).isEqualTo(Path.of("/cache"));
+        assertThat(options.maxFrameLength()).isEqualTo(4096);
+        assertThat(options.tasksInFlightPerWorker()).isEqualTo(5);
+        assertThat(options.maxPendingTasks()).isEqualTo(6);
+        assertThat(options.startupTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(options.closeTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(options.maxAttempts()).isEqualTo(4);
+        assertThat(options.taskTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(options.maxTasksPerWorker()).isEqualTo(100);
+        assertThat(options.maxWorkerHeapBytes()).isEqualTo(1 << 20);
+        assertThat(options.maxRestarts()).isEqualTo(7);
+        assertThat(options.restartWindow()).isEqualTo(Duration.ofSeconds(9));
+        assertThat(options.recordLatencies()).isTrue();
+        assertThat(WorkerPool.builder().recordLatencies(false).options().recordLatencies()).isFalse();
+    }
+
+    @Test
+    void optionsAreValuesAndABuilderDerivesOthersFromThem() {
+        PoolOptions options = everySetting().options();
+        assertThat(options).isEqualTo(everySetting().options()).hasSameHashCodeAs(everySetting().options())
+                .isNotEqualTo(everySetting().workers(4).options())
+                .isNotEqualTo(everySetting().taskTimeout(null).options());
+        assertThat(options.toString()).startsWith("PoolOptions[name=p, workers=3, ")
+                .contains("maxRestarts=7", "taskTimeout=PT3S").endsWith(", recordLatencies=true]");
+
+        assertThat(options.toBuilder().options()).isEqualTo(options);
+        PoolOptions derived = options.toBuilder().maxAttempts(2).inheritEnvironment("EXTRA").options();
+        assertThat(derived.maxAttempts()).isEqualTo(2);
+        assertThat(derived.inheritedEnvironment()).isEqualTo(withDefaults("CI", "EXTRA"));
+        assertThat(derived.toBuilder().maxAttempts(4).inheritEnvironment().options())
+                .isNotEqualTo(options); // the extra variable stays
+        assertThat(options).isEqualTo(everySetting().options()); // deriving changed nothing
+
+        PoolOptions unnamed = WorkerPool.builder().options();
+        assertThat(unnamed.toBuilder().options()).isEqualTo(unnamed); // same resolved name and restart limit
+    }
+
+    private static java.util.Set<String> withDefaults(String... extra) {
         java.util.Set<String> names = new java.util.HashSet<>(WorkerPoolBuilder.DEFAULT_INHERITED_ENVIRONMENT);
-        names.add(extra);
+        names.addAll(List.of(extra));
         return names;
     }
 
