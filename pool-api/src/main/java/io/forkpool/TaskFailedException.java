@@ -32,44 +32,33 @@ public final class TaskFailedException extends ForkPoolException {
     /**
      * Creates the exception from what the worker reported.
      *
-     * @param taskId the pool-assigned task id
-     * @param taskClass the task's class name
-     * @param workerId the worker's id within the pool
-     * @param workerPid the worker's process id
-     * @param remoteExceptionClass the class name of the exception thrown in the worker
-     * @param remoteMessage its message, or {@code null}
-     * @param remoteStackTrace its printed stack trace, including causes
+     * @param report the task, the worker, and the exception the task threw there
+     * @throws NullPointerException if {@code report} is null
      */
-    public TaskFailedException(long taskId, String taskClass, int workerId, long workerPid,
-            String remoteExceptionClass, String remoteMessage, String remoteStackTrace) {
-        this(taskId, taskClass, -1, workerId, workerPid, remoteExceptionClass, remoteMessage, remoteStackTrace);
+    public TaskFailedException(TaskFailureReport report) {
+        super(message(report));
+        this.taskId = report.taskId();
+        this.taskClass = report.taskClass();
+        this.inputIndex = report.inputIndex();
+        this.workerId = report.workerId();
+        this.workerPid = report.workerPid();
+        this.remoteExceptionClass = report.remoteExceptionClass();
+        this.remoteMessage = report.remoteMessage();
+        this.remoteStackTrace = report.remoteStackTrace();
     }
 
-    /**
-     * Creates the exception for one input of a {@link WorkerPool#submitAll batch}.
-     *
-     * @param taskId the pool-assigned id of the task (or chunk of inputs) that failed
-     * @param taskClass the task's class name
-     * @param inputIndex the position of the failing input in the batch's list of inputs, or -1
-     * @param workerId the worker's id within the pool
-     * @param workerPid the worker's process id
-     * @param remoteExceptionClass the class name of the exception thrown in the worker
-     * @param remoteMessage its message, or {@code null}
-     * @param remoteStackTrace its printed stack trace, including causes
-     */
-    public TaskFailedException(long taskId, String taskClass, int inputIndex, int workerId, long workerPid,
-            String remoteExceptionClass, String remoteMessage, String remoteStackTrace) {
-        super("task " + taskId + " (" + taskClass + ") failed"
-                + (inputIndex < 0 ? "" : " on input " + inputIndex + " of its batch,") + " on worker " + workerId
-                + " (pid " + workerPid + "): " + remoteExceptionClass + (remoteMessage == null ? "" : ": " + remoteMessage));
-        this.inputIndex = inputIndex;
-        this.taskId = taskId;
-        this.taskClass = Objects.requireNonNull(taskClass, "taskClass");
-        this.workerId = workerId;
-        this.workerPid = workerPid;
-        this.remoteExceptionClass = Objects.requireNonNull(remoteExceptionClass, "remoteExceptionClass");
-        this.remoteMessage = remoteMessage;
-        this.remoteStackTrace = Objects.requireNonNullElse(remoteStackTrace, "");
+    private static String message(TaskFailureReport report) {
+        Objects.requireNonNull(report, "report");
+        return "task " + report.taskId() + " (" + report.taskClass() + ") failed"
+                + (report.inputIndex() < 0 ? "" : " on input " + report.inputIndex() + " of its batch,")
+                + " on worker " + report.workerId() + " (pid " + report.workerPid() + "): "
+                + report.remoteExceptionClass() + (report.remoteMessage() == null ? "" : ": " + report.remoteMessage());
+    }
+
+    /** @return the failure report this exception was made from, every field of it */
+    public TaskFailureReport report() {
+        return new TaskFailureReport(taskId, taskClass, inputIndex, workerId, workerPid, remoteExceptionClass,
+                remoteMessage, remoteStackTrace);
     }
 
     /** @return the pool-assigned id of the task */

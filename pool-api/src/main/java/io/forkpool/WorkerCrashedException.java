@@ -39,40 +39,39 @@ public final class WorkerCrashedException extends ForkPoolException {
     private final String outputTail;
 
     /**
-     * Creates a crash report.
+     * Creates the exception from a crash report.
      *
-     * @param taskId the pool-assigned id of the task that was running
-     * @param taskClass the task's class name
-     * @param attempt which attempt of the task this was, from 1
-     * @param workerId the worker's id within the pool
-     * @param workerPid the worker's process id
-     * @param exitCause how the supervisor classified the end
-     * @param exitCode the process exit code, or {@code null} if unknown
-     * @param exitDescription how the worker ended, in words (e.g. "killed by signal 9 (SIGKILL)")
-     * @param uptimeMillis how long the worker process had run
-     * @param tasksServed tasks the worker process had answered before it died
-     * @param outputTail the last lines the worker wrote to stdout/stderr, possibly empty
+     * @param report what is known about the worker's end
+     * @throws NullPointerException if {@code report} is null
      */
-    public WorkerCrashedException(long taskId, String taskClass, int attempt, int workerId, long workerPid,
-            ExitCause exitCause, Integer exitCode, String exitDescription, long uptimeMillis, long tasksServed,
-            String outputTail) {
-        super("worker " + workerId + " (pid " + workerPid + ") died running task " + taskId + " (" + taskClass
-                + "), attempt " + attempt + ": " + exitDescription + "; up " + uptimeMillis + " ms, served "
-                + tasksServed + " task(s)"
-                + (outputTail == null || outputTail.isEmpty()
-                        ? "; it wrote no output"
-                        : "; last output:\n" + outputTail));
-        this.taskId = taskId;
-        this.taskClass = Objects.requireNonNull(taskClass, "taskClass");
-        this.attempt = attempt;
-        this.workerId = workerId;
-        this.workerPid = workerPid;
-        this.exitCause = Objects.requireNonNull(exitCause, "exitCause");
-        this.exitCode = exitCode;
-        this.exitDescription = Objects.requireNonNull(exitDescription, "exitDescription");
-        this.uptimeMillis = uptimeMillis;
-        this.tasksServed = tasksServed;
-        this.outputTail = Objects.requireNonNullElse(outputTail, "");
+    public WorkerCrashedException(CrashReport report) {
+        super(message(report));
+        this.taskId = report.taskId();
+        this.taskClass = report.taskClass();
+        this.attempt = report.attempt();
+        this.workerId = report.workerId();
+        this.workerPid = report.workerPid();
+        this.exitCause = report.exitCause();
+        this.exitCode = report.exitCode();
+        this.exitDescription = report.exitDescription();
+        this.uptimeMillis = report.uptimeMillis();
+        this.tasksServed = report.tasksServed();
+        this.outputTail = report.outputTail();
+    }
+
+    private static String message(CrashReport report) {
+        Objects.requireNonNull(report, "report");
+        return "worker " + report.workerId() + " (pid " + report.workerPid() + ") died running task "
+                + report.taskId() + " (" + report.taskClass() + "), attempt " + report.attempt() + ": "
+                + report.exitDescription() + "; up " + report.uptimeMillis() + " ms, served " + report.tasksServed()
+                + " task(s)"
+                + (report.outputTail().isEmpty() ? "; it wrote no output" : "; last output:\n" + report.outputTail());
+    }
+
+    /** @return the crash report this exception was made from, every field of it */
+    public CrashReport report() {
+        return new CrashReport(taskId, taskClass, attempt, workerId, workerPid, exitCause, exitCode, exitDescription,
+                uptimeMillis, tasksServed, outputTail);
     }
 
     /** @return the pool-assigned id of the task that was running */

@@ -2,11 +2,13 @@ package io.forkpool.cluster.internal;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
+import io.forkpool.CrashReport;
 import io.forkpool.ExitCause;
 import io.forkpool.ForkPoolException;
 import io.forkpool.PoisonTaskException;
 import io.forkpool.PoolFailedException;
 import io.forkpool.TaskFailedException;
+import io.forkpool.TaskFailureReport;
 import io.forkpool.TaskTimeoutException;
 import io.forkpool.WorkerCrashedException;
 import io.forkpool.cluster.RemoteOrigin;
@@ -71,8 +73,8 @@ final class FailureReport {
         }
 
         WorkerCrashedException toException(long taskId, String taskClass) {
-            return new WorkerCrashedException(taskId, taskClass, attempt, workerId, workerPid, exitCause, exitCode,
-                    exitDescription, uptimeMillis, tasksServed, outputTail);
+            return new WorkerCrashedException(new CrashReport(taskId, taskClass, attempt, workerId, workerPid,
+                    exitCause, exitCode, exitDescription, uptimeMillis, tasksServed, outputTail));
         }
     }
 
@@ -141,9 +143,9 @@ final class FailureReport {
     ForkPoolException toException(long taskId, String taskClass, int firstIndex, String member) {
         RemoteOrigin origin = new RemoteOrigin(member, localTaskId < 0 ? "" : "its local task " + localTaskId);
         ForkPoolException error = switch (kind) {
-            case TASK_FAILED -> new TaskFailedException(taskId, taskClass,
+            case TASK_FAILED -> new TaskFailedException(new TaskFailureReport(taskId, taskClass,
                     firstIndex < 0 || inputOffset < 0 ? -1 : firstIndex + inputOffset, workerId, workerPid, remoteClass,
-                    message, stackTrace);
+                    message, stackTrace));
             case TIMED_OUT -> new TaskTimeoutException(taskId, taskClass, Duration.ofMillis(timeoutMillis), workerId,
                     workerPid);
             case CRASHED -> crashes.get(0).toException(taskId, taskClass);

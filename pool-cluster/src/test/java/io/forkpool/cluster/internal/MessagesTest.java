@@ -8,10 +8,12 @@ import com.hazelcast.internal.nio.BufferObjectDataOutput;
 import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.internal.serialization.InternalSerializationService;
 import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
+import io.forkpool.CrashReport;
 import io.forkpool.ExitCause;
 import io.forkpool.ForkPoolException;
 import io.forkpool.PoisonTaskException;
 import io.forkpool.TaskFailedException;
+import io.forkpool.TaskFailureReport;
 import io.forkpool.TaskTimeoutException;
 import io.forkpool.WorkerCrashedException;
 import io.forkpool.cluster.RemoteOrigin;
@@ -53,8 +55,8 @@ class MessagesTest {
 
     @Test
     void aFailedTaskComesBackAsTaskFailedExceptionNamingItsBatchIndexAndMember() {
-        TaskFailedException local = new TaskFailedException(17, "x.Task", 3, 1, 4242, "java.lang.IllegalStateException",
-                "bad", "java.lang.IllegalStateException: bad\n\tat x.Task.execute");
+        TaskFailedException local = new TaskFailedException(new TaskFailureReport(17, "x.Task", 3, 1, 4242,
+                "java.lang.IllegalStateException", "bad", "java.lang.IllegalStateException: bad\n\tat x.Task.execute"));
 
         ChunkReply reply = roundTrip(ChunkReply.failed(FailureReport.of(local), 5, 2));
         ForkPoolException error = reply.failure.toException(9, "x.Task", 100, "10.0.0.2:5701");
@@ -75,10 +77,10 @@ class MessagesTest {
 
     @Test
     void aPoisonTaskComesBackWithEveryAttempt() {
-        WorkerCrashedException first = new WorkerCrashedException(5, "x.Task", 1, 0, 100, ExitCause.EXIT_CODE, 13,
-                "exited with code 13", 900, 3, "halting on purpose");
-        WorkerCrashedException second = new WorkerCrashedException(5, "x.Task", 2, 1, 101, ExitCause.SIGNAL, null,
-                "killed by signal 9 (SIGKILL)", 40, 0, "");
+        WorkerCrashedException first = new WorkerCrashedException(new CrashReport(5, "x.Task", 1, 0, 100,
+                ExitCause.EXIT_CODE, 13, "exited with code 13", 900, 3, "halting on purpose"));
+        WorkerCrashedException second = new WorkerCrashedException(new CrashReport(5, "x.Task", 2, 1, 101,
+                ExitCause.SIGNAL, null, "killed by signal 9 (SIGKILL)", 40, 0, ""));
 
         ChunkReply reply = roundTrip(ChunkReply.failed(FailureReport.of(new PoisonTaskException(5, "x.Task",
                 List.of(first, second))), 0, 1));

@@ -527,9 +527,9 @@ public final class ProcessPool implements WorkerPool {
             if (!state.restartsWorkers() && state != PoolState.STARTING) {
                 abandon(task);
             } else if (wasRunning && exit.cause().isCrash()) {
-                WorkerCrashedException crash = new WorkerCrashedException(task.id, task.type.name(), task.attempt,
-                        exit.process().slot.id, exit.process().pid, exit.cause(), exit.exitCode(),
-                        exit.description(), exit.uptimeMillis(), exit.served(), exit.outputTail());
+                WorkerCrashedException crash = new WorkerCrashedException(new io.forkpool.CrashReport(task.id,
+                        task.type.name(), task.attempt, exit.process().slot.id, exit.process().pid, exit.cause(),
+                        exit.exitCode(), exit.description(), exit.uptimeMillis(), exit.served(), exit.outputTail()));
                 if (task.crashes.size() + 1 >= task.maxAttempts) {
                     task.crashes.add(crash);
                     LOG.warn("pool {}: {} failed: its worker died on each of its {} attempt(s)", options.name(), task,

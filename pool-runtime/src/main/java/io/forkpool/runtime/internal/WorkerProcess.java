@@ -292,8 +292,9 @@ final class WorkerProcess {
         if (failure != null) {
             int index = task.batch == null ? -1
                     : task.from + (task.isChunk() && failure.index() != null ? failure.index() : 0);
-            task.future.completeExceptionally(new TaskFailedException(task.id, task.type.name(), index, slot.id, pid,
-                    String.valueOf(failure.exceptionClass()), failure.message(), failure.stackTrace()));
+            task.future.completeExceptionally(new TaskFailedException(new io.forkpool.TaskFailureReport(task.id,
+                    task.type.name(), index, slot.id, pid, String.valueOf(failure.exceptionClass()), failure.message(),
+                    failure.stackTrace())));
         } else {
             task.type.measured(serviceNanos, task.size(), frame.payload().length);
             complete(task, outputs);

@@ -2,9 +2,11 @@ package io.forkpool.runtime.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.forkpool.CrashReport;
 import io.forkpool.PoolStats;
 import io.forkpool.ProgressListener;
 import io.forkpool.TaskFailedException;
+import io.forkpool.TaskFailureReport;
 import io.forkpool.TaskTimeoutException;
 import io.forkpool.WorkerCrashedException;
 import java.time.Duration;
@@ -21,7 +23,8 @@ class PoolCountersTest {
     }
 
     private static TaskFailedException failedAt(int index) {
-        return new TaskFailedException(1, "T", index, 0, 1, "java.lang.IllegalStateException", "no", "");
+        return new TaskFailedException(new TaskFailureReport(1, "T", index, 0, 1, "java.lang.IllegalStateException",
+                "no", ""));
     }
 
     @Test
@@ -41,8 +44,8 @@ class PoolCountersTest {
         counters.completed(new TaskRecord(2, batch, 5, 7), new CancellationException());
         counters.completed(new TaskRecord(3, null, new byte[0], 1, null),
                 new TaskTimeoutException(3, "T", Duration.ofSeconds(1), 0, 1));
-        counters.completed(new TaskRecord(4, batch, 7, 10), new WorkerCrashedException(4, "T", 1, 0, 1,
-                io.forkpool.ExitCause.SIGNAL, 137, "killed", 10, 0, ""));
+        counters.completed(new TaskRecord(4, batch, 7, 10), new WorkerCrashedException(new CrashReport(4, "T", 1, 0,
+                1, io.forkpool.ExitCause.SIGNAL, 137, "killed", 10, 0, "")));
         counters.completed(new TaskRecord(5, batch, 10, 12), failedAt(50)); // names an input it does not hold
 
         PoolStats stats = stats();
