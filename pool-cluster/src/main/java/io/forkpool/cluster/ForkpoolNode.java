@@ -8,7 +8,7 @@ import io.forkpool.WorkerPoolBuilder;
 import io.forkpool.cluster.internal.HazelcastSettings;
 import io.forkpool.cluster.internal.NodeArguments;
 import io.forkpool.cluster.internal.NodeRuntime;
-import io.forkpool.runtime.internal.ProcessPool;
+import io.forkpool.runtime.DocumentPool;
 import io.forkpool.spi.TaskAllowList;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -40,7 +40,7 @@ import java.util.function.Consumer;
  */
 public final class ForkpoolNode implements AutoCloseable {
 
-    private final ProcessPool pool;
+    private final DocumentPool pool;
     private final HazelcastInstance member;
     private final NodeRuntime runtime;
     private final URLClassLoader taskLoader;
@@ -66,7 +66,7 @@ public final class ForkpoolNode implements AutoCloseable {
         local.classpath(classpath);
         try {
             // The process pool itself, not the WorkerPool interface: the node hands it encoded documents.
-            this.pool = new ProcessPool(local.options());
+            this.pool = DocumentPool.start(local.options());
         } catch (RuntimeException e) {
             closeQuietly(taskLoader);
             throw e;

@@ -3,7 +3,7 @@ package io.forkpool.cluster.internal;
 import io.forkpool.ExitCause;
 import io.forkpool.LatencyStats;
 import io.forkpool.PoolStats;
-import io.forkpool.runtime.internal.LatencyHistograms;
+import io.forkpool.runtime.LatencySummary;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +51,7 @@ final class ClusterCounters {
         LatencyStats[] latency = new LatencyStats[3];
         for (int i = 0; i < 3; i++) {
             totals[i].add(recorders[i].getIntervalHistogram());
-            latency[i] = LatencyHistograms.stats(totals[i]);
+            latency[i] = LatencySummary.of(totals[i]);
         }
         Map<ExitCause, Long> exits = new EnumMap<>(ExitCause.class);
         for (ExitCause cause : ExitCause.values()) {

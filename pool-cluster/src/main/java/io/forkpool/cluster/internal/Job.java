@@ -3,7 +3,7 @@ package io.forkpool.cluster.internal;
 import io.forkpool.OutputHandler;
 import io.forkpool.ProgressListener;
 import io.forkpool.TaskTimeoutException;
-import io.forkpool.runtime.internal.ProgressReporter;
+import io.forkpool.runtime.ProgressReporter;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;

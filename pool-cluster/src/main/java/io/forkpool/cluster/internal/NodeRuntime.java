@@ -4,7 +4,7 @@ import com.hazelcast.client.Client;
 import com.hazelcast.client.ClientListener;
 import com.hazelcast.core.HazelcastInstance;
 import io.forkpool.TaskOptions;
-import io.forkpool.runtime.internal.ProcessPool;
+import io.forkpool.runtime.DocumentPool;
 import io.forkpool.spi.TaskAllowList;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.concurrent.ExecutionException;
 /**
  * The member's side: runs each {@link RunChunk} as a batch of its local process pool, so a task
  * that crashes kills a worker process, never the member. The chunk's inputs are JSON documents
- * and go to the workers as they are ({@link ProcessPool#submitDocuments}); the outputs come back
+ * and go to the workers as they are ({@link DocumentPool#submitDocuments}); the outputs come back
  * as the documents the workers wrote: the node never decodes or re-encodes a task's data, the
  * workers read it as the task's declared types. Tracks running chunks so a client can cancel
  * them, and cancels a client's chunks when it disconnects, so a dead client's work does not hold
@@ -29,7 +29,7 @@ public final class NodeRuntime implements ClientListener {
     /** The key of this object in the member's Hazelcast user context. */
     public static final String CONTEXT_KEY = "io.forkpool.cluster.NodeRuntime";
 
-    private final ProcessPool pool;
+    private final DocumentPool pool;
     private final ClassLoader tasks;
     private final TaskAllowList allowed;
     /** Task classes found on this node's class path; each is looked up once. */
@@ -41,7 +41,7 @@ public final class NodeRuntime implements ClientListener {
      * @param tasks where the node looks task classes up, to refuse one its workers could not load
      * @param allowedTasks which task classes may run, as {@link TaskAllowList} patterns
      */
-    public NodeRuntime(ProcessPool pool, ClassLoader tasks, List<String> allowedTasks) {
+    public NodeRuntime(DocumentPool pool, ClassLoader tasks, List<String> allowedTasks) {
         this.pool = pool;
         this.tasks = tasks;
         this.allowed = TaskAllowList.of(allowedTasks);

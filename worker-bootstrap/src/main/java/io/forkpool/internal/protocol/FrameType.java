@@ -23,8 +23,15 @@ public final class FrameType {
     public static final int BATCH = 0x14;
     /** Supervisor → worker: finish the tasks received, then exit 0; empty; correlation id 0. */
     public static final int SHUTDOWN = 0x20;
+    /**
+     * Supervisor → worker, only to a worker that announced {@link Messages#FEATURE_PING}: answer
+     * with a PONG at once, even while a task runs; empty; correlation id = the probe's number.
+     */
+    public static final int PING = 0x21;
     /** Worker → supervisor: heap use after a task; JSON {@link Messages.Status}; correlation id 0. */
     public static final int STATUS = 0x30;
+    /** Worker → supervisor: the answer to a PING; empty; correlation id = the PING's. */
+    public static final int PONG = 0x31;
 
     private FrameType() {
     }
@@ -38,6 +45,8 @@ public final class FrameType {
     public static String name(int type) {
         switch (type) {
             case HELLO: return "HELLO";
+            case PING: return "PING";
+            case PONG: return "PONG";
             case TASK: return "TASK";
             case RESULT: return "RESULT";
             case FAILURE: return "FAILURE";

@@ -1,0 +1,174 @@
+package io.forkpool.runtime.internal.launch;
+
+import io.forkpool.PoolOptions;
+import io.forkpool.internal.worker.ArchiveRecorder;
+import io.forkpool.internal.worker.Rehearsal;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The AppCDS archive of one worker configuration: a file in the pool's cache directory named
+ * after a hash of everything the JVM checks when it maps an archive (the {@code java} executable,
+ * the JVM options, each class path jar's path, size and modification time). Workers start with
+ * {@code -XX:SharedArchiveFile} when it exists, so the protocol's and Jackson's classes are mapped
+ * from it rather than loaded, parsed and verified one by one.
+ *
+ * <p>When it does not exist, {@link #recordInBackground} starts an {@link ArchiveRecorder} JVM,
+ * which runs one more JVM that rehearses a worker's life ({@link Rehearsal}) with
+ * {@code -XX:ArchiveClassesAtExit} into a temporary file, and renames it into place only if that
+ * JVM exits normally. The recorder is a process of its own so that a short-lived supervisor does
+ * not leave a recording unfinished; its lock file keeps concurrent pools, in this JVM or others,
+ * from recording the same archive twice. Every failure falls back to starting workers
+ * without an archive: the JVM ignores a missing, stale or corrupt archive (with {@code -Xshare:auto},
+ * its default) and so do we. The JVM cannot archive classes from non-empty directories, so a class
+ * path with one (an IDE or a Maven test run) is not recorded at all.
+ */
+final class ClassDataArchive {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.forkpool.pool");
+    private final PoolOptions options;
+    private final Path archive;
+    /** Set once the archive was found and trusted; workers spawned later skip the checks. */
+    private volatile boolean usable;
+
+    private ClassDataArchive(PoolOptions options, Path archive) {
+        this.options = options;
+        this.archive = archive;
+    }
+
+    /**
+     * The archive for a pool's workers, or {@code null} when sharing is off, the workers are not
+     * forkpool's Java worker, the user turned sharing off or chose an archive, or the class path holds a
+     * directory. ({@code -Xshare:auto}, in the default options, is what makes an archive optional.)
+     */
+    static ClassDataArchive of(PoolOptions options) {
+        Path directory = options.classDataCache();
+        if (directory == null || !options.workerCommand().isEmpty()) {
+            return null;
+        }
+        for (String option : options.jvmOptions()) {
+            if (option.equals("-Xshare:off") || option.equals("-Xshare:dump") || option.contains("SharedArchiveFile")
+                    || option.contains("ArchiveClassesAt")) {
+                return null;
+            }
+        }
+        MessageDigest digest = sha256();
+        update(digest, options.javaExecutable().toAbsolutePath().toString());
+        update(digest, fingerprint(options.javaExecutable()));
+        options.jvmOptions().forEach(option -> update(digest, option));
+        WorkerLauncher.REQUIRED_JVM_OPTIONS.forEach(option -> update(digest, option));
+        for (String entry : options.classpath()) {
+            Path path = Path.of(entry);
+            if (Files.isDirectory(path)) {
+                return null;
+            }
+            update(digest, path.toAbsolutePath().toString());
+            update(digest, fingerprint(path));
+        }
+        String key = HexFormat.of().formatHex(digest.digest(), 0, 16);
+        return new ClassDataArchive(options, directory.resolve("worker-" + key + ".jsa"));
+    }
+
+    /**
+     * The JVM options that make a worker start from the archive, or none if there is none yet or it
+     * cannot be trusted. An archive is class data the worker maps and runs, so it is used only if
+     * this user owns it and its directory, and nobody else can write to that directory.
+     */
+    List<String> jvmOptions() {
+        if (!usable) {
+            usable = Files.isReadable(archive) && trusted(archive) && trusted(archive.getParent());
+        }
+        return usable ? List.of("-XX:SharedArchiveFile=" + archive) : List.of();
+    }
+
+    private static boolean trusted(Path path) {
+        try {
+            if (!Files.getOwner(path).getName().equals(System.getProperty("user.name"))) {
+                return false;
+            }
+            if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                return true;
+            }
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
+            return !permissions.contains(PosixFilePermission.GROUP_WRITE)
+                    && !permissions.contains(PosixFilePermission.OTHERS_WRITE);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** @return where the archive is (or will be) */
+    Path path() {
+        return archive;
+    }
+
+    /**
+     * Records the archive in the background if it does not exist and nobody is recording it: one
+     * {@link ArchiveRecorder} JVM, which outlives this one if need be, runs the rehearsal with
+     * {@code -XX:ArchiveClassesAtExit} and installs the result. Never blocks and never throws.
+     *
+     * @return the recorder process, for tests, or {@code null} if none was started
+     */
+    Process recordInBackground() {
+        if (Files.exists(archive) || ArchiveRecorder.isBeingRecorded(archive)) {
+            return null;
+        }
+        List<String> command = new ArrayList<>();
+        command.add(options.javaExecutable().toString());
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-cp");
+        command.add(WorkerLauncher.absoluteClasspath(options));
+        command.add(ArchiveRecorder.class.getName());
+        command.add(archive.toString());
+        // What ArchiveRecorder runs: a worker's JVM that rehearses and writes <archive>.tmp at exit.
+        command.addAll(WorkerLauncher.javaWorkerCommand(options,
+                List.of("-XX:ArchiveClassesAtExit=" + archive.resolveSibling(archive.getFileName() + ".tmp")),
+                Rehearsal.ARGUMENT));
+        try {
+            Process process = WorkerLauncher.asWorker(new ProcessBuilder(command), options)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            process.getOutputStream().close();
+            LOG.debug("recording the workers' class-data sharing archive {} in pid {}", archive, process.pid());
+            return process;
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot record a class-data sharing archive at {}: {}", archive, e.toString());
+            return null;
+        }
+    }
+
+    private static String fingerprint(Path file) {
+        try {
+            return Files.size(file) + "/" + Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException e) {
+            return "missing";
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private static void update(MessageDigest digest, String text) {
+        digest.update(text.getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+    }
+}

@@ -1,0 +1,202 @@
+package io.forkpool.runtime.internal.launch;
+
+import io.forkpool.PoolOptions;
+import io.forkpool.internal.protocol.BootstrapLine;
+import io.forkpool.internal.protocol.Messages;
+import io.forkpool.runtime.internal.worker.WorkerLink;
+import io.forkpool.runtime.internal.worker.WorkerSpawner;
+import io.forkpool.worker.WorkerMain;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Spawns worker processes. Each worker gets its own Unix domain socket in a directory only this
+ * user can enter (0700), and a random token; both travel on the worker's standard input, never on
+ * its command line. The command is an argument list handed to {@link ProcessBuilder}: no shell
+ * ever sees it, so no option or path can be interpreted as shell syntax.
+ */
+public final class WorkerLauncher implements WorkerSpawner {
+
+    /** JVM options every worker gets after the user's, so they cannot be switched off by accident. */
+    static final List<String> REQUIRED_JVM_OPTIONS = List.of("-XX:+ExitOnOutOfMemoryError");
+
+    /** Linux caps a socket path at 108 bytes including the terminator. */
+    private static final int MAX_SOCKET_PATH = 100;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ProcessHandle SELF = ProcessHandle.current();
+    private static final long SELF_START_MILLIS =
+            SELF.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
+
+    private final PoolOptions options;
+    private final Path socketDirectory;
+    private final ClassDataArchive archive; // null: workers start without one
+
+    /**
+     * @param options the pool's options
+     * @throws IOException if the private socket directory cannot be created
+     */
+    public WorkerLauncher(PoolOptions options) throws IOException {
+        this.options = options;
+        this.socketDirectory = createPrivateDirectory();
+        this.archive = ClassDataArchive.of(options);
+    }
+
+    /**
+     * {@code setsid} puts each worker in a session of its own, so that the whole session can be
+     * killed with it (see {@link ProcessTrees}); a JDK child is never a process-group leader, so
+     * setsid execs in place and the worker keeps the pid the JDK knows.
+     */
+    static final Path SETSID = Path.of("/usr/bin/setsid");
+    private static final boolean HAS_SETSID = Files.isExecutable(SETSID);
+
+    /** The worker's command line, starting from the class-data archive once there is one. */
+    List<String> command() {
+        List<String> command = new ArrayList<>();
+        if (HAS_SETSID) {
+            command.add(SETSID.toString());
+        }
+        if (!options.workerCommand().isEmpty()) {
+            command.addAll(options.workerCommand());
+        } else {
+            command.addAll(javaWorkerCommand(options, archive == null ? List.of() : archive.jvmOptions()));
+        }
+        return List.copyOf(command);
+    }
+
+    /**
+     * The Java worker's command: {@code java}, the pool's JVM options, {@link #REQUIRED_JVM_OPTIONS},
+     * the extra options, the class path, {@code WorkerMain} and its arguments. Shared by the
+     * workers and the JVM that records their class-data archive, so both run the same JVM.
+     */
+    static List<String> javaWorkerCommand(PoolOptions options, List<String> extraJvmOptions, String... arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(options.javaExecutable().toString());
+        command.addAll(options.jvmOptions());
+        command.addAll(REQUIRED_JVM_OPTIONS);
+        command.addAll(extraJvmOptions);
+        command.add("-cp");
+        command.add(absoluteClasspath(options));
+        command.add(WorkerMain.class.getName());
+        command.addAll(List.of(arguments));
+        return command;
+    }
+
+    /**
+     * The class path with every entry made absolute against the supervisor's working directory:
+     * a worker may run in another directory ({@code workingDirectory}), and a class-data archive
+     * records the class path it was made with, so one recorded from a relative path would be
+     * silently refused by a worker started with the same jars from elsewhere.
+     */
+    static String absoluteClasspath(PoolOptions options) {
+        return options.classpath().stream().map(entry -> Path.of(entry).toAbsolutePath().toString())
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    /**
+     * Gives a child the workers' environment and working directory. The environment is an
+     * allow-list, not a deny-list: a secret in the supervisor's environment stays there.
+     */
+    static ProcessBuilder asWorker(ProcessBuilder builder, PoolOptions options) {
+        builder.directory(options.workingDirectory().toFile());
+        builder.environment().keySet().retainAll(options.inheritedEnvironment());
+        builder.environment().putAll(options.environment());
+        return builder;
+    }
+
+    @Override
+    public String program() {
+        return options.workerCommand().isEmpty() ? options.javaExecutable().toString() : options.workerCommand().get(0);
+    }
+
+    /**
+     * Binds a fresh socket, starts the process and writes its bootstrap line. Does not wait for
+     * the worker to connect.
+     */
+    @Override
+    public WorkerLink spawn(int workerId, int incarnation) throws IOException {
+        Path program = Path.of(program());
+        if (program.isAbsolute() && !Files.isExecutable(program)) {
+            throw new IOException("no executable file at " + program);
+        }
+        Path socket = socketDirectory.resolve("w" + workerId + "-" + incarnation + ".sock");
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            server.bind(UnixDomainSocketAddress.of(socket), 1);
+            String token = newToken();
+            Process process = asWorker(new ProcessBuilder(command()), options).redirectErrorStream(true).start();
+            writeBootstrap(process, new Messages.Bootstrap(Messages.PROTOCOL_VERSION, socket.toString(), token,
+                    workerId, options.maxFrameLength(), SELF.pid(), SELF_START_MILLIS, options.allowedTasks()));
+            return new ProcessLink(process, server, socket, token);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            Files.deleteIfExists(socket);
+            throw e;
+        }
+    }
+
+    private void writeBootstrap(Process process, Messages.Bootstrap bootstrap) {
+        try {
+            OutputStream stdin = process.getOutputStream();
+            stdin.write(BootstrapLine.encode(bootstrap));
+            stdin.flush();
+        } catch (IOException e) {
+            // The worker died at once; its exit is reported through onExit with its output.
+        }
+    }
+
+    private static String newToken() {
+        byte[] token = new byte[16];
+        RANDOM.nextBytes(token);
+        return HexFormat.of().formatHex(token);
+    }
+
+    private static Path createPrivateDirectory() throws IOException {
+        Path base = Path.of(System.getProperty("java.io.tmpdir"));
+        // Leave room for "/forkpool-<random>/w<id>-<n>.sock".
+        if (base.toString().length() > MAX_SOCKET_PATH - 48 && Files.isDirectory(Path.of("/tmp"))) {
+            base = Path.of("/tmp");
+        }
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            return Files.createTempDirectory(base, "forkpool-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        return Files.createTempDirectory(base, "forkpool-");
+    }
+
+    /**
+     * Records the workers' class-data archive in the background if there is none yet; see
+     * {@link ClassDataArchive}.
+     *
+     * @return the recording process, or {@code null} if nothing is being recorded
+     */
+    public Process recordClassDataArchive() {
+        return archive == null ? null : archive.recordInBackground();
+    }
+
+    /** Deletes the socket directory and anything left in it. */
+    @Override
+    public void close() {
+        try (var entries = Files.list(socketDirectory)) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                Files.deleteIfExists(entry);
+            }
+            Files.deleteIfExists(socketDirectory);
+        } catch (IOException e) {
+            // best effort: a temp directory left behind is harmless
+        }
+    }
+}

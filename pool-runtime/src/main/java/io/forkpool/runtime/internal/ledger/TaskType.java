@@ -1,0 +1,182 @@
+package io.forkpool.runtime.internal.ledger;
+
+import io.forkpool.internal.protocol.ProtocolException;
+import io.forkpool.internal.protocol.TaskRequest;
+import io.forkpool.internal.protocol.TaskTypes;
+import java.util.Arrays;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What the supervisor knows about one task class, computed once per class and pool: the encoded
+ * name prefix of its TASK frames, a writer for its input type and a reader for its output type;
+ * and what it has measured of it so far (the chunk size that takes about a millisecond, bytes per
+ * output), which sizes chunks.
+ *
+ * <p>A task class may also be known by name only ({@link #documents}): its inputs are then already
+ * encoded JSON documents and its outputs are handed over as the documents the worker wrote, so a
+ * caller that holds encoded inputs (a cluster node) neither decodes nor re-encodes them. The
+ * worker still reads them as the task's declared types.
+ */
+public final class TaskType {
+
+    /** The work one chunk aims at: far above the ~0.1 ms a round trip costs, far below a user's patience. */
+    public static final long CHUNK_BUDGET_NANOS = 1_000_000;
+
+    private final String name;
+    private final byte[] namePrefix;
+    /** The declared output type, or {@code null} for a task known by name only. */
+    private final JavaType outputType;
+    private final ObjectWriter inputWriter;
+    private final ObjectReader outputReader;
+    /** Reads one output of a chunk's array; the rest of the array follows it. */
+    private final ObjectReader outputElementReader;
+    private volatile int chunkInputs = -1;
+    private volatile long bytesPerOutput = -1;
+
+    private TaskType(String name, JavaType inputType, JavaType outputType, JsonMapper mapper) {
+        this.name = name;
+        this.namePrefix = TaskRequest.encodeName(name);
+        this.outputType = outputType;
+        boolean typed = outputType != null;
+        this.inputWriter = typed ? mapper.writerFor(inputType) : null;
+        this.outputReader = typed ? mapper.readerFor(outputType) : mapper.reader();
+        this.outputElementReader = typed ? outputReader.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS) : null;
+    }
+
+    /**
+     * A task class known by name only, whose inputs and outputs are JSON documents ({@code byte[]}).
+     *
+     * @param name the task's class name, as the workers will load it
+     * @param mapper the pool's mapper, for its parser limits
+     */
+    public static TaskType documents(String name, JsonMapper mapper) {
+        return new TaskType(name, null, null, mapper);
+    }
+
+    /**
+     * Checks a class and prepares its codecs.
+     *
+     * @throws IllegalArgumentException if the class can never run as a task
+     */
+    public static TaskType of(Class<?> taskClass, JsonMapper mapper) {
+        TaskTypes.Resolved resolved = TaskTypes.resolve(mapper.getTypeFactory(), taskClass);
+        return new TaskType(taskClass.getName(), resolved.inputType(), resolved.outputType(), mapper);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public byte[] namePrefix() {
+        return namePrefix;
+    }
+
+    /**
+     * Encodes an input on the submitting thread.
+     *
+     * @throws IllegalArgumentException if Jackson cannot encode it
+     */
+    byte[] encodeInput(Object input) {
+        if (inputWriter == null) {
+            return (byte[]) input;
+        }
+        try {
+            return inputWriter.writeValueAsBytes(input);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("cannot encode the input of " + name + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Decodes an output document; throws JacksonException if it does not match the output type. */
+    public Object decodeOutput(byte[] document) {
+        return outputType == null ? document : outputReader.readValue(document);
+    }
+
+    public String outputTypeName() {
+        return outputType == null ? "a JSON document" : outputType.toString();
+    }
+
+    /**
+     * Decodes the RESULT of a BATCH: a JSON array of exactly {@code count} outputs.
+     *
+     * @throws ProtocolException if the document is not such an array (the worker broke the protocol)
+     * @throws DatabindException if an element does not decode as the output type (the task's fault)
+     */
+    public Object[] decodeOutputs(byte[] document, int count) throws ProtocolException {
+        Object[] outputs = new Object[count];
+        int n = 0;
+        try (JsonParser parser = outputReader.createParser(document)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new ProtocolException("the RESULT of a BATCH is not a JSON array");
+            }
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                if (n == count) {
+                    throw new ProtocolException("the RESULT of a BATCH of " + count + " holds more outputs");
+                }
+                outputs[n++] = outputType == null ? element(parser, document) : outputElementReader.readValue(parser);
+            }
+            if (n != count) {
+                throw new ProtocolException("the RESULT of a BATCH of " + count + " holds " + n + " outputs");
+            }
+            if (parser.nextToken() != null) {
+                throw new ProtocolException("trailing data after the RESULT of a BATCH");
+            }
+        } catch (StreamReadException e) {
+            throw new ProtocolException("the RESULT of a BATCH is not valid JSON: " + e.getOriginalMessage());
+        }
+        return outputs;
+    }
+
+    /** Copies out the element the parser stands on, as the worker wrote it, and leaves the parser on its last token. */
+    private static byte[] element(JsonParser parser, byte[] document) {
+        int from = (int) parser.currentTokenLocation().getByteOffset();
+        if (parser.currentToken().isStructStart()) {
+            parser.skipChildren();
+        } else {
+            parser.finishToken(); // a string is read lazily: its end is known only once it is read
+        }
+        int to = (int) parser.currentLocation().getByteOffset();
+        return Arrays.copyOfRange(document, from, to);
+    }
+
+    /** @return how many inputs the next chunk should hold by the time measurements so far, or -1 before any */
+    public int chunkInputs() {
+        return chunkInputs;
+    }
+
+    /** @return the measured bytes per encoded output, or -1 before any was measured */
+    public long bytesPerOutput() {
+        return bytesPerOutput;
+    }
+
+    /**
+     * Folds in one answered task or chunk: how long it was its worker's running task, how many
+     * inputs it held and how large its reply was. The next chunk is this one scaled by how far its
+     * time fell from {@link ChunkSizer#BUDGET_NANOS}, by at most 2 either way. Scaling the measured
+     * chunk, rather than dividing the budget by a time per input, lets chunks grow past the cost
+     * of a round trip: a chunk of one input costs a whole round trip, so its time per input says
+     * nothing about how cheap an input is, while "it took a tenth of the budget" still doubles it.
+     * Racy by design: two io threads may update it at once and one update is lost.
+     */
+    public void measured(long serviceNanos, int inputs, int replyBytes) {
+        if (serviceNanos < 0) {
+            return;
+        }
+        bytesPerOutput = average(bytesPerOutput, Math.max(1, replyBytes / inputs));
+        double factor = Math.max(0.5, Math.min(2.0, (double) CHUNK_BUDGET_NANOS / Math.max(1, serviceNanos)));
+        chunkInputs = (int) Math.max(1, Math.min(TaskRequest.MAX_BATCH_INPUTS, Math.round(inputs * factor)));
+    }
+
+    private static long average(long previous, long sample) {
+        return previous < 0 ? sample : previous + (sample - previous) / 4;
+    }
+}

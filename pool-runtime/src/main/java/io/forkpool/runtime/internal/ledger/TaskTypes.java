@@ -1,0 +1,89 @@
+package io.forkpool.runtime.internal.ledger;
+
+import io.forkpool.spi.TaskAllowList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The pool's task types, resolved once per task class (checked against the allow-list first),
+ * and the encoding of inputs, each checked against the frame limit before anything is queued.
+ * Thread-safe.
+ */
+public final class TaskTypes {
+
+    private final TaskAllowList allowedTasks;
+    private final JsonMapper mapper;
+    private final int maxFrameLength;
+    private final ConcurrentHashMap<Class<?>, TaskType> byClass = new ConcurrentHashMap<>();
+    /** Task classes known by name only, whose inputs and outputs stay JSON documents. */
+    private final ConcurrentHashMap<String, TaskType> byName = new ConcurrentHashMap<>();
+
+    /**
+     * @param allowedTasks the pool's allow-list
+     * @param mapper the pool's data mapper
+     * @param maxFrameLength the largest payload a frame may carry
+     */
+    public TaskTypes(TaskAllowList allowedTasks, JsonMapper mapper, int maxFrameLength) {
+        this.allowedTasks = allowedTasks;
+        this.mapper = mapper;
+        this.maxFrameLength = maxFrameLength;
+    }
+
+    /**
+     * @param taskClass a task class
+     * @return its type
+     * @throws IllegalArgumentException if the allow-list refuses it, or its types cannot be resolved
+     */
+    public TaskType of(Class<?> taskClass) {
+        Objects.requireNonNull(taskClass, "taskClass");
+        return byClass.computeIfAbsent(taskClass, c -> {
+            if (!allowedTasks.allows(c.getName())) {
+                throw allowedTasks.refusal(c.getName());
+            }
+            return TaskType.of(c, mapper);
+        });
+    }
+
+    /**
+     * @param taskClass a task class's name, as the workers load it
+     * @return its type, whose inputs and outputs are JSON documents
+     * @throws IllegalArgumentException if the allow-list refuses it
+     */
+    public TaskType documents(String taskClass) {
+        return byName.computeIfAbsent(Objects.requireNonNull(taskClass, "taskClass"), name -> {
+            if (!allowedTasks.allows(name)) {
+                throw allowedTasks.refusal(name);
+            }
+            return TaskType.documents(name, mapper);
+        });
+    }
+
+    /**
+     * @return the input, encoded
+     * @throws IllegalArgumentException if it cannot be encoded, or is longer than a frame
+     */
+    public byte[] encode(TaskType type, Object input) {
+        byte[] encoded = type.encodeInput(input);
+        long payload = (long) type.namePrefix().length + 1 + encoded.length;
+        if (payload > maxFrameLength) {
+            throw new IllegalArgumentException("the input of " + type.name() + " encodes to " + payload
+                    + " bytes, more than maxFrameLength " + maxFrameLength);
+        }
+        return encoded;
+    }
+
+    /**
+     * Encodes every input before any is queued, so that a bad one queues nothing.
+     *
+     * @return the inputs, encoded, in order
+     */
+    public byte[][] encodeAll(TaskType type, List<?> inputs) {
+        byte[][] encoded = new byte[inputs.size()][];
+        for (int i = 0; i < encoded.length; i++) {
+            encoded[i] = encode(type, inputs.get(i));
+        }
+        return encoded;
+    }
+}

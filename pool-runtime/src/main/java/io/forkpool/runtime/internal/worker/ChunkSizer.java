@@ -1,0 +1,59 @@
+package io.forkpool.runtime.internal.worker;
+
+import io.forkpool.internal.protocol.TaskRequest;
+import io.forkpool.runtime.internal.ledger.TaskRecord;
+import io.forkpool.runtime.internal.ledger.TaskType;
+
+/**
+ * How many inputs of a batch span go to a worker in one BATCH frame: as many as take about
+ * {@link #BUDGET_NANOS}, so the frame, the reply and the JSON parsing are paid once per
+ * millisecond of work instead of once per input, while a crash, a cancellation or the last chunk
+ * of a batch never costs more than about that. The size is learnt from the replies
+ * ({@link TaskType#measured}): each chunk's time scales the next one, by at most 2 either way, so
+ * chunks grow from one input to hundreds in a handful of round trips and follow inputs that get
+ * dearer.
+ *
+ * <p>Limits, smallest wins: one input while nothing is measured yet; the learnt size;
+ * {@link TaskRequest#MAX_BATCH_INPUTS}; a quarter of {@code maxFrameLength} of input, and of
+ * output at the measured bytes per output; and the inputs still waiting divided by four times the
+ * number of workers (guided self-scheduling), so chunks shrink towards the end of a batch and
+ * every worker stays busy to the end.
+ */
+final class ChunkSizer {
+
+    /** The work one chunk aims at: far above the ~0.1 ms a round trip costs, far below a user's patience. */
+    static final long BUDGET_NANOS = TaskType.CHUNK_BUDGET_NANOS;
+
+    private ChunkSizer() {
+    }
+
+    /**
+     * @param span a batch span the caller holds
+     * @param workers the pool's worker count
+     * @param maxFrameLength the pool's frame limit
+     * @return how many of its first inputs to send now, from 1 to its size
+     */
+    static int chunkSize(TaskRecord span, int workers, int maxFrameLength) {
+        int size = span.size();
+        long limit = span.type.chunkInputs();
+        if (size == 1 || limit < 0) {
+            return 1;
+        }
+        limit = Math.min(limit, size / (4L * workers));
+        long outputBytes = span.type.bytesPerOutput();
+        if (outputBytes > 0) {
+            limit = Math.min(limit, maxFrameLength / 4 / outputBytes);
+        }
+        byte[][] inputs = span.batch.inputs;
+        long bytes = span.type.namePrefix().length + 3L;
+        int count = 0;
+        while (count < limit) {
+            bytes += inputs[span.from + count].length + 1;
+            if (bytes > maxFrameLength / 4 && count > 0) {
+                break;
+            }
+            count++;
+        }
+        return Math.max(1, count);
+    }
+}

@@ -1,0 +1,78 @@
+package io.forkpool.runtime.internal.worker;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies a worker's merged stdout/stderr to the log, one line at a time, tagged with the worker,
+ * and keeps the tail for crash reports. Runs on its own thread per worker process; ends at end of
+ * stream. Lines longer than {@value #MAX_LINE} characters are split so that a task printing
+ * megabytes without a newline cannot grow the supervisor's heap.
+ */
+final class OutputPump implements Runnable {
+
+    static final Logger LOG = LoggerFactory.getLogger("io.forkpool.worker.output");
+    private static final int MAX_LINE = 4096;
+
+    private final InputStream output;
+    private final String tag;
+    private final BiConsumer<String, String> log;
+    private final OutputTail tail = new OutputTail();
+
+    /** Logs each line at INFO under {@code io.forkpool.worker.output} as {@code [tag] line}. */
+    OutputPump(InputStream output, String tag) {
+        this(output, tag, (lineTag, line) -> LOG.info("[{}] {}", lineTag, line));
+    }
+
+    /** Hands each line with its tag to {@code log} instead; for tests. */
+    OutputPump(InputStream output, String tag, BiConsumer<String, String> log) {
+        this.output = output;
+        this.tag = tag;
+        this.log = log;
+    }
+
+    OutputTail tail() {
+        return tail;
+    }
+
+    @Override
+    public void run() {
+        try (Reader reader = new InputStreamReader(output, StandardCharsets.UTF_8)) {
+            StringBuilder line = new StringBuilder();
+            char[] chunk = new char[8192];
+            int n;
+            while ((n = reader.read(chunk)) >= 0) {
+                for (int i = 0; i < n; i++) {
+                    char c = chunk[i];
+                    if (c == '\n' || line.length() >= MAX_LINE) {
+                        emit(line);
+                        if (c == '\n') {
+                            continue;
+                        }
+                    }
+                    if (c != '\r') {
+                        line.append(c);
+                    }
+                }
+            }
+            if (line.length() > 0) {
+                emit(line);
+            }
+        } catch (IOException e) {
+            // the pipe closed under us: the worker is gone
+        }
+    }
+
+    private void emit(StringBuilder line) {
+        String text = line.toString();
+        line.setLength(0);
+        tail.add(text);
+        log.accept(tag, text);
+    }
+}

@@ -1,0 +1,170 @@
+package io.forkpool.runtime.internal.worker;
+
+import io.forkpool.internal.protocol.Frame;
+import io.forkpool.internal.protocol.FrameType;
+import io.forkpool.internal.protocol.FrameWriter;
+import io.forkpool.runtime.internal.ledger.TaskOwner;
+import io.forkpool.runtime.internal.ledger.TaskRecord;
+import io.forkpool.runtime.internal.ledger.TaskSource;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+
+/**
+ * The body of a worker's {@code -sender} thread, the only thread that ever writes to that
+ * worker. It refills the worker from the pool's queue whenever it holds at most half its
+ * {@link Prefetch} depth, and writes the control frames (CANCEL, PING, SHUTDOWN) other threads
+ * hand it through {@link #control}. A write that blocks — a worker that stopped reading — blocks
+ * this thread alone: the supervisor thread and every other worker go on, and the worker's death
+ * closes the channel under the write.
+ *
+ * <p>It is never interrupted (an interrupted NIO write closes the channel); it is woken through
+ * the conditions it waits on instead ({@link #wake}).
+ */
+final class Sender implements Runnable {
+
+    private record Control(int type, long correlationId) {
+    }
+
+    private final FrameWriter writer;
+    private final TaskSource source;
+    private final Prefetch prefetch;
+    private final InFlightTasks inFlight;
+    private final TaskOwner owner;
+    private final int workers;
+    private final int maxFrameLength;
+    private final boolean acceptsBatches;
+    private final Consumer<String> onWriteFailed;
+    private final ConcurrentLinkedQueue<Control> control = new ConcurrentLinkedQueue<>();
+    /** Set once it takes no more tasks (retiring, full, stopping); control frames still go out. */
+    private volatile boolean pullingStopped;
+    /** Set once it is to end, after the control frames queued before. */
+    private volatile boolean stopping;
+
+    Sender(FrameWriter writer, TaskSource source, Prefetch prefetch, InFlightTasks inFlight, TaskOwner owner,
+            int workers, int maxFrameLength, boolean acceptsBatches, Consumer<String> onWriteFailed) {
+        this.writer = writer;
+        this.source = source;
+        this.prefetch = prefetch;
+        this.inFlight = inFlight;
+        this.owner = owner;
+        this.workers = workers;
+        this.maxFrameLength = maxFrameLength;
+        this.acceptsBatches = acceptsBatches;
+        this.onWriteFailed = onWriteFailed;
+    }
+
+    /** Queues a control frame for the worker; any thread, never blocks. */
+    void control(int type, long correlationId) {
+        control.add(new Control(type, correlationId));
+        wake();
+    }
+
+    /** Takes no more tasks; control frames still go out. */
+    void stopPulling() {
+        pullingStopped = true;
+        wake();
+    }
+
+    /** Writes the control frames queued so far, then ends; {@code shutdown} first queues a SHUTDOWN. */
+    void stop(boolean shutdown) {
+        if (shutdown) {
+            control.add(new Control(FrameType.SHUTDOWN, 0));
+        }
+        pullingStopped = true;
+        stopping = true;
+        wake();
+    }
+
+    private boolean hasWork() {
+        return stopping || !control.isEmpty();
+    }
+
+    private void wake() {
+        synchronized (this) {
+            notifyAll();
+        }
+        prefetch.wake();
+        source.wakeAll();
+    }
+
+    @Override
+    public void run() {
+        List<TaskRecord> batch = new ArrayList<>();
+        try {
+            while (true) {
+                writeControl();
+                if (stopping) {
+                    writeControl(); // what was queued before the stop
+                    return;
+                }
+                if (pullingStopped) {
+                    awaitControl();
+                    continue;
+                }
+                if (!prefetch.awaitRoom(this::hasWork)
+                        || source.take(batch, Math.max(1, prefetch.room()), this::hasWork) == 0) {
+                    continue; // woken for a control frame
+                }
+                sendTasks(batch);
+                batch.clear();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            onWriteFailed.accept("write to worker failed: " + e);
+        }
+    }
+
+    private synchronized void awaitControl() throws InterruptedException {
+        while (!hasWork()) {
+            wait();
+        }
+    }
+
+    private void sendTasks(List<TaskRecord> batch) throws IOException {
+        long now = System.nanoTime();
+        for (TaskRecord task : batch) {
+            if (task.size() > 1 && !task.future.isDone()) { // a cancelled span is dropped whole
+                int chunk = acceptsBatches ? ChunkSizer.chunkSize(task, workers, maxFrameLength) : 1;
+                if (chunk < task.size()) {
+                    source.cut(task, chunk);
+                }
+            }
+            task.owner = owner; // so a cancellation finds it from now on
+            task.sentNanos = now;
+        }
+        InFlightTasks.Admission admission = inFlight.admit(batch, source::putBack);
+        if (admission == InFlightTasks.Admission.CLOSED) {
+            pullingStopped = true;
+            return;
+        }
+        prefetch.took(batch.size());
+        for (TaskRecord task : batch) {
+            if (task.isChunk()) {
+                writer.appendBatch(task.id, task.type.namePrefix(), task.attempt, task.batch.inputs, task.from,
+                        task.to());
+            } else {
+                writer.appendTask(task.id, task.type.namePrefix(), task.attempt, task.input());
+            }
+        }
+        writer.flush();
+        if (admission == InFlightTasks.Admission.FULL) {
+            pullingStopped = true; // the last reply retires this worker
+        }
+    }
+
+    private void writeControl() throws IOException {
+        Control frame = control.poll();
+        if (frame == null) {
+            return;
+        }
+        while (frame != null) {
+            writer.append(frame.type(), frame.correlationId(), Frame.EMPTY);
+            frame = control.poll();
+        }
+        writer.flush();
+    }
+}

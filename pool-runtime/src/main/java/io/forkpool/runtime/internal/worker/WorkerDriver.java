@@ -1,0 +1,502 @@
+package io.forkpool.runtime.internal.worker;
+
+import io.forkpool.ExitCause;
+import io.forkpool.TaskTimeoutException;
+import io.forkpool.internal.protocol.Frame;
+import io.forkpool.internal.protocol.FrameReader;
+import io.forkpool.internal.protocol.FrameType;
+import io.forkpool.internal.protocol.FrameWriter;
+import io.forkpool.internal.protocol.Messages;
+import io.forkpool.internal.protocol.ProtocolException;
+import io.forkpool.internal.protocol.WorkerExitCodes;
+import io.forkpool.runtime.internal.exec.PoolThread;
+import io.forkpool.runtime.internal.exec.Scheduler;
+import io.forkpool.runtime.internal.ledger.TaskOwner;
+import io.forkpool.runtime.internal.ledger.TaskRecord;
+import io.forkpool.runtime.internal.ledger.TaskSource;
+import io.forkpool.runtime.internal.observe.LatencyRecorder;
+import java.io.IOException;
+import java.nio.channels.ByteChannel;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one worker process from spawn to exit. Owns the process's {@link WorkerLink}, its
+ * channel and three threads: {@code -io} accepts the connection, checks the hello and reads
+ * every frame ({@link Replies}) until the channel ends; {@code -sender} ({@link Sender}) is the
+ * only thread that writes to the worker; {@code -output} pumps its stdout/stderr. Its timers —
+ * start-up deadline, task timeouts, cancel grace, liveness probe, stop escalation — run on the
+ * pool's {@link Scheduler}, and never block it. It reports to a {@link WorkerListener} and holds
+ * no reference to the pool.
+ *
+ * <p>The exit is reported from the io thread once the process has exited <em>and</em> every
+ * frame it wrote has been read, so a reply that was on its way is never mistaken for a lost one.
+ *
+ * <pre>
+ * State machine ({@link #advance} alone changes it, by this table):
+ *   STARTING --hello ok--------------------------&gt; READY
+ *   READY    --task or heap limit----------------&gt; RETIRING
+ *   STARTING, READY, RETIRING --stop()-----------&gt; STOPPING
+ *   STARTING, READY, RETIRING, STOPPING --exit---&gt; DEAD
+ * </pre>
+ */
+public final class WorkerDriver implements TaskOwner {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.forkpool.pool");
+
+    /** After asking a worker to cancel its running task, how long it has before it is killed. */
+    public static final long CANCEL_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** How long a worker whose channel ended may take to exit before it is killed as broken. */
+    static final long CHANNEL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** A worker's states; see the class comment for the transitions. */
+    public enum State { STARTING, READY, RETIRING, STOPPING, DEAD }
+
+    /** Every legal transition: from each state, the states it may move to. */
+    static final Map<State, Set<State>> TRANSITIONS = Map.of(
+            State.STARTING, EnumSet.of(State.READY, State.STOPPING, State.DEAD),
+            State.READY, EnumSet.of(State.RETIRING, State.STOPPING, State.DEAD),
+            State.RETIRING, EnumSet.of(State.STOPPING, State.DEAD),
+            State.STOPPING, EnumSet.of(State.DEAD),
+            State.DEAD, EnumSet.noneOf(State.class));
+
+    private final int slot;
+    private final int incarnation;
+    private final WorkerLink link;
+    private final DriverConfig config;
+    private final Scheduler scheduler;
+    private final TaskSource source;
+    private final WorkerListener listener;
+    private final Supplier<LatencyRecorder> recorders;
+    private final LongConsumer inputsAnswered;
+    private final String threadPrefix;
+    private final long startNanos;
+    private final Prefetch prefetch;
+    private final InFlightTasks inFlight;
+    private final OutputPump output;
+    private final Thread ioThread;
+    private final Thread outputThread;
+    private final CompletableFuture<Void> exited = new CompletableFuture<>();
+    private final ProbeClock probe;
+
+    private final Object lock = new Object();
+    private State state = State.STARTING; // guarded by lock
+    /** Why the pool ended this worker, if it did; first writer wins (under lock). Read by the exit report. */
+    private volatile ExitCause endedBy;
+    private volatile String endReason;
+    /** Set on the io thread once connected; closed by the exit. */
+    private volatile ByteChannel channel;
+    /** Set on the io thread before the state is READY. */
+    private volatile Sender sender;
+    private volatile Replies replies;
+    private volatile long readyNanos;
+    private volatile Scheduler.Timer startupTimer = Scheduler.NONE;
+    private volatile Scheduler.Timer termTimer = Scheduler.NONE;
+    private volatile Scheduler.Timer killTimer = Scheduler.NONE;
+
+    /**
+     * @param slot the slot id
+     * @param incarnation the slot's how-manieth worker this is
+     * @param link the spawned worker
+     * @param config the pool's settings
+     * @param scheduler the supervisor thread and clock
+     * @param source where the sender takes tasks from
+     * @param listener told of readiness, retirement and exit
+     * @param recorders a new latency recorder once ready, or {@code null} from it when the pool records none
+     * @param inputsAnswered told how many inputs each answer carried (a chunk's each counted)
+     */
+    public WorkerDriver(int slot, int incarnation, WorkerLink link, DriverConfig config, Scheduler scheduler,
+            TaskSource source, WorkerListener listener, Supplier<LatencyRecorder> recorders,
+            LongConsumer inputsAnswered) {
+        this.slot = slot;
+        this.incarnation = incarnation;
+        this.link = link;
+        this.config = config;
+        this.scheduler = scheduler;
+        this.source = source;
+        this.listener = listener;
+        this.recorders = recorders;
+        this.inputsAnswered = inputsAnswered;
+        this.startNanos = scheduler.nanoTime();
+        this.prefetch = new Prefetch(config.tasksInFlight());
+        this.inFlight = new InFlightTasks(config.maxTasksPerWorker(), this::startClock, scheduler::nanoTime);
+        this.threadPrefix = config.poolName() + "-worker-" + slot;
+        this.output = new OutputPump(link.output(), "worker " + slot + " pid " + link.pid());
+        this.ioThread = new PoolThread(this::serve, threadPrefix + "-io");
+        this.outputThread = new PoolThread(output, threadPrefix + "-output");
+        this.probe = new ProbeClock(config.silenceNanos(), config.probeNanos(), scheduler.nanoTime());
+    }
+
+    /** Starts the threads and the start-up deadline; called once, right after spawning. */
+    public void start() {
+        outputThread.start();
+        ioThread.start();
+        startupTimer = scheduler.schedule(() -> {
+            if (state() == State.STARTING) {
+                kill(ExitCause.STARTUP_FAILURE, "did not say hello within "
+                        + TimeUnit.NANOSECONDS.toMillis(config.startupNanos()) + " ms");
+            }
+        }, config.startupNanos());
+        link.onExit().thenRun(this::onProcessExit);
+    }
+
+    // ---- state ---------------------------------------------------------------------------------
+
+    /**
+     * The one place the state changes.
+     *
+     * @return whether the transition was legal from the current state, and so made
+     */
+    private boolean advance(State to) {
+        synchronized (lock) {
+            if (!TRANSITIONS.get(state).contains(to)) {
+                return false;
+            }
+            state = to;
+            return true;
+        }
+    }
+
+    /** @return the current state */
+    public State state() {
+        synchronized (lock) {
+            return state;
+        }
+    }
+
+    private void endedBy(ExitCause cause, String reason) {
+        synchronized (lock) {
+            if (endedBy == null) {
+                endReason = reason;
+                endedBy = cause;
+            }
+        }
+    }
+
+    // ---- ending --------------------------------------------------------------------------------
+
+    /**
+     * Kills the worker and its whole session at once, recording why. Any thread, never blocks.
+     *
+     * @param cause how the end is classified
+     * @param reason why, in words
+     */
+    public void kill(ExitCause cause, String reason) {
+        endedBy(cause, reason);
+        link.signal(true);
+    }
+
+    /**
+     * Stops the worker, and always ends it: SHUTDOWN and its lifeline closed, SIGTERM to its tree
+     * after a grace period, SIGKILL after another. Any thread, never blocks; harmless when it is
+     * already stopping.
+     *
+     * @param cause how the end is classified
+     * @param reason why, in words
+     */
+    public void stop(ExitCause cause, String reason) {
+        if (!advance(State.STOPPING)) {
+            return;
+        }
+        inFlight.stopAccepting();
+        endedBy(cause, reason);
+        Sender s = sender;
+        if (s != null) {
+            s.stop(true);
+        }
+        link.closeLifeline();
+        long grace = config.stopGraceNanos();
+        termTimer = scheduler.schedule(() -> escalate(false), grace);
+        killTimer = scheduler.schedule(() -> escalate(true), 2 * grace);
+    }
+
+    private void escalate(boolean forcibly) {
+        if (state() != State.DEAD && link.isAlive()) {
+            LOG.warn("pool {}: {} did not stop within {} ms; sending {}", config.poolName(), this,
+                    TimeUnit.NANOSECONDS.toMillis(config.stopGraceNanos()), forcibly ? "SIGKILL" : "SIGTERM");
+            link.signal(forcibly);
+        }
+    }
+
+    /**
+     * Stops giving this worker tasks, has the listener start its replacement, and stops it once
+     * the tasks it holds are answered. The io thread.
+     */
+    private void retire(String why) {
+        if (!advance(State.RETIRING)) {
+            return;
+        }
+        inFlight.stopAccepting();
+        endedBy(ExitCause.RETIRED, why);
+        sender.stopPulling();
+        LOG.info("pool {}: retiring {}: {}", config.poolName(), this, why);
+        listener.retiring(this);
+        if (inFlight.isEmpty()) {
+            stop(ExitCause.RETIRED, why);
+        }
+    }
+
+    /**
+     * The channel ended, or a write failed, without a protocol error. A dying worker closes its
+     * socket a moment before the kernel reports its exit, so it gets a grace period: only one that
+     * lives on is broken and killed; one that exits is classified by its own exit code.
+     */
+    private void channelBroken(String reason) {
+        State now = state();
+        if (now == State.STOPPING || now == State.DEAD) {
+            return;
+        }
+        scheduler.schedule(() -> {
+            if (state() != State.DEAD && link.isAlive()) {
+                kill(now == State.STARTING ? ExitCause.STARTUP_FAILURE : ExitCause.PROTOCOL_VIOLATION, reason);
+            }
+        }, CHANNEL_GRACE_NANOS);
+    }
+
+    /** The process exited: unblock a pending accept, and make sure the io thread does not wait on a held-open channel. */
+    private void onProcessExit() {
+        link.close();
+        scheduler.schedule(this::closeChannel, CHANNEL_GRACE_NANOS);
+    }
+
+    // ---- the io thread -------------------------------------------------------------------------
+
+    private void serve() {
+        try {
+            ByteChannel ch = link.accept();
+            channel = ch;
+            link.close();
+            FrameReader reader = new FrameReader(ch, config.maxFrameLength());
+            Messages.Hello hello = handshake(reader.read());
+            connected(hello, new FrameWriter(ch, config.maxFrameLength()));
+            Frame frame;
+            while ((frame = reader.read()) != null) {
+                probe.heard(scheduler.nanoTime());
+                replies.onFrame(frame);
+            }
+            channelBroken("closed its channel but did not exit");
+        } catch (ProtocolException e) {
+            kill(state() == State.STARTING ? ExitCause.STARTUP_FAILURE : ExitCause.PROTOCOL_VIOLATION,
+                    "protocol error: " + e.getMessage());
+        } catch (IOException e) {
+            channelBroken("channel failed (" + e + ") but it did not exit");
+        } finally {
+            link.onExit().join();
+            report();
+        }
+    }
+
+    private Messages.Hello handshake(Frame frame) throws ProtocolException {
+        if (frame == null) {
+            throw new ProtocolException("channel closed before the worker said hello");
+        }
+        if (frame.type() != FrameType.HELLO) {
+            throw new ProtocolException("expected HELLO as the first frame, got " + frame + ": "
+                    + ProtocolException.hex(frame.payload(), 0, frame.payload().length, 64));
+        }
+        Messages.Hello hello = Messages.decode(frame.payload(), Messages.Hello.class);
+        if (hello.protocolVersion() != Messages.PROTOCOL_VERSION) {
+            throw new ProtocolException("worker speaks protocol version " + hello.protocolVersion()
+                    + " but this supervisor speaks version " + Messages.PROTOCOL_VERSION);
+        }
+        if (!link.token().equals(hello.token())) {
+            throw new ProtocolException("worker presented a wrong token");
+        }
+        return hello;
+    }
+
+    /** The hello was good: start the sender, become READY, and say so. */
+    private void connected(Messages.Hello hello, FrameWriter writer) {
+        LatencyRecorder latency = recorders.get();
+        replies = new Replies(slot, link.pid(), inFlight, prefetch, latency, config.maxTasksPerWorker(),
+                config.maxWorkerHeapBytes(), new Replies.Consequences() {
+                    @Override
+                    public void retire(String why) {
+                        WorkerDriver.this.retire(why);
+                    }
+
+                    @Override
+                    public void drained() {
+                        if (state() == State.RETIRING) {
+                            stop(ExitCause.RETIRED, endReason);
+                        }
+                    }
+                }, inputsAnswered);
+        sender = new Sender(writer, source, prefetch, inFlight, this, config.workers(), config.maxFrameLength(),
+                hello.acceptsBatches(), this::channelBroken);
+        if (!advance(State.READY)) {
+            sender = null;
+            return; // stopped meanwhile: its lifeline is closed, its exit follows
+        }
+        readyNanos = scheduler.nanoTime();
+        probe.heard(readyNanos);
+        startupTimer.cancel();
+        new PoolThread(sender, threadPrefix + "-sender").start();
+        if (hello.features().contains(Messages.FEATURE_PING)) {
+            scheduler.schedule(this::checkLiveness, probe.tickNanos());
+        }
+        if (incarnation > 1) { // a replacement is news; the pool's first workers are announced together
+            LOG.info("pool {}: worker {} pid {} ready, replacing its predecessor", config.poolName(), slot, link.pid());
+        }
+        LOG.debug("worker {} pid {} ready ({}, features {})", slot, link.pid(), hello.runtime(), hello.features());
+        listener.ready(this);
+    }
+
+    /** Reports the exit, once the process has exited and the channel has been read to its end. */
+    private void report() {
+        java.util.List<TaskRecord> orphans = inFlight.close();
+        startupTimer.cancel();
+        termTimer.cancel();
+        killTimer.cancel();
+        Sender s = sender;
+        if (s != null) {
+            s.stop(false);
+        }
+        closeChannel();
+        link.close();
+        link.killLeftovers();
+        joinQuietly(outputThread, 500); // let the pump take the last lines for the report
+        int exitCode = link.exitValue();
+        String tail = output.tail().text();
+        ExitCause cause = ExitClassifier.classify(exitCode, endedBy, readyNanos == 0, tail);
+        String description = endReason == null
+                ? WorkerExitCodes.describe(exitCode)
+                : endReason + "; " + WorkerExitCodes.describe(exitCode);
+        long now = scheduler.nanoTime();
+        Replies r = replies;
+        WorkerExit exit = new WorkerExit(this, cause, exitCode, description, tail, orphans,
+                TimeUnit.NANOSECONDS.toMillis(now - startNanos), r == null ? 0 : r.served(), readyNanos == 0,
+                readyNanos == 0 ? 0 : now - readyNanos);
+        try {
+            listener.exited(exit);
+        } finally {
+            advance(State.DEAD);
+            exited.complete(null);
+        }
+    }
+
+    private void closeChannel() {
+        ByteChannel ch = channel;
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // best effort
+            }
+        }
+    }
+
+    private static void joinQuietly(Thread thread, long millis) {
+        try {
+            thread.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- timeouts, cancellation and liveness (supervisor thread) -------------------------------
+
+    /** A task became the running one: start its timeout, if it has one. Under the in-flight monitor. */
+    private void startClock(TaskRecord task) {
+        if (task.timeout != null) {
+            task.clock = scheduler.schedule(() -> onTimeout(task), task.timeout.toNanos());
+        }
+    }
+
+    private void onTimeout(TaskRecord task) {
+        if (inFlight.holds(task) && task.future.completeExceptionally(new TaskTimeoutException(task.id,
+                task.type.name(), task.timeout, slot, link.pid()))) {
+            requestCancel(task, "timed out after " + task.timeout);
+        }
+    }
+
+    @Override
+    public void cancelled(TaskRecord task) {
+        if (inFlight.holds(task)) {
+            requestCancel(task, "was cancelled");
+        }
+    }
+
+    /** Has the sender write CANCEL; a task still running a grace period later costs the worker its life. */
+    private void requestCancel(TaskRecord task, String why) {
+        Sender s = sender;
+        if (s != null) {
+            s.control(FrameType.CANCEL, task.id);
+        }
+        scheduler.schedule(() -> enforceCancel(task, why), CANCEL_GRACE_NANOS);
+    }
+
+    private void enforceCancel(TaskRecord task, String why) {
+        if (!inFlight.holds(task)) {
+            return; // the worker answered
+        }
+        if (inFlight.runningNanos(task, scheduler.nanoTime()) >= CANCEL_GRACE_NANOS) {
+            kill(ExitCause.KILLED_FOR_TIMEOUT_OR_CANCEL, task + " " + why + " and did not stop within "
+                    + TimeUnit.NANOSECONDS.toMillis(CANCEL_GRACE_NANOS) + " ms of being cancelled");
+        } else {
+            // Still queued inside the worker (it will skip it), or only just started: look again.
+            scheduler.schedule(() -> enforceCancel(task, why), CANCEL_GRACE_NANOS);
+        }
+    }
+
+    /** A worker that holds tasks and has been silent too long is probed, and killed if it stays silent. */
+    private void checkLiveness() {
+        State now = state();
+        if (now == State.STOPPING || now == State.DEAD) {
+            return; // a stop has its own escalation
+        }
+        switch (probe.check(scheduler.nanoTime(), !inFlight.isEmpty())) {
+            case PROBE:
+                sender.control(FrameType.PING, probe.probes());
+                break;
+            case DEAD:
+                kill(ExitCause.PROTOCOL_VIOLATION, "held " + inFlight.size() + " task(s) and answered neither them"
+                        + " nor a liveness probe for " + TimeUnit.NANOSECONDS.toMillis(
+                                config.silenceNanos() + config.probeNanos()) + " ms");
+                return;
+            default:
+                break;
+        }
+        scheduler.schedule(this::checkLiveness, probe.tickNanos());
+    }
+
+    // ---- figures -------------------------------------------------------------------------------
+
+    /** @return the slot id */
+    public int slot() {
+        return slot;
+    }
+
+    /** @return the worker's process id */
+    public long pid() {
+        return link.pid();
+    }
+
+    /** @return the supervisor clock's reading when the worker was spawned */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** @return the heap use it last reported, or -1 */
+    public long heapUsedBytes() {
+        Replies r = replies;
+        return r == null ? -1 : r.heapUsedBytes();
+    }
+
+    /** @return completes once the exit has been reported and the driver is DEAD */
+    public CompletableFuture<Void> exited() {
+        return exited;
+    }
+
+    @Override
+    public String toString() {
+        return "worker " + slot + " (pid " + link.pid() + ")";
+    }
+}

@@ -1,0 +1,68 @@
+package io.forkpool.runtime.internal.fake;
+
+import io.forkpool.Task;
+import io.forkpool.TaskContext;
+
+/** Task classes for pools of {@link FakeWorker}s; they run in this JVM, in the fake's worker loop. */
+public final class FakeTasks {
+
+    private FakeTasks() {
+    }
+
+    /** Returns its input. */
+    public static final class Echo implements Task<String, String> {
+        @Override
+        public String execute(String input) {
+            return input;
+        }
+    }
+
+    /** Arrives at the gate named by its input and waits there; a cancellation interrupts the wait. */
+    public static final class AwaitGate implements Task<String, String> {
+        @Override
+        public String execute(String gate) throws Exception {
+            Gates.named(gate).pass(true);
+            return gate;
+        }
+    }
+
+    /** Arrives at the gate named by its input and waits there, ignoring any cancellation. */
+    public static final class AwaitGateStubbornly implements Task<String, String> {
+        @Override
+        public String execute(String gate) throws Exception {
+            Gates.named(gate).pass(false);
+            return gate;
+        }
+    }
+
+    /** Halts its worker at once with exit 99 on every attempt before the one it is given; then returns the attempt. */
+    public static final class HaltUntilAttempt implements Task<Integer, Integer> {
+        @Override
+        public Integer execute(Integer succeedOnAttempt) throws Exception {
+            int attempt = TaskContext.current().orElseThrow().attempt();
+            if (attempt < succeedOnAttempt) {
+                haltNow(99, "halting on attempt " + attempt);
+            }
+            return attempt;
+        }
+    }
+
+    /** Returns its input, unless it is negative: then it halts its worker with exit 99. */
+    public static final class HaltOnNegative implements Task<Integer, Integer> {
+        @Override
+        public Integer execute(Integer input) throws Exception {
+            if (input < 0) {
+                haltNow(99, "halting on " + input);
+            }
+            return input;
+        }
+    }
+
+    /** Halts the fake worker running this task and never returns, as {@code Runtime.halt} does not. */
+    static void haltNow(int code, String line) throws InterruptedException {
+        FakeWorker.current().halt(code, line);
+        while (true) {
+            Thread.sleep(Long.MAX_VALUE); // a halted JVM runs nothing more; the interrupt that ends the loop ends this
+        }
+    }
+}

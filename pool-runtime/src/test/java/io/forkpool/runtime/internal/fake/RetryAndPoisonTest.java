@@ -1,0 +1,86 @@
+package io.forkpool.runtime.internal.fake;
+
+import static io.forkpool.runtime.internal.fake.FakePool.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.forkpool.ExitCause;
+import io.forkpool.PoisonTaskException;
+import io.forkpool.PoolStats;
+import io.forkpool.WorkerCrashedException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Retry, poison and split of crashed tasks, through the real supervisor over in-memory workers. */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class RetryAndPoisonTest {
+
+    @Test
+    void aTaskWhoseWorkerDiesUnderItIsRetriedOnAFreshWorkerWithItsNextAttempt() throws Exception {
+        try (FakePool fake = FakePool.start(1, b -> b.maxAttempts(3))) {
+            assertThat(fake.awaitAdvancing(fake.pool.submit(FakeTasks.HaltUntilAttempt.class, 3))).isEqualTo(3);
+
+            PoolStats stats = fake.pool.stats();
+            assertThat(stats.retried()).isEqualTo(2);
+            assertThat(stats.workerExits().get(ExitCause.EXIT_CODE)).isEqualTo(2);
+            assertThat(stats.succeeded()).isEqualTo(1);
+            assertThat(fake.spawner.all).hasSize(3);
+        }
+    }
+
+    @Test
+    void aTaskThatKillsEveryWorkerItRunsOnFailsAsPoisonWithEachAttemptsCrash() throws Exception {
+        try (FakePool fake = FakePool.start(1, b -> b.maxAttempts(3))) {
+            CompletableFuture<Integer> poison = fake.pool.submit(FakeTasks.HaltUntilAttempt.class, 100);
+
+            assertThatThrownBy(() -> fake.awaitAdvancing(poison)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOfSatisfying(PoisonTaskException.class, e -> {
+                        assertThat(e.attempts()).hasSize(3);
+                        assertThat(e.attempts()).extracting(WorkerCrashedException::attempt).containsExactly(1, 2, 3);
+                        assertThat(e.attempts()).allSatisfy(crash -> {
+                            assertThat(crash.exitCode()).hasValue(99);
+                            assertThat(crash.exitCause()).isEqualTo(ExitCause.EXIT_CODE);
+                            assertThat(crash.outputTail()).contains("halting on attempt " + crash.attempt());
+                        });
+                    });
+            assertThat(fake.pool.stats().failed()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void withOneAttemptTheCrashItselfIsTheFailure() throws Exception {
+        try (FakePool fake = FakePool.start(1, b -> b.maxAttempts(1))) {
+            CompletableFuture<Integer> once = fake.pool.submit(FakeTasks.HaltUntilAttempt.class, 2);
+
+            assertThatThrownBy(() -> fake.awaitAdvancing(once)).cause().isInstanceOfSatisfying(WorkerCrashedException.class,
+                    e -> assertThat(e.attempt()).isEqualTo(1));
+            assertThat(fake.pool.stats().retried()).isZero();
+        }
+    }
+
+    @Test
+    void aCrashedChunkIsSplitSoOnlyThePoisonousInputFails() throws Exception {
+        try (FakePool fake = FakePool.start(1, b -> b.maxAttempts(2))) {
+            // Teach the pool that Echo-sized inputs are cheap, so a batch travels in chunks.
+            List<Integer> warm = new java.util.ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                warm.add(i);
+            }
+            assertThat(await(fake.pool.submitAll(FakeTasks.HaltOnNegative.class, warm))).isEqualTo(warm);
+            List<Integer> inputs = new java.util.ArrayList<>(warm);
+            inputs.set(1_500, -1);
+
+            CompletableFuture<List<Integer>> batch = fake.pool.submitAll(FakeTasks.HaltOnNegative.class, inputs);
+
+            assertThatThrownBy(() -> fake.awaitAdvancing(batch)).cause().isInstanceOfSatisfying(PoisonTaskException.class,
+                    e -> assertThat(e.attempts()).hasSize(2));
+            PoolStats stats = fake.pool.stats();
+            assertThat(stats.failed()).isEqualTo(1); // only the poisonous input; its chunk's neighbours were split off
+            assertThat(stats.retried()).isGreaterThan(1); // the chunk's other inputs were retried one by one
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.forkpool.runtime.internal.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.forkpool.ExitCause;
+import org.junit.jupiter.api.Test;
+
+class ExitClassifierTest {
+
+    @Test
+    void whatThePoolDidWinsOverTheExitCode() {
+        assertThat(ExitClassifier.classify(137, ExitCause.KILLED_FOR_TIMEOUT_OR_CANCEL, false, ""))
+                .isEqualTo(ExitCause.KILLED_FOR_TIMEOUT_OR_CANCEL);
+        assertThat(ExitClassifier.classify(0, ExitCause.RETIRED, false, "")).isEqualTo(ExitCause.RETIRED);
+        assertThat(ExitCause.RETIRED.isCrash()).isFalse();
+        assertThat(ExitCause.PROTOCOL_VIOLATION.isCrash()).isTrue();
+    }
+
+    @Test
+    void classifiesEndsThePoolDidNotCause() {
+        assertThat(ExitClassifier.classify(1, null, true, "")).isEqualTo(ExitCause.STARTUP_FAILURE);
+        assertThat(ExitClassifier.classify(3, null, false, "")).isEqualTo(ExitCause.OUT_OF_MEMORY);
+        assertThat(ExitClassifier.classify(1, null, false, "x\nTerminating due to java.lang.OutOfMemoryError: Java heap space\n"))
+                .isEqualTo(ExitCause.OUT_OF_MEMORY);
+        assertThat(ExitClassifier.classify(137, null, false, "")).isEqualTo(ExitCause.SIGNAL);
+        assertThat(ExitClassifier.classify(139, null, false, "")).isEqualTo(ExitCause.SIGNAL);
+        assertThat(ExitClassifier.classify(0, null, false, "")).isEqualTo(ExitCause.UNEXPECTED_NORMAL_EXIT);
+        assertThat(ExitClassifier.classify(42, null, false, "")).isEqualTo(ExitCause.EXIT_CODE);
+    }
+}
