@@ -22,9 +22,10 @@ import java.util.concurrent.LinkedBlockingQueue;
  * has nothing more queued, so a burst of small tasks shares system calls, and never held longer
  * than {@link ReplyWriter#MAX_DELAY_NANOS} behind a task that runs long.
  *
- * <p>Threads: the reader (the caller of {@link #run}) owns the {@link FrameReader} and delivers
- * cancellations to the {@link TaskRunner}; after the hello, the task thread writes replies, and the
- * {@code -flusher} thread flushes the ones it left buffered.
+ * <p>Threads: the reader (the caller of {@link #run}) owns the {@link FrameReader}, delivers
+ * cancellations to the {@link TaskRunner} and answers each PING with a PONG at once, through the
+ * same {@link ReplyWriter}, never behind a running task; after the hello, the task thread writes
+ * replies, and the {@code -flusher} thread flushes the ones it left buffered.
  */
 public final class WorkerLoop {
 
@@ -78,7 +79,7 @@ public final class WorkerLoop {
         Thread taskThread = new Thread(() -> serveTasks(replies), "forkpool-worker-" + workerId + "-task");
         runner.bindTo(taskThread);
         taskThread.start();
-        int exitCode = readFrames();
+        int exitCode = readFrames(replies);
         // Whatever is still queued or running can no longer be answered usefully: the supervisor
         // sends SHUTDOWN only when it waits for no reply, and after a violation or a closed
         // channel nobody is listening. So the worker leaves at once (the caller halts the JVM).
@@ -102,10 +103,10 @@ public final class WorkerLoop {
      */
     public static Messages.Hello hello(String token) {
         return new Messages.Hello(Messages.PROTOCOL_VERSION, ProcessHandle.current().pid(), token,
-                "java " + Runtime.version(), List.of(Messages.FEATURE_BATCH));
+                "java " + Runtime.version(), List.of(Messages.FEATURE_BATCH, Messages.FEATURE_PING));
     }
 
-    private int readFrames() {
+    private int readFrames(ReplyWriter replies) {
         FrameReader reader = new FrameReader(in, maxFrameLength);
         try {
             Frame frame;
@@ -118,6 +119,16 @@ public final class WorkerLoop {
                         break;
                     case FrameType.CANCEL:
                         runner.cancel(frame.correlationId());
+                        break;
+                    case FrameType.PING:
+                        // Answered here, not by the task thread: the supervisor probes a worker
+                        // whose task may run for minutes, and kills one that does not answer.
+                        if (frame.payload().length != 0) {
+                            throw new ProtocolException("PING with a " + frame.payload().length
+                                    + "-byte payload; it must be empty");
+                        }
+                        replies.append(FrameType.PONG, frame.correlationId(), Frame.EMPTY);
+                        replies.flush();
                         break;
                     case FrameType.SHUTDOWN:
                         return WorkerExitCodes.NORMAL;

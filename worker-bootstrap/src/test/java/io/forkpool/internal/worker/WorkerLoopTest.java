@@ -138,6 +138,49 @@ class WorkerLoopTest {
         assertThat(cancelled.type()).isEqualTo(FrameType.FAILURE);
     }
 
+    private void sendPing(long probe, byte[] payload) throws Exception {
+        supervisorWriter.append(FrameType.PING, probe, payload);
+        supervisorWriter.flush();
+    }
+
+    @Test
+    void theJavaWorkersHelloListsBatchAndPing() {
+        assertThat(WorkerLoop.hello("tok").features()).containsExactly(Messages.FEATURE_BATCH, Messages.FEATURE_PING);
+        assertThat(WorkerLoop.hello("tok").answersPings()).isTrue();
+        assertThat(new Messages.Hello(Messages.PROTOCOL_VERSION, 1, "tok", "x").answersPings()).isFalse();
+    }
+
+    @Test
+    void aPingIsAnsweredAtOnceWhileATaskIsRunning() throws Exception {
+        Gate.reset();
+        sendTask(40, Gate.class.getName(), "\"held\"");
+        assertThat(Gate.STARTED.await(10, TimeUnit.SECONDS)).isTrue();
+        // The task thread is held inside the task: only the reader can answer.
+        sendPing(0x0102_0304_0506_0708L, Frame.EMPTY);
+        Frame pong = readReply();
+        assertThat(pong.type()).isEqualTo(FrameType.PONG);
+        assertThat(pong.correlationId()).isEqualTo(0x0102_0304_0506_0708L);
+        assertThat(pong.payload()).isEmpty();
+        sendPing(-7, Frame.EMPTY); // the probe number is the supervisor's choice, echoed whatever it is
+        assertThat(readReply()).satisfies(frame -> {
+            assertThat(frame.type()).isEqualTo(FrameType.PONG);
+            assertThat(frame.correlationId()).isEqualTo(-7);
+        });
+        assertThat(Gate.RELEASE.getCount()).as("the task is still held").isEqualTo(1);
+
+        Gate.RELEASE.countDown();
+        Frame result = readReply();
+        assertThat(result.type()).isEqualTo(FrameType.RESULT);
+        assertThat(result.correlationId()).isEqualTo(40);
+        assertThat(new String(result.payload(), StandardCharsets.UTF_8)).isEqualTo("\"held\"");
+    }
+
+    @Test
+    void exitsWithAProtocolErrorOnAPingWithAPayload() throws Exception {
+        sendPing(1, new byte[] {0});
+        assertThat(exitCode.get(10, TimeUnit.SECONDS)).isEqualTo(WorkerExitCodes.PROTOCOL_ERROR);
+    }
+
     private void sendBatch(long id, String taskClass, String inputs) throws Exception {
         byte[] prefix = TaskRequest.encodeName(taskClass);
         byte[] json = inputs.getBytes(StandardCharsets.UTF_8);
