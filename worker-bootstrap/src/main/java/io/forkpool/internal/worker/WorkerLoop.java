@@ -18,14 +18,16 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * The worker's side of the protocol, over any pair of blocking channels so it can be tested
  * without a process. The calling thread reads frames; a separate task thread runs tasks one at a
- * time, in arrival order, and writes the replies through a {@link ReplyWriter}: flushed when it
- * has nothing more queued, so a burst of small tasks shares system calls, and never held longer
- * than {@link ReplyWriter#MAX_DELAY_NANOS} behind a task that runs long.
+ * time, in arrival order, and writes each task's reply (with a STATUS, when one is due) to the
+ * channel before it starts the next task. Nothing is held in a buffer while a task runs, so a
+ * task that halts the JVM at once ({@code Runtime.halt}, a native crash, running out of memory
+ * under {@code -XX:+ExitOnOutOfMemoryError}) cannot take an earlier task's reply with it: the
+ * supervisor would then blame the crash on that earlier task and run it again.
  *
  * <p>Threads: the reader (the caller of {@link #run}) owns the {@link FrameReader}, delivers
- * cancellations to the {@link TaskRunner} and answers each PING with a PONG at once, through the
- * same {@link ReplyWriter}, never behind a running task; after the hello, the task thread writes
- * replies, and the {@code -flusher} thread flushes the ones it left buffered.
+ * cancellations to the {@link TaskRunner} and answers each PING with a PONG at once, never behind
+ * a running task; after the hello, the task thread writes replies. Both write through one
+ * {@link FrameWriter}, each frame group appended and flushed under its lock.
  */
 public final class WorkerLoop {
 
@@ -34,10 +36,11 @@ public final class WorkerLoop {
     private static final long STATUS_INTERVAL_NANOS = 50_000_000L;
 
     private final ReadableByteChannel in;
-    private final WritableByteChannel out;
     private final int workerId;
     private final int maxFrameLength;
     private final TaskRunner runner;
+    /** Shared by the reader (PONG) and the task thread (replies); used only while holding its lock. */
+    private final FrameWriter writer;
     private final BlockingQueue<Frame> tasks = new LinkedBlockingQueue<>();
     /** Set by the task thread when it cannot go on; read by the reader after the join. */
     private volatile IOException fatal;
@@ -55,11 +58,11 @@ public final class WorkerLoop {
     public WorkerLoop(ReadableByteChannel in, WritableByteChannel out, int workerId, int maxFrameLength,
             ClassLoader loader, TaskAllowList allowedTasks) {
         this.in = in;
-        this.out = out;
         this.workerId = workerId;
         this.maxFrameLength = maxFrameLength;
         this.runner = new TaskRunner(Messages.newDataMapper(maxFrameLength), maxFrameLength, loader, allowedTasks,
                 workerId);
+        this.writer = new FrameWriter(out, maxFrameLength);
     }
 
     /**
@@ -72,21 +75,17 @@ public final class WorkerLoop {
      * @throws IOException if the hello cannot be written
      */
     public int run(Messages.Hello hello) throws IOException {
-        FrameWriter writer = new FrameWriter(out, maxFrameLength);
-        writer.append(FrameType.HELLO, 0, Messages.encode(hello));
-        writer.flush();
-        ReplyWriter replies = new ReplyWriter(writer, this::writeFailed, "forkpool-worker-" + workerId + "-flusher");
-        Thread taskThread = new Thread(() -> serveTasks(replies), "forkpool-worker-" + workerId + "-task");
+        send(FrameType.HELLO, 0, Messages.encode(hello));
+        Thread taskThread = new Thread(this::serveTasks, "forkpool-worker-" + workerId + "-task");
         runner.bindTo(taskThread);
         taskThread.start();
-        int exitCode = readFrames(replies);
+        int exitCode = readFrames();
         // Whatever is still queued or running can no longer be answered usefully: the supervisor
         // sends SHUTDOWN only when it waits for no reply, and after a violation or a closed
         // channel nobody is listening. So the worker leaves at once (the caller halts the JVM).
         tasks.clear();
         tasks.add(STOP);
         taskThread.interrupt();
-        replies.close();
         // A task thread that failed to write set this before it closed the channel under the reader.
         IOException failure = fatal;
         if (failure instanceof ProtocolException) {
@@ -106,7 +105,7 @@ public final class WorkerLoop {
                 "java " + Runtime.version(), List.of(Messages.FEATURE_BATCH, Messages.FEATURE_PING));
     }
 
-    private int readFrames(ReplyWriter replies) {
+    private int readFrames() {
         FrameReader reader = new FrameReader(in, maxFrameLength);
         try {
             Frame frame;
@@ -127,8 +126,7 @@ public final class WorkerLoop {
                             throw new ProtocolException("PING with a " + frame.payload().length
                                     + "-byte payload; it must be empty");
                         }
-                        replies.append(FrameType.PONG, frame.correlationId(), Frame.EMPTY);
-                        replies.flush();
+                        send(FrameType.PONG, frame.correlationId(), Frame.EMPTY);
                         break;
                     case FrameType.SHUTDOWN:
                         return WorkerExitCodes.NORMAL;
@@ -148,7 +146,7 @@ public final class WorkerLoop {
         }
     }
 
-    private void serveTasks(ReplyWriter replies) {
+    private void serveTasks() {
         long lastStatus = System.nanoTime() - STATUS_INTERVAL_NANOS;
         try {
             while (true) {
@@ -157,18 +155,22 @@ public final class WorkerLoop {
                     return;
                 }
                 Frame reply = runner.run(task);
-                replies.append(reply.type(), reply.correlationId(), reply.payload());
+                byte[] status = null;
                 long now = System.nanoTime();
                 if (now - lastStatus >= STATUS_INTERVAL_NANOS) {
                     lastStatus = now;
                     Runtime runtime = Runtime.getRuntime();
-                    replies.append(FrameType.STATUS, 0, Messages.encode(
-                            new Messages.Status(runtime.totalMemory() - runtime.freeMemory(), runtime.maxMemory())));
+                    status = Messages.encode(
+                            new Messages.Status(runtime.totalMemory() - runtime.freeMemory(), runtime.maxMemory()));
                 }
-                if (tasks.isEmpty()) {
-                    replies.flush();
-                } else {
-                    replies.defer(); // the next task may run long: its predecessors' replies must not wait for it
+                // Flushed before the next task starts, whatever is queued (PROTOCOL.md 4.2): that
+                // task may end the process before it could flush, and the reply with it.
+                synchronized (writer) {
+                    writer.append(reply.type(), reply.correlationId(), reply.payload());
+                    if (status != null) {
+                        writer.append(FrameType.STATUS, 0, status);
+                    }
+                    writer.flush();
                 }
             }
         } catch (IOException e) {
@@ -180,6 +182,14 @@ public final class WorkerLoop {
             // mute worker would leave its tasks waiting forever, so end it and let the pool retry.
             e.printStackTrace();
             writeFailed(new IOException("the task thread failed: " + e, e));
+        }
+    }
+
+    /** Writes one frame now; reader and task thread both. */
+    private void send(int type, long correlationId, byte[] payload) throws IOException {
+        synchronized (writer) {
+            writer.append(type, correlationId, payload);
+            writer.flush();
         }
     }
 

@@ -113,29 +113,38 @@ class WorkerLoopTest {
     }
 
     @Test
-    void aReplyIsNotHeldBackWhileTheNextTaskRuns() throws Exception {
-        // Both in one write, so the slow task is queued when the fast one's reply is made: the
-        // loop then buffers that reply, and only its flusher can send it while the slow one runs.
+    void everyReplyIsOnTheChannelBeforeTheNextTaskStarts() throws Exception {
+        // Both in one write, so the second is queued when the first one's reply is made: a worker
+        // that buffers replies while more tasks wait would still hold it when the second starts,
+        // and lose it if that task halted the JVM.
+        Gate.reset();
         supervisorWriter.appendTask(1, TaskRequest.encodeName(Upper.class.getName()), 1,
                 "{\"words\":[\"fast\"]}".getBytes(StandardCharsets.UTF_8));
-        supervisorWriter.appendTask(2, TaskRequest.encodeName(Sleep.class.getName()), 1,
-                "60000".getBytes(StandardCharsets.UTF_8));
+        supervisorWriter.appendTask(2, TaskRequest.encodeName(Gate.class.getName()), 1,
+                "\"held\"".getBytes(StandardCharsets.UTF_8));
         supervisorWriter.flush();
-        Frame first = CompletableFuture.supplyAsync(() -> {
-            try {
-                return readReply();
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        }).get(5, TimeUnit.SECONDS);
-        assertThat(first.correlationId()).isEqualTo(1);
-        assertThat(mapper.readValue(first.payload(), List.class)).isEqualTo(List.of("FAST"));
+        assertThat(Gate.STARTED.await(10, TimeUnit.SECONDS)).isTrue();
 
-        supervisorWriter.append(FrameType.CANCEL, 2, Frame.EMPTY);
-        supervisorWriter.flush();
-        Frame cancelled = readReply();
-        assertThat(cancelled.correlationId()).isEqualTo(2);
-        assertThat(cancelled.type()).isEqualTo(FrameType.FAILURE);
+        // Task 2 is running and held: what the worker wrote so far is all in the pipe now, so a
+        // read that does not wait must find task 1's RESULT (and the STATUS that may follow it).
+        List<Frame> written = new java.util.ArrayList<>();
+        fromWorker.source().configureBlocking(false);
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(64 * 1024);
+        while (fromWorker.source().read(bytes) > 0) {
+            // drain whatever is there
+        }
+        fromWorker.source().configureBlocking(true);
+        new io.forkpool.internal.protocol.FrameDecoder(MAX).decode(bytes.flip(), written::add);
+        assertThat(written).filteredOn(frame -> frame.type() != FrameType.STATUS).singleElement().satisfies(first -> {
+            assertThat(first.type()).isEqualTo(FrameType.RESULT);
+            assertThat(first.correlationId()).isEqualTo(1);
+            assertThat(mapper.readValue(first.payload(), List.class)).isEqualTo(List.of("FAST"));
+        });
+
+        Gate.RELEASE.countDown();
+        Frame second = readReply();
+        assertThat(second.type()).isEqualTo(FrameType.RESULT);
+        assertThat(second.correlationId()).isEqualTo(2);
     }
 
     private void sendPing(long probe, byte[] payload) throws Exception {
