@@ -74,7 +74,9 @@ public final class WorkerMain {
             WorkerLoop loop = new WorkerLoop(channel, channel, bootstrap.workerId(), bootstrap.maxFrameLength(),
                     Thread.currentThread().getContextClassLoader(), Lifeline.allowedTasks(bootstrap));
             exitCode = loop.run(WorkerLoop.hello(bootstrap.token()));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // An Error too: a main thread that died of one would leave the task thread, which is
+            // not a daemon, keeping a worker alive that no longer reads.
             System.err.println("forkpool worker " + bootstrap.workerId() + ": " + e);
             exitCode = WorkerExitCodes.CHANNEL_FAILED;
         }

@@ -13,21 +13,23 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The worker's side of the protocol, over any pair of blocking channels so it can be tested
- * without a process. The calling thread reads frames; a separate task thread runs tasks one at a
+ * without a process. A reader thread reads frames; a separate task thread runs tasks one at a
  * time, in arrival order, and writes each task's reply (with a STATUS, when one is due) to the
  * channel before it starts the next task. Nothing is held in a buffer while a task runs, so a
  * task that halts the JVM at once ({@code Runtime.halt}, a native crash, running out of memory
  * under {@code -XX:+ExitOnOutOfMemoryError}) cannot take an earlier task's reply with it: the
  * supervisor would then blame the crash on that earlier task and run it again.
  *
- * <p>Threads: the reader (the caller of {@link #run}) owns the {@link FrameReader}, delivers
+ * <p>Threads: the {@code -reader} thread owns the {@link FrameReader}, delivers
  * cancellations to the {@link TaskRunner} and answers each PING with a PONG at once, never behind
- * a running task; after the hello, the task thread writes replies. Both write through one
- * {@link FrameWriter}, each frame group appended and flushed under its lock.
+ * a running task; after the hello, the {@code -task} thread writes replies. Both write through
+ * one {@link FrameWriter}, each frame group appended and flushed under its lock. The caller of
+ * {@link #run} waits until one of them finds that the worker must end.
  */
 public final class WorkerLoop {
 
@@ -42,8 +44,11 @@ public final class WorkerLoop {
     /** Shared by the reader (PONG) and the task thread (replies); used only while holding its lock. */
     private final FrameWriter writer;
     private final BlockingQueue<Frame> tasks = new LinkedBlockingQueue<>();
-    /** Set by the task thread when it cannot go on; read by the reader after the join. */
-    private volatile IOException fatal;
+    /**
+     * The exit code, set by whichever thread first finds that the worker must end: the reader (at
+     * SHUTDOWN, end of stream, a violation or a read error) or the task thread (a write error).
+     */
+    private final CompletableFuture<Integer> end = new CompletableFuture<>();
 
     /**
      * Creates a loop.
@@ -67,8 +72,14 @@ public final class WorkerLoop {
 
     /**
      * Says hello, then serves tasks until the supervisor says shutdown, closes the channel or
-     * breaks the protocol; then returns at once, abandoning queued tasks and interrupting a running
-     * one.
+     * breaks the protocol, or the channel fails; then returns at once, abandoning queued tasks and
+     * interrupting a running one.
+     *
+     * <p>Frames are read on a daemon thread of their own while the caller waits for the end, so a
+     * failed write ends the worker even when the reader cannot be woken: a task that closed the
+     * socket's descriptor leaves the reader blocked for ever in a read the close does not
+     * interrupt, and the channel's own close, which signals a blocked reader, fails too when the
+     * task also closed the JDK's internal descriptor for it.
      *
      * @param hello the hello to send first
      * @return the exit code the worker should end with ({@link WorkerExitCodes})
@@ -79,19 +90,17 @@ public final class WorkerLoop {
         Thread taskThread = new Thread(this::serveTasks, "forkpool-worker-" + workerId + "-task");
         runner.bindTo(taskThread);
         taskThread.start();
-        int exitCode = readFrames();
+        Thread readerThread = new Thread(this::serveFrames, "forkpool-worker-" + workerId + "-reader");
+        readerThread.setDaemon(true);
+        readerThread.start();
+        int exitCode = end.join();
         // Whatever is still queued or running can no longer be answered usefully: the supervisor
-        // sends SHUTDOWN only when it waits for no reply, and after a violation or a closed
+        // sends SHUTDOWN only when it waits for no reply, and after a violation or a failed
         // channel nobody is listening. So the worker leaves at once (the caller halts the JVM).
         tasks.clear();
         tasks.add(STOP);
         taskThread.interrupt();
-        // A task thread that failed to write set this before it closed the channel under the reader.
-        IOException failure = fatal;
-        if (failure instanceof ProtocolException) {
-            return WorkerExitCodes.PROTOCOL_ERROR;
-        }
-        return failure != null ? WorkerExitCodes.CHANNEL_FAILED : exitCode;
+        return exitCode;
     }
 
     /**
@@ -103,6 +112,18 @@ public final class WorkerLoop {
     public static Messages.Hello hello(String token) {
         return new Messages.Hello(Messages.PROTOCOL_VERSION, ProcessHandle.current().pid(), token,
                 "java " + Runtime.version(), List.of(Messages.FEATURE_BATCH, Messages.FEATURE_PING));
+    }
+
+    private void serveFrames() {
+        int exitCode;
+        try {
+            exitCode = readFrames();
+        } catch (RuntimeException | Error e) {
+            // The worker's own code failed: without a reader nobody would ever end the worker.
+            e.printStackTrace();
+            exitCode = WorkerExitCodes.CHANNEL_FAILED;
+        }
+        end.complete(exitCode);
     }
 
     private int readFrames() {
@@ -139,7 +160,7 @@ public final class WorkerLoop {
             System.err.println("forkpool worker " + workerId + ": protocol error: " + e.getMessage());
             return WorkerExitCodes.PROTOCOL_ERROR;
         } catch (IOException e) {
-            if (fatal == null) {
+            if (!end.isDone()) { // not the fallout of a failed write, or of the end
                 System.err.println("forkpool worker " + workerId + ": channel failed: " + e);
             }
             return WorkerExitCodes.CHANNEL_FAILED;
@@ -193,18 +214,16 @@ public final class WorkerLoop {
         }
     }
 
-    /** A reply could not be written: report it and close the channel, which ends the reader and the worker. */
+    /**
+     * The task thread cannot go on (a reply could not be written, or the worker's own code failed):
+     * end the worker. The reader is left as it is: it may be blocked for good (see {@link #run}).
+     * A failure after the end (an interrupted write, a closed channel) is its consequence, not news.
+     */
     private void writeFailed(IOException e) {
-        System.err.println("forkpool worker " + workerId + ": " + e);
-        fatal = e;
-        closeQuietly();
-    }
-
-    private void closeQuietly() {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // exiting anyway
+        int exitCode = e instanceof ProtocolException ? WorkerExitCodes.PROTOCOL_ERROR : WorkerExitCodes.CHANNEL_FAILED;
+        if (!end.isDone()) { // said before the end, or the caller may halt the JVM first
+            System.err.println("forkpool worker " + workerId + ": " + e);
         }
+        end.complete(exitCode);
     }
 }

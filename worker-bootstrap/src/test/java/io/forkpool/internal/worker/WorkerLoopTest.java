@@ -424,6 +424,82 @@ class WorkerLoopTest {
     }
 
     @Test
+    void aChannelClosedUnderTheReaderEndsTheWorkerWithChannelFailed() throws Exception {
+        toWorker.source().close(); // the worker's own end, while its reader is blocked reading it
+        assertThat(exitCode.get(10, TimeUnit.SECONDS)).isEqualTo(WorkerExitCodes.CHANNEL_FAILED);
+    }
+
+    @Test
+    void aPongThatCannotBeWrittenEndsTheWorkerWithChannelFailed() throws Exception {
+        fromWorker.source().close(); // nobody reads the worker's frames any more: its write fails
+        sendPing(3, Frame.EMPTY);
+        assertThat(exitCode.get(10, TimeUnit.SECONDS)).isEqualTo(WorkerExitCodes.CHANNEL_FAILED);
+    }
+
+    @Test
+    void aReplyThatCannotBeWrittenEndsTheWorkerEvenIfItsReaderCannotBeWoken() throws Exception {
+        // As in a worker whose task closed the socket's descriptors (its own and the JDK's for
+        // waking readers): writes fail, while the read in progress blocks on and ignores close.
+        Pipe in = Pipe.open();
+        Pipe out = Pipe.open();
+        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+        java.nio.channels.ReadableByteChannel deaf = new java.nio.channels.ReadableByteChannel() {
+            @Override
+            public int read(java.nio.ByteBuffer dst) throws java.io.IOException {
+                return in.source().read(dst);
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+                // does not wake the reader
+            }
+        };
+        java.nio.channels.WritableByteChannel failing = new java.nio.channels.WritableByteChannel() {
+            @Override
+            public int write(java.nio.ByteBuffer src) throws java.io.IOException {
+                if (broken.get()) {
+                    throw new java.io.IOException("Bad file descriptor");
+                }
+                return out.sink().write(src);
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try {
+            WorkerLoop loop = new WorkerLoop(deaf, failing, 8, MAX, loader, TaskAllowList.of(List.of("*")));
+            CompletableFuture<Integer> ended = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return loop.run(new Messages.Hello(Messages.PROTOCOL_VERSION, 1234, "tok", "java test"));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            assertThat(new FrameReader(out.source(), MAX).read().type()).isEqualTo(FrameType.HELLO);
+            broken.set(true);
+            FrameWriter writer = new FrameWriter(in.sink(), MAX);
+            writer.appendTask(1, TaskRequest.encodeName(Upper.class.getName()), 1,
+                    "{\"words\":[]}".getBytes(StandardCharsets.UTF_8));
+            writer.flush();
+            assertThat(ended.get(10, TimeUnit.SECONDS)).isEqualTo(WorkerExitCodes.CHANNEL_FAILED);
+        } finally {
+            in.sink().close(); // now the reader sees the end of its stream
+            out.source().close();
+        }
+    }
+
+    @Test
     void exitsWithAProtocolErrorOnAnUnexpectedFrame() throws Exception {
         supervisorWriter.append(FrameType.RESULT, 1, new byte[] {1});
         supervisorWriter.flush();
