@@ -53,7 +53,7 @@ What the worker does
   0 disables the watch; a start time of 0 disables the start-time comparison. A dead, zombie or
   different process ends the worker with 67.
 * **Connection** (spec 2.3): connects to ``socketPath`` (failure: exit 65) and sends ``HELLO``,
-  which lists the one optional feature, ``"features":["batch"]``.
+  which lists both optional features, ``"features":["batch","ping"]``.
 * **Allow-list** (spec 2.2, 4.1): ``allowedTasks`` entries are ``*`` (any name), a package
   pattern ``a.b.*`` (every name starting with ``a.b.``: ``a.b.X`` and ``a.b.c.Y``, not
   ``a.bc.Y``) or an exact name; each must be ``*`` or dotted Java identifiers with an optional
@@ -64,9 +64,14 @@ What the worker does
   refusal of ``java.`` and the like: its task table holds no such names anyway.
 * **Serving** (spec 4): the main thread reads frames; one task thread (started before ``HELLO``)
   runs tasks one at a time in arrival order and sends exactly one ``RESULT`` or ``FAILURE`` per
-  ``TASK`` or ``BATCH``. A payload buffer grows only as bytes arrive, so a header that lies about
+  ``TASK`` or ``BATCH``, written to the socket (nothing is buffered in the process) before it
+  takes the next task, so a task that kills the process cannot take an earlier reply with it
+  (spec 4.2). A payload buffer grows only as bytes arrive, so a header that lies about
   its length costs nothing. Standard output and error are switched to UTF-8 and flushed after
   every task (spec 1).
+* **PING** (spec 4.6): the main thread answers each ``PING`` at once with a ``PONG`` carrying the
+  same correlation id, also while a task runs; frames from both threads are written whole, one at
+  a time (one lock).
 * **Batches** (spec 4.5): a ``BATCH`` is a ``TASK`` whose input is a JSON array of 1 to 65,536
   inputs. It is held, queued and cancelled as one task; the task runs once per input, in order,
   each with the batch's id and attempt in its :class:`TaskContext`. The reply is one ``RESULT``
@@ -121,7 +126,8 @@ What the worker does
   0 or overrunning the payload, attempt 0 or above 100), end of stream inside a frame; and, among
   the checks spec 7 leaves optional, all of them: a ``TASK`` or ``BATCH`` id that is not positive
   or that of a task the worker still holds, one beyond the 1,024 unanswered tasks of spec 6, a
-  ``CANCEL`` with a payload or a non-positive id, a ``SHUTDOWN`` with a payload or a non-zero id.
+  ``CANCEL`` with a payload or a non-positive id, a ``SHUTDOWN`` with a payload or a non-zero id;
+  and, always, a ``PING`` with a payload.
 * **Ending** (spec 7, 8): ``SHUTDOWN`` makes the worker stop reading and exit 0 at once, without
   running or answering the tasks it still holds (the supervisor sends it only when it no longer
   waits for them). The socket closing at a frame boundary ends the worker with 0 at once. An
@@ -178,6 +184,8 @@ __all__ = [
     "Cancel",
     "Shutdown",
     "Status",
+    "Ping",
+    "Pong",
     "encode_frame",
     "decode_frame",
     "encode_message",
@@ -239,8 +247,9 @@ MAX_TASKS_IN_FLIGHT = 1024
 MAX_BATCH_INPUTS = 65_536
 """The most inputs in one ``BATCH`` (spec 4.5, 6)."""
 
-FEATURES = ("batch",)
-"""The optional messages this worker accepts, listed in its ``HELLO`` (spec 2.3): ``BATCH`` (4.5)."""
+FEATURES = ("batch", "ping")
+"""The optional messages this worker accepts, listed in its ``HELLO`` (spec 2.3): ``BATCH`` (4.5)
+and ``PING`` (4.6)."""
 
 TEXT_LIMIT = 32 * 1024
 """Where a failure's texts are cut, in UTF-8 bytes (spec 4.2)."""
@@ -292,7 +301,9 @@ class MessageType(enum.IntEnum):
     CANCEL = 0x13
     BATCH = 0x14
     SHUTDOWN = 0x20
+    PING = 0x21
     STATUS = 0x30
+    PONG = 0x31
 
 
 _KNOWN_TYPES = frozenset(int(t) for t in MessageType)
@@ -591,6 +602,22 @@ class Shutdown:
 
 
 @dataclasses.dataclass(frozen=True)
+class Ping:
+    """``PING`` (0x21), supervisor to worker, empty payload (spec 4.6): ``probe`` is the
+    correlation id, a number the supervisor chooses."""
+
+    probe: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Pong:
+    """``PONG`` (0x31), worker to supervisor, empty payload (spec 4.6): ``probe`` is the
+    correlation id of the ``PING`` it answers."""
+
+    probe: int
+
+
+@dataclasses.dataclass(frozen=True)
 class Status:
     """``STATUS`` (0x30), worker to supervisor, correlation id 0 (spec 4.4).
 
@@ -601,7 +628,7 @@ class Status:
     heap_max: int
 
 
-Message = Union[Hello, TaskRequest, BatchRequest, Result, Failure, Cancel, Shutdown, Status]
+Message = Union[Hello, TaskRequest, BatchRequest, Result, Failure, Cancel, Shutdown, Status, Ping, Pong]
 
 
 def encode_message(message: Message) -> Frame:
@@ -640,6 +667,10 @@ def encode_message(message: Message) -> Frame:
     if isinstance(message, Status):
         payload = encode_json({"heapUsed": message.heap_used, "heapMax": message.heap_max})
         return Frame(MessageType.STATUS, 0, payload)
+    if isinstance(message, Ping):
+        return Frame(MessageType.PING, message.probe)
+    if isinstance(message, Pong):
+        return Frame(MessageType.PONG, message.probe)
     raise TypeError(f"not a protocol message: {message!r}")
 
 
@@ -724,11 +755,15 @@ def decode_message(frame: Frame) -> Message:
             _field(obj, "stackTrace", str, "FAILURE"),
             index,
         )
-    if kind in (MessageType.CANCEL, MessageType.SHUTDOWN):
+    if kind in (MessageType.CANCEL, MessageType.SHUTDOWN, MessageType.PING, MessageType.PONG):
         name = MessageType(kind).name
         if payload:
             raise ProtocolViolation(f"{name} has a {len(payload)}-byte payload; it must be empty")
-        return Cancel(frame.correlation_id) if kind == MessageType.CANCEL else Shutdown()
+        if kind == MessageType.CANCEL:
+            return Cancel(frame.correlation_id)
+        if kind == MessageType.PING:
+            return Ping(frame.correlation_id)
+        return Pong(frame.correlation_id) if kind == MessageType.PONG else Shutdown()
     if kind == MessageType.STATUS:
         obj = _json_object(payload, "STATUS")
         return Status(
@@ -1401,7 +1436,9 @@ class _Job:
         self.state = _Job.QUEUED
 
 
-_WORKER_SENT_TYPES = frozenset({MessageType.HELLO, MessageType.RESULT, MessageType.FAILURE, MessageType.STATUS})
+_WORKER_SENT_TYPES = frozenset(
+    {MessageType.HELLO, MessageType.RESULT, MessageType.FAILURE, MessageType.STATUS, MessageType.PONG}
+)
 
 
 def decode_task_input(data: bytes) -> Any:
@@ -1629,6 +1666,11 @@ class _Worker:
                 raise ProtocolViolation(f"CANCEL correlation id {message.task_id} is not positive")
             self._cancel(message.task_id)
             return False
+        if isinstance(message, Ping):
+            # Answered here, at once: the task thread may be inside a task for minutes, and the
+            # supervisor kills a worker that does not answer (spec 4.6).
+            self.send(Pong(message.probe))
+            return False
         if isinstance(message, Shutdown):
             if frame.correlation_id != 0:
                 raise ProtocolViolation(f"SHUTDOWN correlation id {frame.correlation_id} is not 0")
@@ -1666,7 +1708,9 @@ class _Worker:
                 with self._lock:
                     del self._held[reply.task_id]
                     self._lock.notify_all()
-                self._send_reply(reply)  # outside the lock: the reader never waits for a write
+                # Written before the next task is taken (spec 4.2), outside the lock: the reader
+                # never waits for a write.
+                self._send_reply(reply)
                 del reply
                 self._maybe_send_status()
         except MemoryError:

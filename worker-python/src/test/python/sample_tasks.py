@@ -4,6 +4,7 @@ The worker script registers itself as the module ``forkpool_worker`` before it l
 so the import below shares the worker's context and exception types.
 """
 
+import socket
 import sys
 import time
 
@@ -125,6 +126,17 @@ def counted(value):
     return _calls
 
 
+def gate(path):
+    """Connects to the test's Unix socket ``path``, says ``started`` and waits there until the
+    test sends a byte: a task that runs exactly as long as the test wants, without sleeping."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.connect(path)
+        conn.sendall(b"started")
+        if not conn.recv(1):
+            raise RuntimeError("the gate closed without letting the task go")
+    return "released"
+
+
 def touch(path):
     """Creates the file ``path``: proof that the task ran."""
     with open(path, "w"):
@@ -149,5 +161,6 @@ TASKS = {
     "test.Allocate": allocate,
     "test.Nest": nest,
     "test.Touch": touch,
+    "test.Gate": gate,
     "test.Counted": counted,
 }

@@ -64,7 +64,7 @@ GOLDEN_BATCH_INPUTS = b'[{"from":0,"to":10},{"from":10,"to":20},{"from":20,"to":
 
 GOLDEN_MESSAGES = {
     "hello.hex": fw.Hello(1, 4242, "9f86d081884c7d659a2feaa0c55ad015", "java 17.0.15"),
-    "hello-features.hex": fw.Hello(1, 4242, "9f86d081884c7d659a2feaa0c55ad015", "java 17.0.15", ("batch",)),
+    "hello-features.hex": fw.Hello(1, 4242, "9f86d081884c7d659a2feaa0c55ad015", "java 17.0.15", ("batch", "ping")),
     "task.hex": fw.TaskRequest(7, "com.example.CountPrimes", 1, b'{"from":0,"to":100}'),
     "task-retry.hex": fw.TaskRequest(BIG_ID, "com.example.\u00dcn\u00efcode$Inner", 3, b"null"),
     "result.hex": fw.Result(7, b"25"),
@@ -86,6 +86,8 @@ GOLDEN_MESSAGES = {
     "batch.hex": fw.BatchRequest(10, "com.example.CountPrimes", 1, GOLDEN_BATCH_INPUTS),
     "batch-result.hex": fw.Result(10, b"[4,4,2]"),
     "batch-failure.hex": fw.Failure(11, "java.lang.IllegalArgumentException", "to < from", "", 1),
+    "ping.hex": fw.Ping(BIG_ID),
+    "pong.hex": fw.Pong(BIG_ID),
 }
 
 GOLDEN_BOOTSTRAP = "bootstrap.json"
@@ -171,10 +173,10 @@ class GoldenFramesTest(unittest.TestCase):
                 if correlation > 2**32:
                     self.assertIn(f"{correlation}", first_line)
 
-    def test_hello_lists_the_batch_feature_in_the_golden_layout(self):
+    def test_hello_lists_the_batch_and_ping_features_in_the_golden_layout(self):
         # What the worker sends (its FEATURES), with the golden file's pid and runtime.
         hello = fw.Hello(1, 4242, "9f86d081884c7d659a2feaa0c55ad015", "java 17.0.15", fw.FEATURES)
-        self.assertEqual(("batch",), fw.FEATURES)
+        self.assertEqual(("batch", "ping"), fw.FEATURES)
         self.assertEqual(read_hex(GOLDEN_DIR / "hello-features.hex"), fw.encode_frame(fw.encode_message(hello)))
 
     def test_spec_section_3_example(self):
@@ -337,8 +339,8 @@ class CodecTest(unittest.TestCase):
         message = fw.decode_message(fw.Frame(fw.MessageType.TASK, 1, b"\x00\x01a\x02"))
         self.assertEqual(fw.TaskRequest(1, "a", 2, b""), message)
 
-    def test_non_empty_cancel_and_shutdown_are_violations(self):
-        for kind in (fw.MessageType.CANCEL, fw.MessageType.SHUTDOWN):
+    def test_non_empty_cancel_shutdown_ping_and_pong_are_violations(self):
+        for kind in (fw.MessageType.CANCEL, fw.MessageType.SHUTDOWN, fw.MessageType.PING, fw.MessageType.PONG):
             with self.subTest(kind), self.assertRaises(fw.ProtocolViolation):
                 fw.decode_message(fw.Frame(kind, 1, b"x"))
 
@@ -691,7 +693,7 @@ class FakeSupervisor:
         self.reader = fw.FrameReader(self.conn, self.max_frame_length)
         hello = self.receive()
         self.test.assertIsInstance(hello, fw.Hello)
-        self.test.assertEqual(fw.Hello(1, self.proc.pid, self.token, hello.runtime, ("batch",)), hello)
+        self.test.assertEqual(fw.Hello(1, self.proc.pid, self.token, hello.runtime, ("batch", "ping")), hello)
         self.test.assertRegex(hello.runtime, r"^python 3\.\d+")
         return self
 
@@ -800,6 +802,25 @@ class FakeSupervisor:
         self.test.assertEqual(task_id, reply.task_id)
         self.test.assertIsNotNone(reply.index)
         return reply
+
+    def gate(self):
+        """A gate for ``test.Gate`` tasks: returns ``(path, accept)``; ``accept()`` waits (at most
+        TIMEOUT) until such a task has started and returns the connection that lets it go."""
+        path = os.path.join(self.directory, "gate.sock")
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.test.addCleanup(listener.close)
+        listener.bind(path)
+        listener.listen(1)
+        listener.settimeout(TIMEOUT)
+
+        def accept():
+            conn, _ = listener.accept()
+            self.test.addCleanup(conn.close)
+            conn.settimeout(TIMEOUT)
+            self.test.assertEqual(b"started", conn.recv(7))
+            return conn
+
+        return path, accept
 
     def failure(self, task_id: int, name: str, value=None, raw_input: bytes = None) -> fw.Failure:
         """Runs one task that must fail and returns its FAILURE."""
@@ -939,6 +960,32 @@ class WorkerProcessTest(unittest.TestCase):
         cancelled = s.receive()
         self.assertEqual((5, CANCELLATION), (cancelled.task_id, cancelled.exception_class))
         self.assertEqual("still here", s.result(6, "test.Echo", "still here"))
+
+    def test_ping_is_answered_at_once_while_a_task_runs(self):
+        s = self.supervisor().connect()
+        path, accept = s.gate()
+        s.task(1, "test.Gate", path)
+        release = accept()  # task 1 is running, and stays so until the gate lets it go
+        s.send(fw.Ping(BIG_ID), fw.Ping(-7))  # any probe number, echoed as it is
+        self.assertEqual(fw.Pong(BIG_ID), s.receive())
+        self.assertEqual(fw.Pong(-7), s.receive())
+        release.sendall(b"go")
+        self.assertEqual(fw.Result(1, b'"released"'), s.receive())
+        s.send(fw.Ping(0))  # and while idle
+        self.assertEqual(fw.Pong(0), s.receive())
+
+    def test_a_reply_is_on_the_socket_before_the_next_task_starts(self):
+        # Spec 4.2: a task that kills the process must not take an earlier task's reply with it.
+        s = self.supervisor().connect()
+        path, accept = s.gate()
+        # One write, so that task 2 is queued when task 1's reply is made.
+        s.send(fw.TaskRequest(1, "test.Echo", 1, b'"first"'), fw.TaskRequest(2, "test.Gate", 1, json.dumps(path).encode()))
+        release = accept()  # task 2 has started: task 1's reply must already be readable
+        readable, _, _ = select.select([s.conn], [], [], 0)
+        self.assertTrue(readable, "task 1's reply was not written before task 2 started")
+        self.assertEqual(fw.Result(1, b'"first"'), s.receive())
+        release.sendall(b"go")
+        self.assertEqual(fw.Result(2, b'"released"'), s.receive())
 
     def test_shutdown_exits_0_at_once_without_answering_held_tasks(self):
         # Spec 8: the supervisor sends SHUTDOWN only once it no longer waits for the tasks.
@@ -1107,6 +1154,8 @@ class WorkerProcessTest(unittest.TestCase):
             "task id 0": task(0, b"\x00\x01a\x01null"),
             "negative task id": task(-5, b"\x00\x01a\x01null"),
             "CANCEL with payload": header(1, 0x13) + b"x",
+            "PING with payload": header(1, 0x21) + b"x",
+            "PONG from the supervisor": header(0, 0x31),
             "SHUTDOWN with correlation id": header(0, 0x20, cid=5),
             "end of stream inside a header": header(0, 0x20, cid=0)[:7],
             "end of stream inside a payload": header(10, 0x10) + b"\x00\x01a",

@@ -2,6 +2,7 @@ package io.forkpool.worker;
 
 import io.forkpool.internal.protocol.Messages;
 import io.forkpool.internal.protocol.WorkerExitCodes;
+import io.forkpool.internal.worker.ChannelWatch;
 import io.forkpool.internal.worker.Lifeline;
 import io.forkpool.internal.worker.Rehearsal;
 import io.forkpool.internal.worker.WorkerLoop;
@@ -13,6 +14,9 @@ import java.io.InputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code main} class of a forkpool worker JVM. The supervisor starts it; users never do.
@@ -25,6 +29,8 @@ import java.nio.channels.SocketChannel;
  *   <li>Hides standard input from task code, connects, says hello and serves tasks. The protocol
  *       never touches file descriptors 0–2, so whatever tasks, the JVM or child processes print
  *       cannot corrupt it; the supervisor logs that output tagged with the worker id.</li>
+ *   <li>On Linux, watches the socket's descriptor: a task that closes it would otherwise leave
+ *       the reader blocked for ever ({@link ChannelWatch}).</li>
  * </ol>
  *
  * Exit codes are those of {@link WorkerExitCodes}.
@@ -60,8 +66,14 @@ public final class WorkerMain {
         System.setIn(new ByteArrayInputStream(new byte[0]));
 
         SocketChannel channel;
+        Optional<ChannelWatch> watch;
         try {
+            // A first channel sets up what the JDK's channels share (a descriptor of its own among
+            // them), so that the real one is the only socket between the two snapshots.
+            SocketChannel.open(StandardProtocolFamily.UNIX).close();
+            Map<Path, Path> before = ChannelWatch.sockets();
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            watch = ChannelWatch.of(before, ChannelWatch.sockets());
             channel.connect(UnixDomainSocketAddress.of(bootstrap.socketPath()));
         } catch (IOException | RuntimeException e) {
             System.err.println("forkpool worker " + bootstrap.workerId() + ": cannot connect to "
@@ -69,12 +81,15 @@ public final class WorkerMain {
             Runtime.getRuntime().halt(WorkerExitCodes.CHANNEL_FAILED);
             return;
         }
+        watch.ifPresent(w -> w.start(bootstrap.workerId()));
         int exitCode;
         try {
             WorkerLoop loop = new WorkerLoop(channel, channel, bootstrap.workerId(), bootstrap.maxFrameLength(),
                     Thread.currentThread().getContextClassLoader(), Lifeline.allowedTasks(bootstrap));
             exitCode = loop.run(WorkerLoop.hello(bootstrap.token()));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // An Error too: a main thread that died of one would leave the task thread, which is
+            // not a daemon, keeping a worker alive that no longer reads.
             System.err.println("forkpool worker " + bootstrap.workerId() + ": " + e);
             exitCode = WorkerExitCodes.CHANNEL_FAILED;
         }

@@ -24,13 +24,14 @@ public final class FrameType {
     /** Supervisor → worker: finish the tasks received, then exit 0; empty; correlation id 0. */
     public static final int SHUTDOWN = 0x20;
     /**
-     * Supervisor → worker, only to a worker that announced {@link Messages#FEATURE_PING}: answer
-     * with a PONG at once, even while a task runs; empty; correlation id = the probe's number.
+     * Supervisor → worker, only to a worker that announced {@link Messages#FEATURE_PING}: are you
+     * alive? Correlation id = a probe number the supervisor chooses; empty. The worker answers at
+     * once with {@link #PONG}, also while a task runs.
      */
     public static final int PING = 0x21;
     /** Worker → supervisor: heap use after a task; JSON {@link Messages.Status}; correlation id 0. */
     public static final int STATUS = 0x30;
-    /** Worker → supervisor: the answer to a PING; empty; correlation id = the PING's. */
+    /** Worker → supervisor: the answer to a {@link #PING}, with its correlation id; empty. */
     public static final int PONG = 0x31;
 
     private FrameType() {
@@ -45,8 +46,6 @@ public final class FrameType {
     public static String name(int type) {
         switch (type) {
             case HELLO: return "HELLO";
-            case PING: return "PING";
-            case PONG: return "PONG";
             case TASK: return "TASK";
             case RESULT: return "RESULT";
             case FAILURE: return "FAILURE";
@@ -54,6 +53,8 @@ public final class FrameType {
             case BATCH: return "BATCH";
             case SHUTDOWN: return "SHUTDOWN";
             case STATUS: return "STATUS";
+            case PING: return "PING";
+            case PONG: return "PONG";
             default: return String.format("UNKNOWN(0x%02x)", type);
         }
     }

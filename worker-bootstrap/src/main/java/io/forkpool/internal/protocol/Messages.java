@@ -30,6 +30,12 @@ public final class Messages {
     /** The hello feature of a worker that answers PING with PONG at once ({@link FrameType#PING}). */
     public static final String FEATURE_PING = "ping";
 
+    /**
+     * The {@link Hello#features()} entry of a worker that answers {@link FrameType#PING} with
+     * {@link FrameType#PONG}; a supervisor probes only workers that list it.
+     */
+    public static final String FEATURE_PING = "ping";
+
     /** Deepest nesting of arrays/objects accepted in any payload. */
     public static final int MAX_NESTING_DEPTH = 500;
 
@@ -81,8 +87,8 @@ public final class Messages {
      * @param pid the worker's process id
      * @param token the token from the bootstrap line
      * @param runtime the worker's runtime and version, e.g. {@code "java 17.0.15"}
-     * @param features the optional messages the worker accepts, such as {@link #FEATURE_BATCH};
-     *     empty (and then not written) for none
+     * @param features the optional messages the worker accepts, such as {@link #FEATURE_BATCH} and
+     *     {@link #FEATURE_PING}; empty (and then not written) for none
      */
     public record Hello(int protocolVersion, long pid, String token, String runtime,
             @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> features) {
@@ -116,6 +122,11 @@ public final class Messages {
         /** @return whether the worker accepts {@code BATCH} frames */
         public boolean acceptsBatches() {
             return features.contains(FEATURE_BATCH);
+        }
+
+        /** @return whether the worker answers {@code PING} frames, so the supervisor may probe it */
+        public boolean answersPings() {
+            return features.contains(FEATURE_PING);
         }
     }
 

@@ -12,7 +12,10 @@ public final class WorkerExitCodes {
     public static final int OUT_OF_MEMORY = 3;
     /** The bootstrap line on stdin was missing or invalid. */
     public static final int BAD_BOOTSTRAP = 64;
-    /** It could not connect to the supervisor's socket. */
+    /**
+     * It could not connect to the supervisor's socket, or the socket failed (a read or write error,
+     * its descriptor closed under it), or the worker's own code failed.
+     */
     public static final int CHANNEL_FAILED = 65;
     /** The supervisor broke the protocol (corrupt frame, unexpected message). */
     public static final int PROTOCOL_ERROR = 66;
@@ -38,7 +41,7 @@ public final class WorkerExitCodes {
             case NORMAL: meaning = " (normal exit)"; break;
             case OUT_OF_MEMORY: meaning = " (out of memory: -XX:+ExitOnOutOfMemoryError)"; break;
             case BAD_BOOTSTRAP: meaning = " (invalid bootstrap line on stdin)"; break;
-            case CHANNEL_FAILED: meaning = " (could not connect to the supervisor)"; break;
+            case CHANNEL_FAILED: meaning = " (could not connect to the supervisor, or its socket failed)"; break;
             case PROTOCOL_ERROR: meaning = " (the worker saw a protocol error)"; break;
             case LIFELINE_LOST: meaning = " (its lifeline to the supervisor closed)"; break;
             default: meaning = "";

@@ -13,18 +13,23 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The worker's side of the protocol, over any pair of blocking channels so it can be tested
- * without a process. The calling thread reads frames; a separate task thread runs tasks one at a
- * time, in arrival order, and writes the replies through a {@link ReplyWriter}: flushed when it
- * has nothing more queued, so a burst of small tasks shares system calls, and never held longer
- * than {@link ReplyWriter#MAX_DELAY_NANOS} behind a task that runs long.
+ * without a process. A reader thread reads frames; a separate task thread runs tasks one at a
+ * time, in arrival order, and writes each task's reply (with a STATUS, when one is due) to the
+ * channel before it starts the next task. Nothing is held in a buffer while a task runs, so a
+ * task that halts the JVM at once ({@code Runtime.halt}, a native crash, running out of memory
+ * under {@code -XX:+ExitOnOutOfMemoryError}) cannot take an earlier task's reply with it: the
+ * supervisor would then blame the crash on that earlier task and run it again.
  *
- * <p>Threads: the reader (the caller of {@link #run}) owns the {@link FrameReader} and delivers
- * cancellations to the {@link TaskRunner}; after the hello, the task thread writes replies, and the
- * {@code -flusher} thread flushes the ones it left buffered.
+ * <p>Threads: the {@code -reader} thread owns the {@link FrameReader}, delivers
+ * cancellations to the {@link TaskRunner} and answers each PING with a PONG at once, never behind
+ * a running task; after the hello, the {@code -task} thread writes replies. Both write through
+ * one {@link FrameWriter}, each frame group appended and flushed under its lock. The caller of
+ * {@link #run} waits until one of them finds that the worker must end.
  */
 public final class WorkerLoop {
 
@@ -33,13 +38,17 @@ public final class WorkerLoop {
     private static final long STATUS_INTERVAL_NANOS = 50_000_000L;
 
     private final ReadableByteChannel in;
-    private final WritableByteChannel out;
     private final int workerId;
     private final int maxFrameLength;
     private final TaskRunner runner;
+    /** Shared by the reader (PONG) and the task thread (replies); used only while holding its lock. */
+    private final FrameWriter writer;
     private final BlockingQueue<Frame> tasks = new LinkedBlockingQueue<>();
-    /** Set by the task thread when it cannot go on; read by the reader after the join. */
-    private volatile IOException fatal;
+    /**
+     * The exit code, set by whichever thread first finds that the worker must end: the reader (at
+     * SHUTDOWN, end of stream, a violation or a read error) or the task thread (a write error).
+     */
+    private final CompletableFuture<Integer> end = new CompletableFuture<>();
 
     /**
      * Creates a loop.
@@ -54,44 +63,44 @@ public final class WorkerLoop {
     public WorkerLoop(ReadableByteChannel in, WritableByteChannel out, int workerId, int maxFrameLength,
             ClassLoader loader, TaskAllowList allowedTasks) {
         this.in = in;
-        this.out = out;
         this.workerId = workerId;
         this.maxFrameLength = maxFrameLength;
         this.runner = new TaskRunner(Messages.newDataMapper(maxFrameLength), maxFrameLength, loader, allowedTasks,
                 workerId);
+        this.writer = new FrameWriter(out, maxFrameLength);
     }
 
     /**
      * Says hello, then serves tasks until the supervisor says shutdown, closes the channel or
-     * breaks the protocol; then returns at once, abandoning queued tasks and interrupting a running
-     * one.
+     * breaks the protocol, or the channel fails; then returns at once, abandoning queued tasks and
+     * interrupting a running one.
+     *
+     * <p>Frames are read on a daemon thread of their own while the caller waits for the end, so a
+     * failed write ends the worker even when the reader cannot be woken: a task that closed the
+     * socket's descriptor leaves the reader blocked for ever in a read the close does not
+     * interrupt, and the channel's own close, which signals a blocked reader, fails too when the
+     * task also closed the JDK's internal descriptor for it.
      *
      * @param hello the hello to send first
      * @return the exit code the worker should end with ({@link WorkerExitCodes})
      * @throws IOException if the hello cannot be written
      */
     public int run(Messages.Hello hello) throws IOException {
-        FrameWriter writer = new FrameWriter(out, maxFrameLength);
-        writer.append(FrameType.HELLO, 0, Messages.encode(hello));
-        writer.flush();
-        ReplyWriter replies = new ReplyWriter(writer, this::writeFailed, "forkpool-worker-" + workerId + "-flusher");
-        Thread taskThread = new Thread(() -> serveTasks(replies), "forkpool-worker-" + workerId + "-task");
+        send(FrameType.HELLO, 0, Messages.encode(hello));
+        Thread taskThread = new Thread(this::serveTasks, "forkpool-worker-" + workerId + "-task");
         runner.bindTo(taskThread);
         taskThread.start();
-        int exitCode = readFrames();
+        Thread readerThread = new Thread(this::serveFrames, "forkpool-worker-" + workerId + "-reader");
+        readerThread.setDaemon(true);
+        readerThread.start();
+        int exitCode = end.join();
         // Whatever is still queued or running can no longer be answered usefully: the supervisor
-        // sends SHUTDOWN only when it waits for no reply, and after a violation or a closed
+        // sends SHUTDOWN only when it waits for no reply, and after a violation or a failed
         // channel nobody is listening. So the worker leaves at once (the caller halts the JVM).
         tasks.clear();
         tasks.add(STOP);
         taskThread.interrupt();
-        replies.close();
-        // A task thread that failed to write set this before it closed the channel under the reader.
-        IOException failure = fatal;
-        if (failure instanceof ProtocolException) {
-            return WorkerExitCodes.PROTOCOL_ERROR;
-        }
-        return failure != null ? WorkerExitCodes.CHANNEL_FAILED : exitCode;
+        return exitCode;
     }
 
     /**
@@ -102,7 +111,19 @@ public final class WorkerLoop {
      */
     public static Messages.Hello hello(String token) {
         return new Messages.Hello(Messages.PROTOCOL_VERSION, ProcessHandle.current().pid(), token,
-                "java " + Runtime.version(), List.of(Messages.FEATURE_BATCH));
+                "java " + Runtime.version(), List.of(Messages.FEATURE_BATCH, Messages.FEATURE_PING));
+    }
+
+    private void serveFrames() {
+        int exitCode;
+        try {
+            exitCode = readFrames();
+        } catch (RuntimeException | Error e) {
+            // The worker's own code failed: without a reader nobody would ever end the worker.
+            e.printStackTrace();
+            exitCode = WorkerExitCodes.CHANNEL_FAILED;
+        }
+        end.complete(exitCode);
     }
 
     private int readFrames() {
@@ -119,6 +140,15 @@ public final class WorkerLoop {
                     case FrameType.CANCEL:
                         runner.cancel(frame.correlationId());
                         break;
+                    case FrameType.PING:
+                        // Answered here, not by the task thread: the supervisor probes a worker
+                        // whose task may run for minutes, and kills one that does not answer.
+                        if (frame.payload().length != 0) {
+                            throw new ProtocolException("PING with a " + frame.payload().length
+                                    + "-byte payload; it must be empty");
+                        }
+                        send(FrameType.PONG, frame.correlationId(), Frame.EMPTY);
+                        break;
                     case FrameType.SHUTDOWN:
                         return WorkerExitCodes.NORMAL;
                     default:
@@ -130,14 +160,14 @@ public final class WorkerLoop {
             System.err.println("forkpool worker " + workerId + ": protocol error: " + e.getMessage());
             return WorkerExitCodes.PROTOCOL_ERROR;
         } catch (IOException e) {
-            if (fatal == null) {
+            if (!end.isDone()) { // not the fallout of a failed write, or of the end
                 System.err.println("forkpool worker " + workerId + ": channel failed: " + e);
             }
             return WorkerExitCodes.CHANNEL_FAILED;
         }
     }
 
-    private void serveTasks(ReplyWriter replies) {
+    private void serveTasks() {
         long lastStatus = System.nanoTime() - STATUS_INTERVAL_NANOS;
         try {
             while (true) {
@@ -146,18 +176,22 @@ public final class WorkerLoop {
                     return;
                 }
                 Frame reply = runner.run(task);
-                replies.append(reply.type(), reply.correlationId(), reply.payload());
+                byte[] status = null;
                 long now = System.nanoTime();
                 if (now - lastStatus >= STATUS_INTERVAL_NANOS) {
                     lastStatus = now;
                     Runtime runtime = Runtime.getRuntime();
-                    replies.append(FrameType.STATUS, 0, Messages.encode(
-                            new Messages.Status(runtime.totalMemory() - runtime.freeMemory(), runtime.maxMemory())));
+                    status = Messages.encode(
+                            new Messages.Status(runtime.totalMemory() - runtime.freeMemory(), runtime.maxMemory()));
                 }
-                if (tasks.isEmpty()) {
-                    replies.flush();
-                } else {
-                    replies.defer(); // the next task may run long: its predecessors' replies must not wait for it
+                // Flushed before the next task starts, whatever is queued (PROTOCOL.md 4.2): that
+                // task may end the process before it could flush, and the reply with it.
+                synchronized (writer) {
+                    writer.append(reply.type(), reply.correlationId(), reply.payload());
+                    if (status != null) {
+                        writer.append(FrameType.STATUS, 0, status);
+                    }
+                    writer.flush();
                 }
             }
         } catch (IOException e) {
@@ -172,18 +206,24 @@ public final class WorkerLoop {
         }
     }
 
-    /** A reply could not be written: report it and close the channel, which ends the reader and the worker. */
-    private void writeFailed(IOException e) {
-        System.err.println("forkpool worker " + workerId + ": " + e);
-        fatal = e;
-        closeQuietly();
+    /** Writes one frame now; reader and task thread both. */
+    private void send(int type, long correlationId, byte[] payload) throws IOException {
+        synchronized (writer) {
+            writer.append(type, correlationId, payload);
+            writer.flush();
+        }
     }
 
-    private void closeQuietly() {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // exiting anyway
+    /**
+     * The task thread cannot go on (a reply could not be written, or the worker's own code failed):
+     * end the worker. The reader is left as it is: it may be blocked for good (see {@link #run}).
+     * A failure after the end (an interrupted write, a closed channel) is its consequence, not news.
+     */
+    private void writeFailed(IOException e) {
+        int exitCode = e instanceof ProtocolException ? WorkerExitCodes.PROTOCOL_ERROR : WorkerExitCodes.CHANNEL_FAILED;
+        if (!end.isDone()) { // said before the end, or the caller may halt the JVM first
+            System.err.println("forkpool worker " + workerId + ": " + e);
         }
+        end.complete(exitCode);
     }
 }

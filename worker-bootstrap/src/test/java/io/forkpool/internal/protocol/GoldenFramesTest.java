@@ -31,7 +31,7 @@ class GoldenFramesTest {
             "Traceback (most recent call last):\n  File \"t\u00e2che.py\", line 1, in run\nValueError\n");
 
     private static final Messages.Hello HELLO_WITH_FEATURES = new Messages.Hello(1, 4242,
-            "9f86d081884c7d659a2feaa0c55ad015", "java 17.0.15", List.of("batch"));
+            "9f86d081884c7d659a2feaa0c55ad015", "java 17.0.15", List.of("batch", "ping"));
     /** The batch's inputs are 1..3 of these: the writer must honour the range. */
     private static final byte[][] BATCH_INPUTS = {"\"not sent\"".getBytes(StandardCharsets.UTF_8),
         "{\"from\":0,\"to\":10}".getBytes(StandardCharsets.UTF_8), "{\"from\":10,\"to\":20}".getBytes(StandardCharsets.UTF_8),
@@ -70,7 +70,9 @@ class GoldenFramesTest {
                 Arguments.of("batch-result", (Encoder) w -> w.append(FrameType.RESULT, 10,
                         "[4,4,2]".getBytes(StandardCharsets.UTF_8))),
                 Arguments.of("batch-failure", (Encoder) w -> w.append(FrameType.FAILURE, 11,
-                        Messages.encode(BATCH_FAILURE))));
+                        Messages.encode(BATCH_FAILURE))),
+                Arguments.of("ping", (Encoder) w -> w.append(FrameType.PING, BIG_ID, Frame.EMPTY)),
+                Arguments.of("pong", (Encoder) w -> w.append(FrameType.PONG, BIG_ID, Frame.EMPTY)));
     }
 
     private static byte[] golden(String name) throws IOException {
@@ -141,6 +143,7 @@ class GoldenFramesTest {
                 Messages.Hello hello = Messages.decode(frame.payload(), Messages.Hello.class);
                 assertThat(hello).isEqualTo(new Messages.Hello(1, 4242, "9f86d081884c7d659a2feaa0c55ad015", "java 17.0.15"));
                 assertThat(hello.acceptsBatches()).as("a hello without features").isFalse();
+                assertThat(hello.answersPings()).as("a hello without features").isFalse();
             }
             case "task" -> assertThat(TaskRequest.parse(frame.payload()))
                     .isEqualTo(new TaskRequest("com.example.CountPrimes", 1, 26));
@@ -154,6 +157,7 @@ class GoldenFramesTest {
                 Messages.Hello hello = Messages.decode(frame.payload(), Messages.Hello.class);
                 assertThat(hello).isEqualTo(HELLO_WITH_FEATURES);
                 assertThat(hello.acceptsBatches()).isTrue();
+                assertThat(hello.answersPings()).isTrue();
             }
             case "batch" -> {
                 assertThat(frame.type()).isEqualTo(FrameType.BATCH);
@@ -161,6 +165,11 @@ class GoldenFramesTest {
             }
             case "batch-failure" -> assertThat(Messages.decode(frame.payload(), Messages.TaskFailure.class))
                     .isEqualTo(BATCH_FAILURE);
+            case "ping", "pong" -> {
+                assertThat(FrameType.name(frame.type())).isEqualTo(name.toUpperCase(java.util.Locale.ROOT));
+                assertThat(frame.correlationId()).as("a probe number above 2^32").isEqualTo(BIG_ID);
+                assertThat(frame.payload()).isEmpty();
+            }
             default -> { }
         }
     }

@@ -113,29 +113,81 @@ class WorkerLoopTest {
     }
 
     @Test
-    void aReplyIsNotHeldBackWhileTheNextTaskRuns() throws Exception {
-        // Both in one write, so the slow task is queued when the fast one's reply is made: the
-        // loop then buffers that reply, and only its flusher can send it while the slow one runs.
+    void everyReplyIsOnTheChannelBeforeTheNextTaskStarts() throws Exception {
+        // Both in one write, so the second is queued when the first one's reply is made: a worker
+        // that buffers replies while more tasks wait would still hold it when the second starts,
+        // and lose it if that task halted the JVM.
+        Gate.reset();
         supervisorWriter.appendTask(1, TaskRequest.encodeName(Upper.class.getName()), 1,
                 "{\"words\":[\"fast\"]}".getBytes(StandardCharsets.UTF_8));
-        supervisorWriter.appendTask(2, TaskRequest.encodeName(Sleep.class.getName()), 1,
-                "60000".getBytes(StandardCharsets.UTF_8));
+        supervisorWriter.appendTask(2, TaskRequest.encodeName(Gate.class.getName()), 1,
+                "\"held\"".getBytes(StandardCharsets.UTF_8));
         supervisorWriter.flush();
-        Frame first = CompletableFuture.supplyAsync(() -> {
-            try {
-                return readReply();
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        }).get(5, TimeUnit.SECONDS);
-        assertThat(first.correlationId()).isEqualTo(1);
-        assertThat(mapper.readValue(first.payload(), List.class)).isEqualTo(List.of("FAST"));
+        assertThat(Gate.STARTED.await(10, TimeUnit.SECONDS)).isTrue();
 
-        supervisorWriter.append(FrameType.CANCEL, 2, Frame.EMPTY);
+        // Task 2 is running and held: what the worker wrote so far is all in the pipe now, so a
+        // read that does not wait must find task 1's RESULT (and the STATUS that may follow it).
+        List<Frame> written = new java.util.ArrayList<>();
+        fromWorker.source().configureBlocking(false);
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(64 * 1024);
+        while (fromWorker.source().read(bytes) > 0) {
+            // drain whatever is there
+        }
+        fromWorker.source().configureBlocking(true);
+        new io.forkpool.internal.protocol.FrameDecoder(MAX).decode(bytes.flip(), written::add);
+        assertThat(written).filteredOn(frame -> frame.type() != FrameType.STATUS).singleElement().satisfies(first -> {
+            assertThat(first.type()).isEqualTo(FrameType.RESULT);
+            assertThat(first.correlationId()).isEqualTo(1);
+            assertThat(mapper.readValue(first.payload(), List.class)).isEqualTo(List.of("FAST"));
+        });
+
+        Gate.RELEASE.countDown();
+        Frame second = readReply();
+        assertThat(second.type()).isEqualTo(FrameType.RESULT);
+        assertThat(second.correlationId()).isEqualTo(2);
+    }
+
+    private void sendPing(long probe, byte[] payload) throws Exception {
+        supervisorWriter.append(FrameType.PING, probe, payload);
         supervisorWriter.flush();
-        Frame cancelled = readReply();
-        assertThat(cancelled.correlationId()).isEqualTo(2);
-        assertThat(cancelled.type()).isEqualTo(FrameType.FAILURE);
+    }
+
+    @Test
+    void theJavaWorkersHelloListsBatchAndPing() {
+        assertThat(WorkerLoop.hello("tok").features()).containsExactly(Messages.FEATURE_BATCH, Messages.FEATURE_PING);
+        assertThat(WorkerLoop.hello("tok").answersPings()).isTrue();
+        assertThat(new Messages.Hello(Messages.PROTOCOL_VERSION, 1, "tok", "x").answersPings()).isFalse();
+    }
+
+    @Test
+    void aPingIsAnsweredAtOnceWhileATaskIsRunning() throws Exception {
+        Gate.reset();
+        sendTask(40, Gate.class.getName(), "\"held\"");
+        assertThat(Gate.STARTED.await(10, TimeUnit.SECONDS)).isTrue();
+        // The task thread is held inside the task: only the reader can answer.
+        sendPing(0x0102_0304_0506_0708L, Frame.EMPTY);
+        Frame pong = readReply();
+        assertThat(pong.type()).isEqualTo(FrameType.PONG);
+        assertThat(pong.correlationId()).isEqualTo(0x0102_0304_0506_0708L);
+        assertThat(pong.payload()).isEmpty();
+        sendPing(-7, Frame.EMPTY); // the probe number is the supervisor's choice, echoed whatever it is
+        assertThat(readReply()).satisfies(frame -> {
+            assertThat(frame.type()).isEqualTo(FrameType.PONG);
+            assertThat(frame.correlationId()).isEqualTo(-7);
+        });
+        assertThat(Gate.RELEASE.getCount()).as("the task is still held").isEqualTo(1);
+
+        Gate.RELEASE.countDown();
+        Frame result = readReply();
+        assertThat(result.type()).isEqualTo(FrameType.RESULT);
+        assertThat(result.correlationId()).isEqualTo(40);
+        assertThat(new String(result.payload(), StandardCharsets.UTF_8)).isEqualTo("\"held\"");
+    }
+
+    @Test
+    void exitsWithAProtocolErrorOnAPingWithAPayload() throws Exception {
+        sendPing(1, new byte[] {0});
+        assertThat(exitCode.get(10, TimeUnit.SECONDS)).isEqualTo(WorkerExitCodes.PROTOCOL_ERROR);
     }
 
     private void sendBatch(long id, String taskClass, String inputs) throws Exception {
@@ -369,6 +421,82 @@ class WorkerLoopTest {
     void exitsNormallyWhenTheSupervisorClosesTheChannel() throws Exception {
         toWorker.sink().close();
         assertThat(exitCode.get(10, TimeUnit.SECONDS)).isEqualTo(WorkerExitCodes.NORMAL);
+    }
+
+    @Test
+    void aChannelClosedUnderTheReaderEndsTheWorkerWithChannelFailed() throws Exception {
+        toWorker.source().close(); // the worker's own end, while its reader is blocked reading it
+        assertThat(exitCode.get(10, TimeUnit.SECONDS)).isEqualTo(WorkerExitCodes.CHANNEL_FAILED);
+    }
+
+    @Test
+    void aPongThatCannotBeWrittenEndsTheWorkerWithChannelFailed() throws Exception {
+        fromWorker.source().close(); // nobody reads the worker's frames any more: its write fails
+        sendPing(3, Frame.EMPTY);
+        assertThat(exitCode.get(10, TimeUnit.SECONDS)).isEqualTo(WorkerExitCodes.CHANNEL_FAILED);
+    }
+
+    @Test
+    void aReplyThatCannotBeWrittenEndsTheWorkerEvenIfItsReaderCannotBeWoken() throws Exception {
+        // As in a worker whose task closed the socket's descriptors (its own and the JDK's for
+        // waking readers): writes fail, while the read in progress blocks on and ignores close.
+        Pipe in = Pipe.open();
+        Pipe out = Pipe.open();
+        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+        java.nio.channels.ReadableByteChannel deaf = new java.nio.channels.ReadableByteChannel() {
+            @Override
+            public int read(java.nio.ByteBuffer dst) throws java.io.IOException {
+                return in.source().read(dst);
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+                // does not wake the reader
+            }
+        };
+        java.nio.channels.WritableByteChannel failing = new java.nio.channels.WritableByteChannel() {
+            @Override
+            public int write(java.nio.ByteBuffer src) throws java.io.IOException {
+                if (broken.get()) {
+                    throw new java.io.IOException("Bad file descriptor");
+                }
+                return out.sink().write(src);
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try {
+            WorkerLoop loop = new WorkerLoop(deaf, failing, 8, MAX, loader, TaskAllowList.of(List.of("*")));
+            CompletableFuture<Integer> ended = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return loop.run(new Messages.Hello(Messages.PROTOCOL_VERSION, 1234, "tok", "java test"));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            assertThat(new FrameReader(out.source(), MAX).read().type()).isEqualTo(FrameType.HELLO);
+            broken.set(true);
+            FrameWriter writer = new FrameWriter(in.sink(), MAX);
+            writer.appendTask(1, TaskRequest.encodeName(Upper.class.getName()), 1,
+                    "{\"words\":[]}".getBytes(StandardCharsets.UTF_8));
+            writer.flush();
+            assertThat(ended.get(10, TimeUnit.SECONDS)).isEqualTo(WorkerExitCodes.CHANNEL_FAILED);
+        } finally {
+            in.sink().close(); // now the reader sees the end of its stream
+            out.source().close();
+        }
     }
 
     @Test
