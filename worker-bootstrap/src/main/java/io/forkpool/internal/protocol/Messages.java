@@ -27,8 +27,6 @@ public final class Messages {
 
     /** The {@link Hello#features()} entry of a worker that accepts {@link FrameType#BATCH} frames. */
     public static final String FEATURE_BATCH = "batch";
-    /** The hello feature of a worker that answers PING with PONG at once ({@link FrameType#PING}). */
-    public static final String FEATURE_PING = "ping";
 
     /**
      * The {@link Hello#features()} entry of a worker that answers {@link FrameType#PING} with
