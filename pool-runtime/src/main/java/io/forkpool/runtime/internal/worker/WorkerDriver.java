@@ -339,7 +339,7 @@ public final class WorkerDriver implements TaskOwner {
         probe.heard(readyNanos);
         startupTimer.cancel();
         new PoolThread(sender, threadPrefix + "-sender").start();
-        if (hello.features().contains(Messages.FEATURE_PING)) {
+        if (hello.answersPings()) {
             scheduler.schedule(this::checkLiveness, probe.tickNanos());
         }
         if (incarnation > 1) { // a replacement is news; the pool's first workers are announced together

@@ -21,22 +21,37 @@ public final class FakePool implements AutoCloseable {
     public final ProcessPool pool;
     public final PoolOptions options;
 
-    private FakePool(PoolOptions options, FakeSpawner spawner) {
+    private FakePool(PoolOptions options, FakeSpawner spawner, boolean probes) {
         this.options = options;
         this.spawner = spawner;
-        this.pool = new ProcessPool(options, spawner, clock, DriverConfig.of(options));
+        DriverConfig config = DriverConfig.of(options);
+        if (!probes) {
+            // The clock jumps while the fake workers answer in real time: a test that moves it by
+            // minutes must not see a PONG that is on its way taken for silence.
+            long never = TimeUnit.DAYS.toNanos(365);
+            config = new DriverConfig(config.poolName(), config.workers(), config.maxFrameLength(),
+                    config.tasksInFlight(), config.maxTasksPerWorker(), config.maxWorkerHeapBytes(),
+                    config.startupNanos(), never, never, config.stopGraceNanos());
+        }
+        this.pool = new ProcessPool(options, spawner, clock, config);
     }
 
     /** A pool of {@code workers} fake workers, further configured by {@code settings}. */
     public static FakePool start(int workers, UnaryOperator<WorkerPoolBuilder> settings) {
         PoolOptions options = settings.apply(WorkerPool.builder().name("fake").workers(workers)).options();
-        return new FakePool(options, new FakeSpawner(options.maxFrameLength()));
+        return new FakePool(options, new FakeSpawner(options.maxFrameLength()), false);
+    }
+
+    /** As {@link #start(int, UnaryOperator)}, with the liveness probes at their real settings. */
+    public static FakePool startProbing(int workers, UnaryOperator<WorkerPoolBuilder> settings) {
+        PoolOptions options = settings.apply(WorkerPool.builder().name("fake").workers(workers)).options();
+        return new FakePool(options, new FakeSpawner(options.maxFrameLength()), true);
     }
 
     /** As {@link #start(int, UnaryOperator)}, with the spawner prepared first (e.g. workers that never connect). */
     public static FakePool start(int workers, FakeSpawner spawner, UnaryOperator<WorkerPoolBuilder> settings) {
         PoolOptions options = settings.apply(WorkerPool.builder().name("fake").workers(workers)).options();
-        return new FakePool(options, spawner);
+        return new FakePool(options, spawner, false);
     }
 
     /** @return a spawner for {@link #start(int, FakeSpawner, UnaryOperator)} */

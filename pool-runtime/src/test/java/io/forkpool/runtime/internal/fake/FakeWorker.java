@@ -48,6 +48,12 @@ public final class FakeWorker implements WorkerLink {
     /** Signals received, in order, for assertions: "TERM" or "KILL". */
     final List<String> signals = new java.util.concurrent.CopyOnWriteArrayList<>();
     volatile boolean lifelineClosed;
+    /** A worker that lives on after SHUTDOWN and its lifeline, as one with a hung shutdown hook does; SIGTERM ends it. */
+    volatile boolean stubborn;
+    /** Bytes the supervisor wrote so far, and whether a write of its is under way now. */
+    private final AtomicLong written = new AtomicLong();
+    private volatile boolean inWrite;
+    private volatile int pendingWrite;
 
     FakeWorker(int slot, int incarnation, boolean connects, int maxFrameLength) throws IOException {
         this.slot = slot;
@@ -70,10 +76,13 @@ public final class FakeWorker implements WorkerLink {
             WorkerLoop loop = new WorkerLoop(new Gated(toWorker.source()), new Gated(fromWorker.sink()), slot,
                     maxFrameLength, FakeWorker.class.getClassLoader(), TaskAllowList.of(List.of(TaskAllowList.ANY)));
             code = loop.run(WorkerLoop.hello(token));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            e.printStackTrace(); // a real worker's failure would reach its output too
             code = WorkerExitCodes.CHANNEL_FAILED;
         }
-        die(code, null);
+        if (!stubborn) {
+            die(code, null);
+        }
     }
 
     /** @return the fake worker whose task is running on this thread */
@@ -97,6 +106,33 @@ public final class FakeWorker implements WorkerLink {
     public void mute() {
         synchronized (valve) {
             mute = true;
+        }
+    }
+
+    /** SIGCONT. */
+    public void thaw() {
+        synchronized (valve) {
+            frozen = false;
+            valve.notifyAll();
+        }
+    }
+
+    /**
+     * @return whether the supervisor is blocked writing to this worker: a write larger than a
+     *     pipe holds (64 KiB) is under way, which cannot end while the worker reads nothing
+     */
+    public boolean supervisorBlockedInWrite() {
+        return inWrite && pendingWrite > (1 << 20);
+    }
+
+    /** Waits until the supervisor is blocked writing to this worker (it stopped reading); fails after 10 s. */
+    public void awaitBlockedWrite() throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!supervisorBlockedInWrite()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the supervisor never blocked writing to " + this);
+            }
+            Thread.sleep(1); // polling a condition with a deadline
         }
     }
 
@@ -228,7 +264,15 @@ public final class FakeWorker implements WorkerLink {
 
             @Override
             public int write(ByteBuffer src) throws IOException {
-                return requests.write(src);
+                pendingWrite = src.remaining();
+                inWrite = true;
+                try {
+                    int n = requests.write(src);
+                    written.addAndGet(n);
+                    return n;
+                } finally {
+                    inWrite = false;
+                }
             }
 
             @Override
@@ -252,7 +296,7 @@ public final class FakeWorker implements WorkerLink {
     @Override
     public void closeLifeline() {
         lifelineClosed = true;
-        if (!isFrozen()) {
+        if (!isFrozen() && !stubborn) {
             die(WorkerExitCodes.LIFELINE_LOST, null);
         }
     }
