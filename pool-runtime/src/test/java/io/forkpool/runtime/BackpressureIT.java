@@ -8,6 +8,7 @@ import io.forkpool.WorkerPool;
 import io.forkpool.WorkerStats;
 import io.forkpool.runtime.tasks.AwaitFile;
 import io.forkpool.runtime.tasks.Echo;
+import io.forkpool.testsupport.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -7,6 +7,7 @@ import io.forkpool.WorkerPool;
 import io.forkpool.WorkerStats;
 import io.forkpool.examples.Range;
 import io.forkpool.runtime.tasks.SumRange;
+import io.forkpool.testsupport.Processes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.forkpool.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.forkpool.testsupport.Processes;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -12,6 +12,8 @@ import io.forkpool.runtime.RogueWorker.Mode;
 import io.forkpool.runtime.tasks.CrashUntilAttempt;
 import io.forkpool.runtime.tasks.SleepThenAttempt;
 import io.forkpool.runtime.tasks.Untyped;
+import io.forkpool.testsupport.ChildJvm;
+import io.forkpool.testsupport.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,9 +69,9 @@ class RogueWorkerIT {
 
     private WorkerPoolBuilder rogue(Mode mode, int workers) {
         return WorkerPool.builder().name("rogue-" + mode).workers(workers).tasksInFlightPerWorker(1)
-                .workerCommand(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                        RogueWorker.class.getName(), mode.name(), markerDirectory.toString());
+                .workerCommand(ChildJvm.mainClass(RogueWorker.class)
+                        .jvmOptions("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+                        .args(mode.name(), markerDirectory.toString()).command());
     }
 
     static Stream<Arguments> violations() {

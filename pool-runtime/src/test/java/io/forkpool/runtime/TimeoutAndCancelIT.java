@@ -8,6 +8,7 @@ import io.forkpool.TaskTimeoutException;
 import io.forkpool.WorkerPool;
 import io.forkpool.runtime.tasks.Pid;
 import io.forkpool.runtime.tasks.Spin;
+import io.forkpool.testsupport.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -17,6 +17,7 @@ import io.forkpool.runtime.tasks.AllocateUntilOom;
 import io.forkpool.runtime.tasks.CrashUntilAttempt;
 import io.forkpool.runtime.tasks.Halt;
 import io.forkpool.runtime.tasks.Pid;
+import io.forkpool.testsupport.Processes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -16,6 +16,7 @@ import io.forkpool.runtime.tasks.JavaVersion;
 import io.forkpool.runtime.tasks.NotPublic;
 import io.forkpool.runtime.tasks.Pid;
 import io.forkpool.runtime.tasks.Print;
+import io.forkpool.testsupport.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
