@@ -195,7 +195,7 @@ class BackpressureIT {
         while (thread.getState() != Thread.State.WAITING) {
             assertThat(System.nanoTime()).as("thread never waited").isLessThan(deadline);
             assertThat(thread.isAlive()).as("thread ended without waiting").isTrue();
-            Thread.sleep(5);
+            Thread.sleep(5); // polls for the thread's state, within the deadline
         }
     }
 

@@ -41,6 +41,7 @@ class ChaosIT {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 while (!done.get()) {
                     try {
+                        // The stimulus: kills at random intervals; nothing is assumed to have happened.
                         Thread.sleep(random.nextLong(50, 201));
                     } catch (InterruptedException e) {
                         return;

@@ -78,6 +78,22 @@ public final class Gate {
         return new Gate(directory.toAbsolutePath());
     }
 
+    /**
+     * The gate another process created, for a test's helper process that waits at it too (a
+     * supervisor JVM that must know its tasks run before it says so).
+     *
+     * @param path the gate's {@link #path()}
+     * @return the gate
+     * @throws IllegalArgumentException if there is no such directory
+     */
+    public static Gate of(String path) {
+        Path directory = Path.of(path).toAbsolutePath();
+        if (!Files.isDirectory(directory)) {
+            throw new IllegalArgumentException("no gate at " + path);
+        }
+        return new Gate(directory);
+    }
+
     /** @return the gate's directory as an absolute path string: what the tasks take as input */
     public String path() {
         return directory.toString();
