@@ -37,6 +37,6 @@ public final class StandaloneSupervisor {
         gate.awaitStarted(2, Duration.ofSeconds(60)); // both tasks are running now
         System.out.println("BUSY");
         System.out.flush();
-        Thread.sleep(Long.MAX_VALUE);
+        Thread.sleep(Long.MAX_VALUE); // not a guess: it waits to be killed
     }
 }
