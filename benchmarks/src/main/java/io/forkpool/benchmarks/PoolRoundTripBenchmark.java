@@ -1,6 +1,7 @@
 package io.forkpool.benchmarks;
 
 import io.forkpool.WorkerPool;
+import io.forkpool.testsupport.ChildJvm;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -103,7 +104,9 @@ public class PoolRoundTripBenchmark {
          */
         @Setup(Level.Trial)
         public void start() throws IOException {
-            process = new ProcessBuilder(ChildJvm.likeAWorker(FramedEcho.class))
+            // Started exactly like a worker: the pool's default worker JVM options.
+            process = new ProcessBuilder(ChildJvm.mainClass(FramedEcho.class)
+                    .jvmOptions(WorkerPool.builder().options().jvmOptions()).command())
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             out = new DataOutputStream(new BufferedOutputStream(process.getOutputStream()));
             in = new DataInputStream(new BufferedInputStream(process.getInputStream()));

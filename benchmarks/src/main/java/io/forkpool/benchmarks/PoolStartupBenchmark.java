@@ -1,6 +1,7 @@
 package io.forkpool.benchmarks;
 
 import io.forkpool.WorkerPool;
+import io.forkpool.testsupport.ChildJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +49,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class PoolStartupBenchmark {
 
     /** The baseline's command, built before anything is timed. */
-    private static final List<String> BARE_JVM = ChildJvm.likeAWorker(Empty.class);
+    private static final List<String> BARE_JVM = ChildJvm.mainClass(Empty.class)
+            .jvmOptions(WorkerPool.builder().options().jvmOptions()).command();
 
     /** Where the recorded archive lives, shared by all forks of a run. */
     private static final Path CACHE = Path.of(System.getProperty("java.io.tmpdir"), "forkpool-startup-benchmark");
@@ -70,7 +72,7 @@ public class PoolStartupBenchmark {
         @Setup(Level.Trial)
         public void prepare() throws Exception {
             if (archive.equals("recorded") && !hasArchive()) {
-                Process recorder = new ProcessBuilder(ChildJvm.command(List.of(), RecordArchive.class, CACHE.toString()))
+                Process recorder = new ProcessBuilder(ChildJvm.mainClass(RecordArchive.class).args(CACHE.toString()).command())
                         .inheritIO().start();
                 if (!recorder.waitFor(120, TimeUnit.SECONDS) || recorder.exitValue() != 0) {
                     recorder.destroyForcibly();

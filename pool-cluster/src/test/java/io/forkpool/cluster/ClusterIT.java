@@ -10,11 +10,15 @@ import io.forkpool.TaskFailedException;
 import io.forkpool.TaskOptions;
 import io.forkpool.TaskTimeoutException;
 import io.forkpool.WorkerCrashedException;
+import io.forkpool.cluster.tasks.DoubleAtGate;
 import io.forkpool.cluster.tasks.FailOn;
-import io.forkpool.cluster.tasks.Gate;
 import io.forkpool.cluster.tasks.Sleep;
 import io.forkpool.examples.CountPrimes;
 import io.forkpool.examples.Range;
+import io.forkpool.testsupport.ChildJvm;
+import io.forkpool.testsupport.ClusterNode;
+import io.forkpool.testsupport.Gate;
+import io.forkpool.testsupport.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,13 +54,13 @@ class ClusterIT {
 
     private static final Duration NODE_START = Duration.ofSeconds(90);
 
-    private final int portA = NodeProcess.freePort();
-    private final int portB = NodeProcess.freePort();
-    private final int portC = NodeProcess.freePort();
-    private final List<NodeProcess> nodes = new ArrayList<>();
-    private NodeProcess a;
-    private NodeProcess b;
-    private NodeProcess c;
+    private final int portA = ClusterNode.freePort();
+    private final int portB = ClusterNode.freePort();
+    private final int portC = ClusterNode.freePort();
+    private final List<ClusterNode> nodes = new ArrayList<>();
+    private ClusterNode a;
+    private ClusterNode b;
+    private ClusterNode c;
     private ClusterPool pool;
 
     @BeforeAll
@@ -69,8 +73,16 @@ class ClusterIT {
         awaitMembers(2);
     }
 
-    private NodeProcess node(int port, int workers) throws Exception {
-        NodeProcess node = NodeProcess.start(port, List.of(portA, portB), workers);
+    /**
+     * Starts a real node from the shaded jar, as a user would, that joins through A and B, with the
+     * example tasks, this module's test tasks and test-support (their gate) on its class path.
+     */
+    private ClusterNode node(int port, int workers) throws Exception {
+        ClusterNode node = ClusterNode.builder(Path.of(System.getProperty("forkpool.node.jar"))).port(port)
+                .workers(workers).join(List.of(ClusterNode.loopback(portA), ClusterNode.loopback(portB)))
+                .taskClasspath(List.of(ChildJvm.locationOf(CountPrimes.class),
+                        System.getProperty("forkpool.test.classes"), ChildJvm.locationOf(Gate.class)))
+                .start();
         nodes.add(node);
         return node;
     }
@@ -81,16 +93,16 @@ class ClusterIT {
             pool.closeNow();
         }
         List<ProcessHandle> all = new ArrayList<>();
-        for (NodeProcess node : nodes) {
-            all.add(node.process.toHandle());
+        for (ClusterNode node : nodes) {
+            all.add(node.process().toHandle());
             all.addAll(node.workers());
-            all.addAll(node.process.descendants().toList());
+            all.addAll(node.process().descendants().toList());
             node.stop(Duration.ofSeconds(20));
-            Files.writeString(Path.of("target", "cluster-it-node-" + node.port + ".log"), node.output());
+            Files.writeString(Path.of("target", "cluster-it-node-" + node.port() + ".log"), node.output());
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (all.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
+            Thread.sleep(50); // polls for the exits, within the deadline
         }
         assertThat(all.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList())
                 .as("node and worker processes still alive after the test").isEmpty();
@@ -114,8 +126,8 @@ class ClusterIT {
     @Test
     @Order(0)
     void nodesListenOnLoopbackOnly() throws Exception {
-        for (NodeProcess node : List.of(a, b)) {
-            assertThat(listeners(node.port)).as("listening sockets of port %d", node.port).containsExactly("127.0.0.1");
+        for (ClusterNode node : List.of(a, b)) {
+            assertThat(listeners(node.port())).as("listening sockets of port %d", node.port()).containsExactly("127.0.0.1");
         }
     }
 
@@ -171,15 +183,16 @@ class ClusterIT {
     @Test
     @Order(4)
     void aMemberJoiningMidBatchReceivesWork(@TempDir Path dir) throws Exception {
-        Path gate = dir.resolve("open");
-        List<Gate.Input> inputs = IntStream.range(0, 400).mapToObj(i -> new Gate.Input(i, gate.toString())).toList();
-        CompletableFuture<List<Integer>> batch = pool.submitAll(Gate.class, inputs);
+        Gate gate = Gate.create(dir.resolve("open"));
+        List<DoubleAtGate.Input> inputs = IntStream.range(0, 400).mapToObj(i -> new DoubleAtGate.Input(i, gate.path()))
+                .toList();
+        CompletableFuture<List<Integer>> batch = pool.submitAll(DoubleAtGate.class, inputs);
         awaitTrue(() -> pool.stats().queued() > 0, "inputs left queued behind the first chunks");
 
         c = node(portC, 1);
         c.awaitReady(NODE_START);
         awaitTrue(() -> member(c).map(m -> m.tasksInFlight() > 0).orElse(false), "the new member holds inputs");
-        Files.createFile(gate);
+        gate.release();
 
         List<Integer> outputs = batch.get(120, TimeUnit.SECONDS);
         assertThat(outputs).isEqualTo(IntStream.range(0, 400).map(i -> i * 2).boxed().toList());
@@ -205,7 +218,7 @@ class ClusterIT {
         long succeededBefore = pool.stats().succeeded();
         awaitTrue(() -> pool.stats().succeeded() - succeededBefore >= ranges.size() / 10
                 && member(c).map(m -> m.tasksInFlight() > 0).orElse(false), "a tenth done, C holding inputs");
-        List<ProcessHandle> workersOfC = c.process.descendants().toList();
+        List<ProcessHandle> workersOfC = c.process().descendants().toList();
         long lostBefore = member(c).orElseThrow().tasksLost();
         long inFlightOnC = member(c).orElseThrow().tasksInFlight();
         long killedAt = System.nanoTime();
@@ -246,9 +259,10 @@ class ClusterIT {
         try (ClusterPool doomed = ClusterPool.builder().name("doomed").members(a.address(), b.address())
                 .connectTimeout(Duration.ofSeconds(2)).build()) {
             awaitTrue(() -> doomed.members().stream().filter(MemberStats::present).count() == 2, "both members");
-            List<Gate.Input> inputs = IntStream.range(0, 50)
-                    .mapToObj(i -> new Gate.Input(i, dir.resolve("never").toString())).toList();
-            CompletableFuture<List<Integer>> batch = doomed.submitAll(Gate.class, inputs);
+            Gate never = Gate.create(dir.resolve("never")); // never released: the members die holding them
+            List<DoubleAtGate.Input> inputs = IntStream.range(0, 50)
+                    .mapToObj(i -> new DoubleAtGate.Input(i, never.path())).toList();
+            CompletableFuture<List<Integer>> batch = doomed.submitAll(DoubleAtGate.class, inputs);
             awaitTrue(() -> doomed.members().stream().allMatch(m -> m.tasksInFlight() > 0), "both members hold inputs");
             long killedAt = System.nanoTime();
             a.kill();
@@ -299,11 +313,11 @@ class ClusterIT {
         return (value & 0xff) + "." + (value >> 8 & 0xff) + "." + (value >> 16 & 0xff) + "." + (value >> 24 & 0xff);
     }
 
-    private Long completedOn(NodeProcess node) {
+    private Long completedOn(ClusterNode node) {
         return member(node).map(MemberStats::tasksCompleted).orElse(0L);
     }
 
-    private java.util.Optional<MemberStats> member(NodeProcess node) {
+    private java.util.Optional<MemberStats> member(ClusterNode node) {
         return pool.members().stream().filter(m -> m.address().equals(node.address())).findFirst();
     }
 
@@ -317,7 +331,7 @@ class ClusterIT {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for: " + what);
             }
-            Thread.sleep(5);
+            Thread.sleep(5); // polls for the condition, within the deadline
         }
     }
 
@@ -326,7 +340,7 @@ class ClusterIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
             try {
-                Thread.sleep(1);
+                Thread.sleep(1); // polls for the condition, within the deadline
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
@@ -341,25 +355,15 @@ class ClusterIT {
      */
     private static long awaitGone(List<ProcessHandle> processes) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (processes.stream().anyMatch(ClusterIT::running)) {
+        while (processes.stream().anyMatch(p -> Processes.alive(p.pid()))) {
             assertThat(System.nanoTime()).as("workers of a killed node still alive").isLessThan(deadline);
             try {
-                Thread.sleep(2);
+                Thread.sleep(2); // polls for the exits, within the deadline
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         }
         return System.nanoTime();
-    }
-
-    /** Alive and not a zombie, by {@code /proc/<pid>/stat} (ProcessHandle counts a zombie as alive). */
-    private static boolean running(ProcessHandle process) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-            return process.isAlive() && stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (java.io.IOException e) {
-            return false; // gone
-        }
     }
 
     private static Throwable failureOf(CompletableFuture<?> future) throws Exception {

@@ -70,7 +70,7 @@ final class Agents {
          * @throws InterruptedException never in practice
          */
         public static void premain(String args) throws InterruptedException {
-            Thread.sleep(Long.MAX_VALUE);
+            Thread.sleep(Long.MAX_VALUE); // the stimulus: a JVM that never gets to the worker's main
         }
     }
 }

@@ -8,6 +8,7 @@ import io.forkpool.WorkerPool;
 import io.forkpool.WorkerStats;
 import io.forkpool.runtime.tasks.AwaitFile;
 import io.forkpool.runtime.tasks.Echo;
+import io.forkpool.testsupport.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -194,7 +195,7 @@ class BackpressureIT {
         while (thread.getState() != Thread.State.WAITING) {
             assertThat(System.nanoTime()).as("thread never waited").isLessThan(deadline);
             assertThat(thread.isAlive()).as("thread ended without waiting").isTrue();
-            Thread.sleep(5);
+            Thread.sleep(5); // polls for the thread's state, within the deadline
         }
     }
 

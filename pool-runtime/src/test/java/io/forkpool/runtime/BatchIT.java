@@ -125,7 +125,7 @@ class BatchIT {
         CompletableFuture<List<Long>> all = pool.submitAll(Spin.class, spins);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (pool.stats().succeeded() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
+            Thread.sleep(5); // polls until the batch has answered inputs, within the deadline
         }
         assertThat(all.cancel(true)).isTrue();
         assertThatThrownBy(all::join).isInstanceOf(CancellationException.class);

@@ -7,6 +7,7 @@ import io.forkpool.WorkerPool;
 import io.forkpool.WorkerStats;
 import io.forkpool.examples.Range;
 import io.forkpool.runtime.tasks.SumRange;
+import io.forkpool.testsupport.Processes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,7 @@ class ChaosIT {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 while (!done.get()) {
                     try {
+                        // The stimulus: kills at random intervals; nothing is assumed to have happened.
                         Thread.sleep(random.nextLong(50, 201));
                     } catch (InterruptedException e) {
                         return;

@@ -48,7 +48,7 @@ class ClassDataSharingIT {
             } catch (IOException e) {
                 // not created yet
             }
-            Thread.sleep(50);
+            Thread.sleep(50); // polls for the finished archive, within the deadline
         }
         throw new AssertionError("no archive recorded in " + cache);
     }

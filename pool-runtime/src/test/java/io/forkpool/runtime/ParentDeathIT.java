@@ -2,9 +2,10 @@ package io.forkpool.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.forkpool.testsupport.ChildJvm;
+import io.forkpool.testsupport.ChildProcess;
+import io.forkpool.testsupport.Gate;
+import io.forkpool.testsupport.Processes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,27 +26,31 @@ class ParentDeathIT {
 
     /** The bound the issue sets; the measured times are printed for the record. */
     private static final Duration BOUND = Duration.ofSeconds(1);
+    /** How long a supervisor may take to start its pool and get both tasks running: generous. */
+    private static final Duration SUPERVISOR_START = Duration.ofSeconds(120);
 
     private record Supervisor(Process process, List<Long> workerPids) {
     }
 
     private static Supervisor startSupervisor(Path log) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                StandaloneSupervisor.class.getName())
-                .redirectError(log.toFile())
-                .start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String name = log.getFileName().toString().replaceFirst("\\.log$", "");
+        Gate gate = Gate.create(log.resolveSibling(name + "-gate"));
+        ChildProcess child = ChildProcess.start(
+                ChildJvm.mainClass(StandaloneSupervisor.class).args(gate.path()).command(),
+                log.resolveSibling(name + ".out"), log);
         List<Long> pids = new ArrayList<>();
-        String line;
-        while ((line = out.readLine()) != null && !line.equals("BUSY")) {
-            if (line.startsWith("PIDS ")) {
-                Arrays.stream(line.substring(5).split(" ")).map(Long::valueOf).forEach(pids::add);
-            }
+        try {
+            // The supervisor says BUSY once both tasks arrived at the gate.
+            String line = child.awaitLine("BUSY"::equals, SUPERVISOR_START).orElse(null);
+            child.stdout().lines().filter(l -> l.startsWith("PIDS ")).findFirst().ifPresent(
+                    l -> Arrays.stream(l.substring(5).split(" ")).map(Long::valueOf).forEach(pids::add));
+            assertThat(line).as("supervisor output; see " + log).isEqualTo("BUSY");
+            assertThat(pids).hasSize(2).allMatch(Processes::alive);
+        } catch (Throwable e) {
+            child.destroyTree(Duration.ofSeconds(10));
+            throw e;
         }
-        assertThat(line).as("supervisor output; see " + log).isEqualTo("BUSY");
-        assertThat(pids).hasSize(2).allMatch(Processes::alive);
-        return new Supervisor(process, pids);
+        return new Supervisor(child.process(), pids);
     }
 
     @Test

@@ -154,7 +154,7 @@ class PoolMBeanIT {
     private static ObjectName awaitRegistered(ObjectName name) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!SERVER.isRegistered(name) && System.nanoTime() < deadline) {
-            Thread.sleep(5);
+            Thread.sleep(5); // polls for the registration, within the deadline
         }
         assertThat(SERVER.isRegistered(name)).as("%s registered", name).isTrue();
         return name;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.forkpool.WorkerPool;
 import io.forkpool.runtime.tasks.Pid;
 import io.forkpool.runtime.tasks.SpawnGrandchildren;
+import io.forkpool.testsupport.Processes;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.forkpool.WorkerPool;
 import io.forkpool.runtime.tasks.HoldMemory;
 import io.forkpool.runtime.tasks.Pid;
+import io.forkpool.testsupport.Processes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -6,6 +6,7 @@ import io.forkpool.internal.protocol.FrameType;
 import io.forkpool.internal.protocol.FrameWriter;
 import io.forkpool.internal.protocol.Messages;
 import io.forkpool.internal.worker.Lifeline;
+import io.forkpool.testsupport.Gate;
 import io.forkpool.worker.WorkerMain;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * A worker that breaks the protocol on purpose, used through {@code workerCommand}. The first
@@ -55,7 +57,11 @@ public final class RogueWorker {
         MALFORMED_FAILURE,
         /** A FAILURE with a 2 MiB message: over the 1 MiB control-message limit, within the frame cap. */
         OVERSIZED_FAILURE,
-        /** After 300 ms, a RESULT for task 3 - id: with two tasks 1 and 2, the one the other worker holds. */
+        /**
+         * Once a task arrived at the gate {@code gate} in the marker directory (the other worker
+         * runs its task), a RESULT for task 3 - id: with two tasks 1 and 2, the one the other
+         * worker holds.
+         */
         OTHER_WORKERS_TASK,
         /** A RESULT for id that is a 100,000-deep array: valid framing, hostile content. */
         DEEP_RESULT
@@ -89,12 +95,12 @@ public final class RogueWorker {
         writer.flush();
         Frame task = new FrameReader(channel, bootstrap.maxFrameLength()).read();
         System.out.println("rogue " + mode + " got " + task);
-        misbehave(mode, channel, task.correlationId());
+        misbehave(mode, channel, task.correlationId(), Path.of(args[1]));
         System.out.println("rogue " + mode + " misbehaved");
-        Thread.sleep(Long.MAX_VALUE);
+        Thread.sleep(Long.MAX_VALUE); // not a guess: it waits to be killed
     }
 
-    private static void misbehave(Mode mode, SocketChannel channel, long id) throws Exception {
+    private static void misbehave(Mode mode, SocketChannel channel, long id, Path markerDirectory) throws Exception {
         switch (mode) {
             case GARBAGE -> write(channel, ascii("GARBAGE! this is not a frame\n"));
             case MAX_LENGTH -> write(channel, header(0x7FFFFFFF, FrameType.RESULT, 0, id));
@@ -116,7 +122,7 @@ public final class RogueWorker {
                 write(channel, header(report.remaining(), FrameType.FAILURE, 0, id), report);
             }
             case OTHER_WORKERS_TASK -> {
-                Thread.sleep(300);
+                Gate.of(markerDirectory.resolve("gate").toString()).awaitStarted(Duration.ofSeconds(60));
                 write(channel, header(4, FrameType.RESULT, 0, 3 - id), ascii("-999"));
             }
             case DEEP_RESULT -> {

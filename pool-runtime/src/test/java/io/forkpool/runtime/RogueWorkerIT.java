@@ -9,9 +9,12 @@ import io.forkpool.WorkerCrashedException;
 import io.forkpool.WorkerPool;
 import io.forkpool.WorkerPoolBuilder;
 import io.forkpool.runtime.RogueWorker.Mode;
+import io.forkpool.runtime.tasks.AttemptAtGate;
 import io.forkpool.runtime.tasks.CrashUntilAttempt;
-import io.forkpool.runtime.tasks.SleepThenAttempt;
 import io.forkpool.runtime.tasks.Untyped;
+import io.forkpool.testsupport.ChildJvm;
+import io.forkpool.testsupport.Gate;
+import io.forkpool.testsupport.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,9 +70,9 @@ class RogueWorkerIT {
 
     private WorkerPoolBuilder rogue(Mode mode, int workers) {
         return WorkerPool.builder().name("rogue-" + mode).workers(workers).tasksInFlightPerWorker(1)
-                .workerCommand(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                        RogueWorker.class.getName(), mode.name(), markerDirectory.toString());
+                .workerCommand(ChildJvm.mainClass(RogueWorker.class)
+                        .jvmOptions("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+                        .args(mode.name(), markerDirectory.toString()).command());
     }
 
     static Stream<Arguments> violations() {
@@ -139,9 +142,14 @@ class RogueWorkerIT {
     @Test
     void aReplyForAnotherWorkersTaskCompletesNothingWrongly() throws Exception {
         try (WorkerPool pool = rogue(Mode.OTHER_WORKERS_TASK, 2).build()) {
-            // Tasks 1 and 2, one per worker; the rogue answers "-999" for the other worker's task.
-            CompletableFuture<Integer> first = pool.submit(SleepThenAttempt.class, 2000);
-            CompletableFuture<Integer> second = pool.submit(SleepThenAttempt.class, 2000);
+            // Tasks 1 and 2, one per worker; the rogue answers "-999" for the other worker's task
+            // once that task arrived at the gate. Both are held there until the rogue's task, retried
+            // on the replacement, arrived too.
+            Gate gate = Gate.create(markerDirectory.resolve("gate"));
+            CompletableFuture<Integer> first = pool.submit(AttemptAtGate.class, gate.path());
+            CompletableFuture<Integer> second = pool.submit(AttemptAtGate.class, gate.path());
+            gate.awaitStarted(2, Duration.ofSeconds(60));
+            gate.release();
             List<Integer> results = List.of(first.get(60, TimeUnit.SECONDS), second.get(60, TimeUnit.SECONDS));
             // The honest worker's task ran once; the rogue's was retried once on a fresh worker.
             assertThat(results).containsExactlyInAnyOrder(1, 2);
@@ -180,7 +188,7 @@ class RogueWorkerIT {
                 long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
                 int fds;
                 while ((fds = openFileDescriptors()) > baseline && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
+                    Thread.sleep(20); // polls for the count, within the deadline
                 }
                 assertThat(fds).as("open file descriptors after round " + round).isLessThanOrEqualTo(baseline);
             }
@@ -202,7 +210,7 @@ class RogueWorkerIT {
             if (left.isEmpty()) {
                 return;
             }
-            Thread.sleep(20);
+            Thread.sleep(20); // polls for the threads to end, within the deadline
         } while (System.nanoTime() < deadline);
         assertThat(left).as("threads of closed pool " + poolName).isEmpty();
     }

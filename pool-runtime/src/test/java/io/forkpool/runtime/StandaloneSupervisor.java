@@ -3,13 +3,16 @@ package io.forkpool.runtime;
 import io.forkpool.WorkerPool;
 import io.forkpool.WorkerStats;
 import io.forkpool.runtime.tasks.HangInShutdownHook;
-import io.forkpool.runtime.tasks.Spin;
+import io.forkpool.runtime.tasks.SpinAtGate;
+import io.forkpool.testsupport.Gate;
+import java.time.Duration;
 import java.util.stream.Collectors;
 
 /**
  * A supervisor JVM for the parent-death tests: starts a pool of two workers, makes both busy
  * (one in a CPU loop, one in a CPU loop after registering a shutdown hook that never returns),
- * prints {@code PIDS <pid> <pid>} and {@code BUSY}, then waits to be killed.
+ * prints {@code PIDS <pid> <pid>} and, once both tasks arrived at the gate, {@code BUSY}, then
+ * waits to be killed.
  */
 public final class StandaloneSupervisor {
 
@@ -19,21 +22,21 @@ public final class StandaloneSupervisor {
     /**
      * Entry point.
      *
-     * @param args ignored
+     * @param args the path of the {@link Gate} the two tasks arrive at (the test created it; it is
+     *     never released)
      * @throws InterruptedException never in practice
      */
     public static void main(String[] args) throws InterruptedException {
-        WorkerPool pool = WorkerPool.builder().name("standalone").workers(2).build();
+        Gate gate = Gate.of(args[0]);
+        // One task in flight per worker, so the two tasks go to the two workers.
+        WorkerPool pool = WorkerPool.builder().name("standalone").workers(2).tasksInFlightPerWorker(1).build();
         System.out.println("PIDS " + pool.stats().workers().stream().map(WorkerStats::pid).map(String::valueOf)
                 .collect(Collectors.joining(" ")));
-        pool.submit(Spin.class, -1L);
-        pool.submit(HangInShutdownHook.class, null);
-        while (pool.stats().queued() > 0) {
-            Thread.sleep(10);
-        }
-        Thread.sleep(200); // both tasks are running by now
+        pool.submit(SpinAtGate.class, gate.path());
+        pool.submit(HangInShutdownHook.class, gate.path());
+        gate.awaitStarted(2, Duration.ofSeconds(60)); // both tasks are running now
         System.out.println("BUSY");
         System.out.flush();
-        Thread.sleep(Long.MAX_VALUE);
+        Thread.sleep(Long.MAX_VALUE); // not a guess: it waits to be killed
     }
 }

@@ -14,9 +14,12 @@ import io.forkpool.WorkerStats;
 import io.forkpool.runtime.tasks.CrashUntilAttempt;
 import io.forkpool.runtime.tasks.Echo;
 import io.forkpool.runtime.tasks.Fail;
+import io.forkpool.runtime.tasks.HoldAtGate;
 import io.forkpool.runtime.tasks.Pid;
 import io.forkpool.runtime.tasks.Probe;
 import io.forkpool.runtime.tasks.Spin;
+import io.forkpool.testsupport.Gate;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -29,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link WorkerPool#stats()} after a scripted run with one of everything: successes, a crash and
@@ -41,7 +45,7 @@ class StatsIT {
     private static final int BATCH = 100;
 
     @Test
-    void everyCounterIsExactAfterACrashARetryATimeoutAFailureAndACancellation() throws Exception {
+    void everyCounterIsExactAfterACrashARetryATimeoutAFailureAndACancellation(@TempDir Path dir) throws Exception {
         PoolStats stats;
         WorkerPool pool = WorkerPool.builder().name("stats").workers(1).maxAttempts(3).build();
         try {
@@ -62,8 +66,11 @@ class StatsIT {
             long thirdPid = WorkerFailureIT.awaitNewPid(pool, 0, secondPid);
 
             // A cancellation of a running task that honours the interrupt: its worker stays.
-            CompletableFuture<Long> sleeping = pool.submit(Pid.class, 30_000);
-            awaitRunning(pool);
+            Gate gate = Gate.create(dir.resolve("gate")); // never released: the cancellation ends the wait
+            long submitted = System.nanoTime();
+            CompletableFuture<Long> sleeping = pool.submit(HoldAtGate.class, gate.path());
+            gate.awaitStarted(Duration.ofSeconds(30));
+            holdUntil(submitted + TimeUnit.MILLISECONDS.toNanos(100));
             assertThat(sleeping.cancel(true)).isTrue();
             assertThatThrownBy(sleeping::join).isInstanceOf(CancellationException.class);
 
@@ -104,7 +111,7 @@ class StatsIT {
                 assertThat(latency.count()).isEqualTo(answered);
                 assertThat(latency.maxNanos()).isPositive();
             }
-            // The cancelled sleep was answered after at least the 0.1 s it took to see it run.
+            // The cancelled task was answered after at least the 0.1 s it was held running.
             assertThat(stats.roundTrip().maxNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
             assertThat(stats.roundTrip().p50Nanos()).isGreaterThanOrEqualTo(stats.queueWait().p50Nanos());
             assertThat(stats.workerExits().get(ExitCause.STOPPED)).isZero();
@@ -174,12 +181,15 @@ class StatsIT {
         return all;
     }
 
-    /** Waits until the task just submitted has surely started: its worker's queue is empty. */
-    private static void awaitRunning(WorkerPool pool) throws InterruptedException {
-        while (pool.stats().queued() > 0) {
-            Thread.sleep(10);
+    /**
+     * Keeps a task that is known to run (it arrived at its gate) running until {@code nanoTime}:
+     * a deliberate stimulus, not a guess, so that one round trip is known to take at least that long.
+     */
+    private static void holdUntil(long nanoTime) throws InterruptedException {
+        long left = nanoTime - System.nanoTime();
+        if (left > 0) {
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(left) + 1);
         }
-        Thread.sleep(100);
     }
 
     /** The last reply may be read a moment after its future completed; wait for it to be counted. */
@@ -187,7 +197,7 @@ class StatsIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         PoolStats stats = pool.stats();
         while (stats.workers().get(0).tasksCompleted() < answered && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+            Thread.sleep(10); // polls for the count, within the deadline
             stats = pool.stats();
         }
         return stats;

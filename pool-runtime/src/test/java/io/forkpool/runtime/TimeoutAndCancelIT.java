@@ -6,8 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.forkpool.TaskOptions;
 import io.forkpool.TaskTimeoutException;
 import io.forkpool.WorkerPool;
+import io.forkpool.runtime.tasks.HoldAtGate;
 import io.forkpool.runtime.tasks.Pid;
 import io.forkpool.runtime.tasks.Spin;
+import io.forkpool.runtime.tasks.SpinAtGate;
+import io.forkpool.testsupport.Await;
+import io.forkpool.testsupport.Gate;
+import io.forkpool.testsupport.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TimeoutAndCancelIT {
 
     private static final TaskOptions HALF_SECOND = TaskOptions.builder().timeout(Duration.ofMillis(500)).build();
+    /** How long a held task may take to arrive at its gate: generous, the machine may be busy. */
+    private static final Duration STARTED = Duration.ofSeconds(30);
 
     private static Throwable causeOf(CompletableFuture<?> future) {
         return org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
@@ -63,12 +70,13 @@ class TimeoutAndCancelIT {
     }
 
     @Test
-    void cancellingARunningTaskUsesTheSamePath() throws Exception {
+    void cancellingARunningTaskUsesTheSamePath(@TempDir Path dir) throws Exception {
         try (WorkerPool pool = WorkerPool.builder().workers(1).build()) {
             long pid = pool.stats().workers().get(0).pid();
-            CompletableFuture<Long> spinning = pool.submit(Spin.class, -1L);
+            Gate gate = Gate.create(dir.resolve("gate")); // never released: only the kill ends the spin
+            CompletableFuture<Long> spinning = pool.submit(SpinAtGate.class, gate.path());
             CompletableFuture<Long> next = pool.submit(Pid.class, 0);
-            Thread.sleep(300);
+            gate.awaitStarted(STARTED);
             assertThat(spinning.cancel(true)).isTrue();
             assertThatThrownBy(spinning::get).isInstanceOf(CancellationException.class);
             long replacement = next.get(30, TimeUnit.SECONDS); // re-queued free, ran on the replacement
@@ -78,11 +86,12 @@ class TimeoutAndCancelIT {
     }
 
     @Test
-    void aCallerWhoseInterruptFlagIsSetCanCancelWithoutHarmingTheWorker() throws Exception {
+    void aCallerWhoseInterruptFlagIsSetCanCancelWithoutHarmingTheWorker(@TempDir Path dir) throws Exception {
         try (WorkerPool pool = WorkerPool.builder().workers(1).build()) {
             long pid = pool.stats().workers().get(0).pid();
-            CompletableFuture<Long> sleeping = pool.submit(Pid.class, 60_000); // honours the interrupt
-            Thread.sleep(300);
+            Gate gate = Gate.create(dir.resolve("gate")); // never released: the cancellation ends the wait
+            CompletableFuture<Long> sleeping = pool.submit(HoldAtGate.class, gate.path()); // honours the interrupt
+            gate.awaitStarted(STARTED);
             // The usual "restore the flag, then clean up" pattern: the cancellation must not reach
             // the worker's socket from this thread, where NIO would close the channel at once.
             Thread.currentThread().interrupt();
@@ -100,12 +109,20 @@ class TimeoutAndCancelIT {
     void cancellingAQueuedTaskNeverRunsIt(@TempDir Path dir) throws Exception {
         Path runs = dir.resolve("runs");
         try (WorkerPool pool = WorkerPool.builder().workers(1).jvmOptions("-Dforkpool.test.runs=" + runs).build()) {
-            CompletableFuture<Long> first = pool.submit(Spin.class, 300L);
+            Gate gate = Gate.create(dir.resolve("gate"));
+            CompletableFuture<Long> first = pool.submit(SpinAtGate.class, gate.path()); // runs until released
             CompletableFuture<Long> second = pool.submit(Spin.class, 300L); // held by the worker, not started
             CompletableFuture<Long> third = pool.submit(Spin.class, 300L);  // still in the pool's queue
-            Thread.sleep(100);
+            gate.awaitStarted(STARTED);
+            Await.until("the worker holds the second task, the third is queued", STARTED,
+                    () -> pool.stats().queued() == 1);
             second.cancel(true);
             third.cancel(true);
+            // A margin, not a guess that something started: the CANCEL for the second task must
+            // reach the worker while the first runs, and nothing shows that it did (a Java worker
+            // answers a cancelled waiting task only when its turn comes, after the first).
+            Thread.sleep(300);
+            gate.release();
             assertThat(first.get(30, TimeUnit.SECONDS)).isPositive();
             assertThat(pool.submit(Pid.class, 0).get(30, TimeUnit.SECONDS)).isPositive();
             assertThat(Files.readAllLines(runs)).hasSize(1);
@@ -114,11 +131,12 @@ class TimeoutAndCancelIT {
     }
 
     @Test
-    void closeWithAHungInterruptIgnoringTaskFinishesWithinItsBound() throws Exception {
+    void closeWithAHungInterruptIgnoringTaskFinishesWithinItsBound(@TempDir Path dir) throws Exception {
         WorkerPool pool = WorkerPool.builder().workers(1).closeTimeout(Duration.ofSeconds(1)).build();
         long pid = pool.stats().workers().get(0).pid();
-        CompletableFuture<Long> hung = pool.submit(Spin.class, -1L);
-        Thread.sleep(200);
+        Gate gate = Gate.create(dir.resolve("gate")); // never released: the task hangs until its worker is killed
+        CompletableFuture<Long> hung = pool.submit(SpinAtGate.class, gate.path());
+        gate.awaitStarted(STARTED);
         long start = System.nanoTime();
         pool.close();
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);

@@ -16,7 +16,11 @@ import io.forkpool.examples.Range;
 import io.forkpool.runtime.tasks.AllocateUntilOom;
 import io.forkpool.runtime.tasks.CrashUntilAttempt;
 import io.forkpool.runtime.tasks.Halt;
+import io.forkpool.runtime.tasks.HoldAtGate;
 import io.forkpool.runtime.tasks.Pid;
+import io.forkpool.testsupport.Await;
+import io.forkpool.testsupport.Gate;
+import io.forkpool.testsupport.Processes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +44,8 @@ class WorkerFailureIT {
     }
 
     private static final TaskOptions ONE_ATTEMPT = TaskOptions.builder().maxAttempts(1).build();
+    /** How long held tasks may take to arrive at their gate: generous, the machine may be busy. */
+    private static final Duration STARTED = Duration.ofSeconds(30);
 
     static long awaitNewPid(WorkerPool pool, int slot, long oldPid) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -48,7 +54,7 @@ class WorkerFailureIT {
             if (stats.pid() > 0 && stats.pid() != oldPid && stats.state().equals("READY")) {
                 return stats.pid();
             }
-            Thread.sleep(10);
+            Thread.sleep(10); // polls for the replacement, within the deadline
         }
         throw new AssertionError("worker " + slot + " was not replaced: " + pool.stats());
     }
@@ -82,19 +88,23 @@ class WorkerFailureIT {
     }
 
     @Test
-    void withOneAttemptASigkilledWorkerFailsOnlyTheTaskItWasRunning() throws Exception {
+    void withOneAttemptASigkilledWorkerFailsOnlyTheTaskItWasRunning(@TempDir Path dir) throws Exception {
         try (WorkerPool pool = WorkerPool.builder().workers(2).maxAttempts(1).build()) {
             long victim = pool.stats().workers().get(0).pid();
+            Gate gate = Gate.create(dir.resolve("gate"));
             List<CompletableFuture<Long>> futures = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                futures.add(pool.submit(Pid.class, 1_000));
+                futures.add(pool.submit(HoldAtGate.class, gate.path()));
             }
-            // Both workers are half-way through their first task, each holding a second unstarted,
-            // so the victim answers nothing: every output must name another worker. (With 300 ms
-            // tasks the victim answered one before the kill; that this test used to pass then was
-            // the worker holding that reply back behind the next task, a bug fixed since.)
-            Thread.sleep(500);
+            // Both workers are in their first task, held at the gate, each holding a second
+            // unstarted, so the victim answers nothing: every output must name another worker.
+            // The gate opens only once the victim is gone. (With 300 ms sleeps instead of a gate the
+            // victim answered one before the kill; that this test used to pass then was the worker
+            // holding that reply back behind the next task, a bug fixed since.)
+            gate.awaitStarted(2, STARTED);
             assertThat(ProcessHandle.of(victim).orElseThrow().destroyForcibly()).isTrue();
+            Processes.assertAllGone(List.of(victim), STARTED);
+            gate.release();
 
             List<WorkerCrashedException> crashes = new ArrayList<>();
             for (CompletableFuture<Long> future : futures) {
@@ -117,19 +127,26 @@ class WorkerFailureIT {
     }
 
     @Test
-    void aTaskWhoseWorkerWasSigkilledIsRetriedOnAnotherWorker() throws Exception {
+    void aTaskWhoseWorkerWasSigkilledIsRetriedOnAnotherWorker(@TempDir Path dir) throws Exception {
         try (WorkerPool pool = WorkerPool.builder().workers(2).build()) {
             long victim = pool.stats().workers().get(0).pid();
+            Gate gate = Gate.create(dir.resolve("gate"));
             List<CompletableFuture<Long>> futures = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                futures.add(pool.submit(Pid.class, 300));
+                futures.add(pool.submit(HoldAtGate.class, gate.path()));
             }
-            Thread.sleep(500);
+            // Both workers run a task, held at the gate, when the victim is killed; the gate opens
+            // once it is gone.
+            gate.awaitStarted(2, STARTED);
             assertThat(ProcessHandle.of(victim).orElseThrow().destroyForcibly()).isTrue();
+            Processes.assertAllGone(List.of(victim), STARTED);
+            gate.release();
             for (CompletableFuture<Long> future : futures) {
                 assertThat(future.get(60, TimeUnit.SECONDS)).isPositive();
             }
             assertThat(pool.stats().succeeded()).isEqualTo(20);
+            // Held tasks answer at once when released, maybe before the replacement was started.
+            Await.until("the victim's replacement", STARTED, () -> pool.stats().workerRestarts() >= 1);
             assertThat(pool.stats().workerRestarts()).isEqualTo(1);
         }
     }
@@ -138,6 +155,9 @@ class WorkerFailureIT {
     void aTaskIsRetriedUntilItsAttemptSucceedsAndSeesItsAttemptNumber() throws Exception {
         try (WorkerPool pool = WorkerPool.builder().workers(2).build()) {
             assertThat(pool.submit(CrashUntilAttempt.class, 3).get(60, TimeUnit.SECONDS)).isEqualTo(3);
+            // The second crashed worker's replacement may be started just after the third attempt
+            // answered, on the supervisor thread: wait for it.
+            Await.until("two replacements", STARTED, () -> pool.stats().workerRestarts() >= 2);
             assertThat(pool.stats().workerRestarts()).isEqualTo(2);
             assertThat(pool.submit(CrashUntilAttempt.class, 1).get()).isEqualTo(1);
         }
@@ -170,7 +190,7 @@ class WorkerFailureIT {
             // supervisor thread: wait for it, then check there was no fourth.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (pool.stats().workerRestarts() < 3 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
+                Thread.sleep(10); // polls for the restart, within the deadline
             }
             assertThat(pool.stats().workerRestarts()).isEqualTo(3);
         }
@@ -234,11 +254,12 @@ class WorkerFailureIT {
                 .build()) {
             long pid = pool.stats().workers().get(0).pid();
             java.nio.file.Files.writeString(failBoot, "from now on every new worker exits at boot");
-            CompletableFuture<Long> running = pool.submit(Pid.class, 60_000, ONE_ATTEMPT);
-            Thread.sleep(300);
+            Gate gate = Gate.create(dir.resolve("gate")); // never released: the kill ends the task
+            CompletableFuture<Long> running = pool.submit(HoldAtGate.class, gate.path(), ONE_ATTEMPT);
+            gate.awaitStarted(STARTED);
             // Held by the worker but not started: re-queued when it dies, then failed with the pool.
             CompletableFuture<Long> waiting = pool.submit(Pid.class, 0, ONE_ATTEMPT);
-            Thread.sleep(100);
+            Await.until("the worker holds the waiting task", STARTED, () -> pool.stats().queued() == 0);
             ProcessHandle.of(pid).orElseThrow().destroyForcibly();
             ExecutionException thrown = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> waiting.get(60, TimeUnit.SECONDS));

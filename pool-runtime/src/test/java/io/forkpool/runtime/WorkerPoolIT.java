@@ -12,10 +12,13 @@ import io.forkpool.examples.Range;
 import io.forkpool.runtime.tasks.Echo;
 import io.forkpool.runtime.tasks.Env;
 import io.forkpool.runtime.tasks.Fail;
+import io.forkpool.runtime.tasks.HoldAtGate;
 import io.forkpool.runtime.tasks.JavaVersion;
 import io.forkpool.runtime.tasks.NotPublic;
 import io.forkpool.runtime.tasks.Pid;
 import io.forkpool.runtime.tasks.Print;
+import io.forkpool.testsupport.Gate;
+import io.forkpool.testsupport.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -222,15 +225,16 @@ class WorkerPoolIT {
     }
 
     @Test
-    void closeNowCancelsQueuedTasks() throws Exception {
+    void closeNowCancelsQueuedTasks(@TempDir Path dir) throws Exception {
         WorkerPool own = WorkerPool.builder().workers(1).build();
         List<Long> pids = own.stats().workers().stream().map(WorkerStats::pid).toList();
-        CompletableFuture<Long> running = own.submit(Pid.class, 2_000);
+        Gate gate = Gate.create(dir.resolve("gate")); // never released: closeNow ends the task
+        CompletableFuture<Long> running = own.submit(HoldAtGate.class, gate.path());
         List<CompletableFuture<Long>> queued = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             queued.add(own.submit(Pid.class, 2_000));
         }
-        Thread.sleep(300);
+        gate.awaitStarted(Duration.ofSeconds(30));
         long start = System.nanoTime();
         own.closeNow();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(10_000);

@@ -2,16 +2,15 @@ package io.forkpool.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.forkpool.testsupport.ChildJvm;
+import io.forkpool.testsupport.ChildProcess;
+import io.forkpool.testsupport.ClusterNode;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -29,6 +28,11 @@ class PrimeDemoIT {
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
     /** How long a node may take to start its worker and join: generous, as the machine may be busy. */
     private static final Duration NODE_START = Duration.ofSeconds(90);
+    /**
+     * How long a demo still running (a failed or timed-out test) has after SIGTERM, which lets its
+     * pool's shutdown hook stop its workers, before it and any workers it left are SIGKILLed.
+     */
+    private static final Duration DESTROY_GRACE = Duration.ofSeconds(10);
 
     @TempDir
     Path temp;
@@ -174,6 +178,7 @@ class PrimeDemoIT {
             long grownBefore = System.nanoTime() - TimeUnit.SECONDS.toNanos(2);
             demo.process().children().forEach(p -> firstSeen.put(p.pid(), grownBefore));
             while (demo.process().isAlive() && killed.size() < 8) {
+                // The stimulus: kills at random intervals; nothing is assumed to have happened.
                 Thread.sleep(300 + random.nextInt(500));
                 long now = System.nanoTime();
                 List<ProcessHandle> grown = demo.process().children()
@@ -210,7 +215,7 @@ class PrimeDemoIT {
             System.out.println("demo under fire: " + killed.size() + " workers SIGKILLed, count exact, wall "
                     + json.get("wallMillis").asLong() + " ms");
         } finally {
-            destroyTree(demo.process());
+            demo.child().destroyTree(DESTROY_GRACE);
         }
     }
 
@@ -222,16 +227,16 @@ class PrimeDemoIT {
     @Test
     @Timeout(300)
     void countsPrimesOnAClusterOfTwoNodes() throws Exception {
-        List<Node> nodes = new ArrayList<>();
+        List<ClusterNode> nodes = new ArrayList<>();
         List<ProcessHandle> processes = new ArrayList<>();
         try {
-            int portA = freePort();
-            Node a = startNode(portA, portA);
+            int portA = ClusterNode.freePort();
+            ClusterNode a = startNode(portA, portA);
             nodes.add(a);
-            a.awaitReady();
-            Node b = startNode(freePort(), portA);
+            a.awaitReady(NODE_START);
+            ClusterNode b = startNode(ClusterNode.freePort(), portA);
             nodes.add(b);
-            assertThat(b.awaitReady()).startsWith("forkpool node ready at " + b.address() + ": ")
+            assertThat(b.awaitReady(NODE_START)).startsWith("forkpool node ready at " + b.address() + ": ")
                     .endsWith(", cluster of 2");
             nodes.forEach(node -> processes.addAll(node.process().descendants().toList()));
 
@@ -260,49 +265,22 @@ class PrimeDemoIT {
         }
     }
 
-    /** A node started by {@link #startNode}; what it writes, stdout and stderr, goes to {@code log}. */
-    private record Node(int port, Process process, Path log) {
-        String address() {
-            return "127.0.0.1:" + port;
-        }
-
-        /** Waits for the node's ready line, which it prints once its workers run and it joined the cluster. */
-        String awaitReady() throws IOException, InterruptedException {
-            long deadline = System.nanoTime() + NODE_START.toNanos();
-            do {
-                // Decoded leniently: the file may end in the middle of a character being written.
-                Optional<String> ready = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines()
-                        .filter(line -> line.startsWith("forkpool node ready at ")).findFirst();
-                if (ready.isPresent()) {
-                    return ready.get();
-                }
-                Thread.sleep(50);
-            } while (process.isAlive() && System.nanoTime() < deadline);
-            throw new AssertionError("node on port " + port + " not ready within " + NODE_START + "; it wrote:\n"
-                    + Files.readString(log, StandardCharsets.ISO_8859_1));
-        }
-    }
-
     /**
-     * Starts a node on {@code port} that joins through {@code joinPort} (its own for the first).
-     * Its pool's class-data archives go to this build's target/, as the demo's do.
+     * Starts a node on {@code port} that joins through {@code joinPort} (its own for the first),
+     * with primes.jar as its task class path; what it writes, stdout and stderr, goes to a file in
+     * the test's temporary directory. Its pool's class-data archives go to this build's target/, as
+     * the demo's do.
      */
-    private Node startNode(int port, int joinPort) throws IOException {
+    private ClusterNode startNode(int port, int joinPort) throws IOException {
         String nodeJar = System.getProperty("forkpool.node.jar");
         assertThat(nodeJar).as("system property forkpool.node.jar (set by failsafe)").isNotNull();
         assertThat(Path.of(nodeJar)).as("the node launcher; mvn -pl pool-cluster package builds it").exists();
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dforkpool.cache.dir=" + System.getProperty("forkpool.cache.dir"), "-jar", nodeJar,
-                "--join", "127.0.0.1:" + joinPort, "--port", Integer.toString(port), "--workers", "1",
-                "--classpath", System.getProperty("primes.jar"));
-        Path log = Files.createTempFile(temp, "node-" + port, ".log");
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(nullFile()))
+        return ClusterNode.builder(Path.of(nodeJar)).port(port).workers(1)
+                .join(List.of(ClusterNode.loopback(joinPort)))
+                .taskClasspath(List.of(System.getProperty("primes.jar")))
+                .jvmOptions("-Dforkpool.cache.dir=" + System.getProperty("forkpool.cache.dir"))
+                .log(Files.createTempFile(temp, "node-" + port, ".log"))
                 .start();
-        return new Node(port, process, log);
     }
 
     /**
@@ -312,24 +290,24 @@ class PrimeDemoIT {
      *
      * @param seen processes of the nodes seen earlier, added to those seen now
      */
-    private static void stopNodes(List<Node> nodes, List<ProcessHandle> seen) throws InterruptedException {
+    private static void stopNodes(List<ClusterNode> nodes, List<ProcessHandle> seen) throws InterruptedException {
         // A test that timed out was interrupted; its nodes must be stopped all the same.
         boolean interrupted = Thread.interrupted();
         List<ProcessHandle> all = new ArrayList<>(seen);
-        for (Node node : nodes) {
+        for (ClusterNode node : nodes) {
             all.add(node.process().toHandle());
             all.addAll(node.process().descendants().toList());
         }
         all.removeIf(PrimeDemoIT::recordsAnArchive);
         nodes.forEach(node -> node.process().destroy());
-        for (Node node : nodes) {
+        for (ClusterNode node : nodes) {
             if (!node.process().waitFor(20, TimeUnit.SECONDS)) {
                 node.process().destroyForcibly();
             }
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (all.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
+            Thread.sleep(50); // polls for the exits, within the deadline
         }
         List<ProcessHandle> alive = all.stream().filter(ProcessHandle::isAlive).toList();
         alive.forEach(ProcessHandle::destroyForcibly);
@@ -345,17 +323,10 @@ class PrimeDemoIT {
         return command.contains("ArchiveRecorder") || command.contains("-XX:ArchiveClassesAtExit");
     }
 
-    /** A port free on loopback now. */
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     /** Waits until a plain progress line counts tasks, which the demo writes only once its pool is built. */
     private static void awaitTasksRunning(Started demo) throws IOException, InterruptedException {
         while (demo.process().isAlive() && !Files.readString(demo.err()).contains(" tasks (")) {
-            Thread.sleep(20);
+            Thread.sleep(20); // polls for the line, while the demo runs (and within the test's timeout)
         }
     }
 
@@ -373,15 +344,19 @@ class PrimeDemoIT {
                     return;
                 }
             }
-            Thread.sleep(50);
+            Thread.sleep(50); // polls for the recorders' locks to go, within the deadline
         }
     }
 
     /** A demo process still running, with the files its output goes to. */
-    private record Started(Process process, Path out, Path err) {
+    private record Started(ChildProcess child, Path out, Path err) {
+        Process process() {
+            return child.process();
+        }
+
         Run finish() throws IOException, InterruptedException {
-            assertThat(process.waitFor(200, TimeUnit.SECONDS)).as("demo finished in time").isTrue();
-            return new Run(process.exitValue(), Files.readAllLines(out), Files.readAllLines(err),
+            assertThat(process().waitFor(200, TimeUnit.SECONDS)).as("demo finished in time").isTrue();
+            return new Run(process().exitValue(), Files.readAllLines(out), Files.readAllLines(err),
                     Files.readString(err));
         }
     }
@@ -391,7 +366,7 @@ class PrimeDemoIT {
         try {
             return started.finish();
         } finally {
-            destroyTree(started.process());
+            started.child().destroyTree(DESTROY_GRACE);
         }
     }
 
@@ -400,36 +375,12 @@ class PrimeDemoIT {
         assertThat(jar).as("system property primes.jar (set by failsafe)").isNotNull();
         assertThat(Path.of(jar)).exists();
         // The demo's class-data archive goes to this build's target/, as the tests' own pools' do.
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dforkpool.cache.dir=" + System.getProperty("forkpool.cache.dir"), "-jar", jar));
-        command.addAll(List.of(args));
+        List<String> command = ChildJvm.jar(Path.of(jar))
+                .jvmOptions("-Dforkpool.cache.dir=" + System.getProperty("forkpool.cache.dir")).args(args).command();
         // Files, not pipes: the child can never block on a full pipe while we wait for it.
         Path out = Files.createTempFile(temp, "stdout", ".txt");
         Path err = Files.createTempFile(temp, "stderr", ".txt");
-        Process process = new ProcessBuilder(command)
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(nullFile()))
-                .start();
-        return new Started(process, out, err);
-    }
-
-    /** Ends a demo still running (a failed or timed-out test) and any workers it left. */
-    private static void destroyTree(Process process) throws InterruptedException {
-        if (!process.isAlive()) {
-            return;
-        }
-        List<ProcessHandle> descendants = process.descendants().toList();
-        process.destroy(); // lets the pool's shutdown hook stop its workers
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
-        descendants.forEach(ProcessHandle::destroyForcibly);
-    }
-
-    private static java.io.File nullFile() {
-        return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
+        return new Started(ChildProcess.start(command, out, err), out, err);
     }
 
     /** The stats of a run in which no worker died: they agree with the top-level fields and add up. */

@@ -2,10 +2,11 @@ package io.forkpool.python;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
+import io.forkpool.testsupport.ChildJvm;
+import io.forkpool.testsupport.ChildProcess;
+import io.forkpool.testsupport.Gate;
+import io.forkpool.testsupport.Processes;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,29 +29,27 @@ class PythonLifelineIT {
 
     /** Generous, so a loaded CI machine never flakes; the measured times are printed. */
     private static final Duration BOUND = Duration.ofSeconds(5);
+    /** How long a supervisor may take to start its pool and get both tasks running: generous. */
+    private static final Duration SUPERVISOR_START = Duration.ofSeconds(120);
 
     @Test
     void busyPythonWorkersExitWhenTheirSupervisorIsKilled(@TempDir Path dir) throws Exception {
         List<Long> millis = new ArrayList<>();
         for (int round = 0; round < 3; round++) {
             Path log = dir.resolve("supervisor-" + round + ".log");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process supervisor = new ProcessBuilder(java, "-Dbasedir=" + PythonWorkers.module(),
-                    "-cp", System.getProperty("java.class.path"), PythonSupervisor.class.getName())
-                    .redirectError(log.toFile())
-                    .start();
+            Gate gate = Gate.create(dir.resolve("gate-" + round));
+            ChildProcess child = ChildProcess.start(ChildJvm.mainClass(PythonSupervisor.class)
+                    .jvmOptions("-Dbasedir=" + PythonWorkers.module()).args(gate.path()).command(),
+                    dir.resolve("supervisor-" + round + ".out"), log);
+            Process supervisor = child.process();
             List<Long> pids = new ArrayList<>();
             try {
-                BufferedReader out = new BufferedReader(
-                        new InputStreamReader(supervisor.getInputStream(), StandardCharsets.UTF_8));
-                String line;
-                while ((line = out.readLine()) != null && !line.equals("BUSY")) {
-                    if (line.startsWith("PIDS ")) {
-                        Arrays.stream(line.substring(5).split(" ")).map(Long::valueOf).forEach(pids::add);
-                    }
-                }
+                // The supervisor says BUSY once both tasks arrived at the gate.
+                String line = child.awaitLine("BUSY"::equals, SUPERVISOR_START).orElse(null);
+                child.stdout().lines().filter(l -> l.startsWith("PIDS ")).findFirst().ifPresent(
+                        l -> Arrays.stream(l.substring(5).split(" ")).map(Long::valueOf).forEach(pids::add));
                 assertThat(line).as("supervisor output; see " + log + ": " + read(log)).isEqualTo("BUSY");
-                assertThat(pids).hasSize(2).allMatch(PythonLifelineIT::running);
+                assertThat(pids).hasSize(2).allMatch(Processes::alive);
                 for (long pid : pids) {
                     assertThat(commandLine(pid)).contains("forkpool_worker.py");
                 }
@@ -58,10 +57,10 @@ class PythonLifelineIT {
                 supervisor.destroyForcibly();
                 long start = System.nanoTime();
                 long deadline = start + BOUND.toNanos();
-                while (pids.stream().anyMatch(PythonLifelineIT::running) && System.nanoTime() < deadline) {
-                    Thread.sleep(5);
+                while (pids.stream().anyMatch(Processes::alive) && System.nanoTime() < deadline) {
+                    Thread.sleep(5); // polls for the exits, within the deadline
                 }
-                assertThat(pids.stream().filter(PythonLifelineIT::running).toList())
+                assertThat(pids.stream().filter(Processes::alive).toList())
                         .as("Python workers still running " + BOUND + " after their supervisor's SIGKILL").isEmpty();
                 millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
             } finally {
@@ -83,16 +82,5 @@ class PythonLifelineIT {
 
     private static String commandLine(long pid) {
         return ProcessHandle.of(pid).flatMap(p -> p.info().commandLine()).orElse("");
-    }
-
-    /** Running, not a zombie: this sandbox's pid 1 does not reap orphans. */
-    private static boolean running(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            char state = stat.charAt(stat.lastIndexOf(')') + 2);
-            return state != 'Z' && state != 'X';
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

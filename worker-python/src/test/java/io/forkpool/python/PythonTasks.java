@@ -32,6 +32,17 @@ public final class PythonTasks {
         }
     }
 
+    /**
+     * Arrives at the {@link io.forkpool.testsupport.Gate} its input names, then keeps a core busy
+     * (a pure-Python loop) until the gate is released, for at most 600 s; returns the loop count.
+     */
+    public static final class SpinAtGate implements Task<String, Long> {
+        @Override
+        public Long execute(String gate) {
+            throw pythonOnly();
+        }
+    }
+
     /** Ends its worker process at once with {@code os._exit(code)}. */
     public static final class Exit implements Task<Integer, Integer> {
         @Override

@@ -7,7 +7,7 @@ public final class Sleep implements Task<Integer, Integer> {
 
     @Override
     public Integer execute(Integer millis) throws InterruptedException {
-        Thread.sleep(millis);
+        Thread.sleep(millis); // the task's duration, the stimulus its tests ask for
         return millis;
     }
 }

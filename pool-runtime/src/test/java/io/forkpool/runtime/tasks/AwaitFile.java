@@ -19,7 +19,7 @@ public final class AwaitFile implements Task<String, String> {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("gate " + path + " never opened");
             }
-            Thread.sleep(5);
+            Thread.sleep(5); // polls for the file, within the deadline
         }
         return path;
     }

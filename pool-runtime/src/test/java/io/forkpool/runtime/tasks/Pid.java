@@ -8,7 +8,7 @@ public final class Pid implements Task<Integer, Long> {
     @Override
     public Long execute(Integer sleepMillis) throws InterruptedException {
         if (sleepMillis != null && sleepMillis > 0) {
-            Thread.sleep(sleepMillis);
+            Thread.sleep(sleepMillis); // the task's duration, the stimulus its tests ask for
         }
         return ProcessHandle.current().pid();
     }
