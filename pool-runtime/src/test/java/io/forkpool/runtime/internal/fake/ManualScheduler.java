@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -104,15 +105,26 @@ public final class ManualScheduler implements Scheduler {
 
     private void runAndWait(Runnable action) {
         Future<?> done = executor.submit(action);
-        try {
-            done.get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("a timer failed", e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the supervisor thread was blocked for 10 s: something ran on it that must not");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                done.get(10, TimeUnit.MILLISECONDS);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a timer failed", e.getCause());
+            } catch (TimeoutException e) {
+                if (executor.isShutdown()) {
+                    // shutdownNow() drops what was queued: it will never run
+                    throw new RejectedExecutionException("the supervisor thread was shut down");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(
+                            "the supervisor thread was blocked for 10 s: something ran on it that must not");
+                }
+            }
         }
     }
 
