@@ -32,7 +32,7 @@ final class TaskQueue {
                 deque.addLast(task);
                 inputs += task.size();
             }
-            changed.signalAll();
+            signalTakers(tasks.size());
         } finally {
             lock.unlock();
         }
@@ -44,9 +44,18 @@ final class TaskQueue {
         try {
             deque.addFirst(task);
             inputs += task.size();
-            changed.signalAll();
+            changed.signal();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Wakes as many waiting senders as there are new tasks, not all: any one may take a task. */
+    private void signalTakers(int tasks) {
+        if (tasks == 1) {
+            changed.signal();
+        } else {
+            changed.signalAll();
         }
     }
 

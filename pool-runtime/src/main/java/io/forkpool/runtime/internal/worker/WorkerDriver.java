@@ -1,7 +1,6 @@
 package io.forkpool.runtime.internal.worker;
 
 import io.forkpool.ExitCause;
-import io.forkpool.TaskTimeoutException;
 import io.forkpool.internal.protocol.Frame;
 import io.forkpool.internal.protocol.FrameReader;
 import io.forkpool.internal.protocol.FrameType;
@@ -51,13 +50,22 @@ public final class WorkerDriver implements TaskOwner {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.forkpool.pool");
 
-    /** After asking a worker to cancel its running task, how long it has before it is killed. */
-    public static final long CANCEL_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /** How long a worker whose channel ended may take to exit before it is killed as broken. */
     static final long CHANNEL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** A worker's states; see the class comment for the transitions. */
-    public enum State { STARTING, READY, RETIRING, STOPPING, DEAD }
+    public enum State {
+        /** Spawned; no valid hello yet. */
+        STARTING,
+        /** Takes and runs tasks. */
+        READY,
+        /** Takes no more tasks; stops once it has answered those it holds. */
+        RETIRING,
+        /** Asked to exit; its stop escalates to SIGKILL. */
+        STOPPING,
+        /** Exited, and its exit reported. */
+        DEAD
+    }
 
     /** Every legal transition: from each state, the states it may move to. */
     static final Map<State, Set<State>> TRANSITIONS = Map.of(
@@ -85,6 +93,8 @@ public final class WorkerDriver implements TaskOwner {
     private final Thread outputThread;
     private final CompletableFuture<Void> exited = new CompletableFuture<>();
     private final ProbeClock probe;
+    /** Read by the in-flight record's start callback, which can run only once a task is admitted, after the constructor. */
+    private final TaskWatch watch;
 
     private final Object lock = new Object();
     private State state = State.STARTING; // guarded by lock
@@ -95,6 +105,11 @@ public final class WorkerDriver implements TaskOwner {
     private volatile ByteChannel channel;
     /** Set on the io thread before the state is READY. */
     private volatile Sender sender;
+
+    /** @return the sender, once the worker is ready; {@code null} before */
+    Sender sender() {
+        return sender;
+    }
     private volatile Replies replies;
     private volatile long readyNanos;
     private volatile Scheduler.Timer startupTimer = Scheduler.NONE;
@@ -126,12 +141,13 @@ public final class WorkerDriver implements TaskOwner {
         this.inputsAnswered = inputsAnswered;
         this.startNanos = scheduler.nanoTime();
         this.prefetch = new Prefetch(config.tasksInFlight());
-        this.inFlight = new InFlightTasks(config.maxTasksPerWorker(), this::startClock, scheduler::nanoTime);
+        this.inFlight = new InFlightTasks(config.maxTasksPerWorker(), this::taskStarted, scheduler::nanoTime);
         this.threadPrefix = config.poolName() + "-worker-" + slot;
         this.output = new OutputPump(link.output(), "worker " + slot + " pid " + link.pid());
         this.ioThread = new PoolThread(this::serve, threadPrefix + "-io");
         this.outputThread = new PoolThread(output, threadPrefix + "-output");
         this.probe = new ProbeClock(config.silenceNanos(), config.probeNanos(), scheduler.nanoTime());
+        this.watch = new TaskWatch(this, scheduler, inFlight, probe, config, slot, link.pid());
     }
 
     /** Starts the threads and the start-up deadline; called once, right after spawning. */
@@ -340,7 +356,7 @@ public final class WorkerDriver implements TaskOwner {
         startupTimer.cancel();
         new PoolThread(sender, threadPrefix + "-sender").start();
         if (hello.answersPings()) {
-            scheduler.schedule(this::checkLiveness, probe.tickNanos());
+            watch.startProbing();
         }
         if (incarnation > 1) { // a replacement is news; the pool's first workers are announced together
             LOG.info("pool {}: worker {} pid {} ready, replacing its predecessor", config.poolName(), slot, link.pid());
@@ -401,70 +417,16 @@ public final class WorkerDriver implements TaskOwner {
         }
     }
 
-    // ---- timeouts, cancellation and liveness (supervisor thread) -------------------------------
-
-    /** A task became the running one: start its timeout, if it has one. Under the in-flight monitor. */
-    private void startClock(TaskRecord task) {
-        if (task.timeout != null) {
-            task.clock = scheduler.schedule(() -> onTimeout(task), task.timeout.toNanos());
-        }
-    }
-
-    private void onTimeout(TaskRecord task) {
-        if (inFlight.holds(task) && task.future.completeExceptionally(new TaskTimeoutException(task.id,
-                task.type.name(), task.timeout, slot, link.pid()))) {
-            requestCancel(task, "timed out after " + task.timeout);
-        }
-    }
+    // ---- cancellation --------------------------------------------------------------------------
 
     @Override
     public void cancelled(TaskRecord task) {
-        if (inFlight.holds(task)) {
-            requestCancel(task, "was cancelled");
-        }
+        watch.cancelled(task);
     }
 
-    /** Has the sender write CANCEL; a task still running a grace period later costs the worker its life. */
-    private void requestCancel(TaskRecord task, String why) {
-        Sender s = sender;
-        if (s != null) {
-            s.control(FrameType.CANCEL, task.id);
-        }
-        scheduler.schedule(() -> enforceCancel(task, why), CANCEL_GRACE_NANOS);
-    }
-
-    private void enforceCancel(TaskRecord task, String why) {
-        if (!inFlight.holds(task)) {
-            return; // the worker answered
-        }
-        if (inFlight.runningNanos(task, scheduler.nanoTime()) >= CANCEL_GRACE_NANOS) {
-            kill(ExitCause.KILLED_FOR_TIMEOUT_OR_CANCEL, task + " " + why + " and did not stop within "
-                    + TimeUnit.NANOSECONDS.toMillis(CANCEL_GRACE_NANOS) + " ms of being cancelled");
-        } else {
-            // Still queued inside the worker (it will skip it), or only just started: look again.
-            scheduler.schedule(() -> enforceCancel(task, why), CANCEL_GRACE_NANOS);
-        }
-    }
-
-    /** A worker that holds tasks and has been silent too long is probed, and killed if it stays silent. */
-    private void checkLiveness() {
-        State now = state();
-        if (now == State.STOPPING || now == State.DEAD) {
-            return; // a stop has its own escalation
-        }
-        switch (probe.check(scheduler.nanoTime(), !inFlight.isEmpty())) {
-            case PROBE:
-                sender.control(FrameType.PING, probe.probes());
-                break;
-            case DEAD:
-                kill(ExitCause.PROTOCOL_VIOLATION, "held " + inFlight.size() + " task(s) and answered neither them"
-                        + " nor a liveness probe for " + TimeUnit.NANOSECONDS.toMillis(
-                                config.silenceNanos() + config.probeNanos()) + " ms");
-                return;
-            default:
-                break;
-        }
-        scheduler.schedule(this::checkLiveness, probe.tickNanos());
+    /** A task became the running one (under the in-flight monitor): its timeout starts. */
+    private void taskStarted(TaskRecord task) {
+        watch.started(task);
     }
 
     // ---- figures -------------------------------------------------------------------------------
