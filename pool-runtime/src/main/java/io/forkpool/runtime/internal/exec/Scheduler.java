@@ -29,6 +29,7 @@ public interface Scheduler {
      * Runs {@code action} on the supervisor thread, after what was handed over before it.
      *
      * @throws RejectedExecutionException once the scheduler is shut down
+     * @param action what to run
      */
     void execute(Runnable action);
 
@@ -36,6 +37,8 @@ public interface Scheduler {
      * Runs {@code action} on the supervisor thread once {@code delayNanos} have passed.
      *
      * @return the timer, to cancel it; {@link #NONE} once the scheduler is shut down
+     * @param action what to run
+     * @param delayNanos how long from now, by this scheduler's clock
      */
     Timer schedule(Runnable action, long delayNanos);
 

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * One batch call: its encoded inputs, the outputs gathered so far (or the handler they are
  * streamed to), its progress, and the future the caller holds. Its inputs travel as spans
  * ({@link TaskRecord}s covering {@code [from, to)}), cut into chunks as workers ask for work
- * ({@link ChunkSizer}); each span delivers its outputs here.
+ * ({@code ChunkSizer}); each span delivers its outputs here.
  *
  * <p>Fails fast: the first span to fail fails the batch, and the batch then cancels every span
  * still live, as does cancelling the batch's future. The final progress report is made before
@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Batch implements ProgressReporter.Figures {
 
     final TaskType type;
+    /** The encoded inputs, in order; a span sends its share of them. */
     public final byte[][] inputs;
     final int maxAttempts;
     /** The per-attempt limit of each input, or {@code null}; batches with one are never chunked. */
@@ -49,6 +50,10 @@ public final class Batch implements ProgressReporter.Figures {
     /**
      * @param progress receives reports, or {@link ProgressListener#NONE}
      * @param handler receives each output as it arrives, or {@code null} to gather them in a list
+     * @param type the task type
+     * @param inputs the encoded inputs, in order
+     * @param maxAttempts how often each input may run
+     * @param timeout the limit of one attempt of each input, or {@code null}
      */
     public Batch(TaskType type, byte[][] inputs, int maxAttempts, Duration timeout, ProgressListener progress,
             OutputHandler<Object> handler) {
@@ -92,7 +97,11 @@ public final class Batch implements ProgressReporter.Figures {
         }
     }
 
-    /** A span's outputs arrived, in order; completes the batch when they were the last. */
+    /**
+     * A span's outputs arrived, in order; completes the batch when they were the last.
+     * @param from the index of the first of them in the batch
+     * @param values the outputs, in input order
+     */
     public void deliver(int from, Object[] values) {
         if (handler == null) {
             System.arraycopy(values, 0, outputs, from, values.length);

@@ -74,6 +74,9 @@ public final class TaskLedger implements TaskSource {
      *
      * @return its future
      * @throws RejectedExecutionException if the pool takes no tasks
+     * @param type the task type
+     * @param input the encoded input
+     * @param options the caller's overrides of the pool's settings
      */
     public TaskFuture submit(TaskType type, byte[] input, TaskOptions options) {
         TaskRecord task = new TaskRecord(taskIds.incrementAndGet(), type, input,
@@ -92,6 +95,10 @@ public final class TaskLedger implements TaskSource {
      * @param handler receives each output, or {@code null} to gather them in a list
      * @return the batch, whose future the caller gets
      * @throws RejectedExecutionException if the pool takes no tasks
+     * @param type the task type
+     * @param encoded the inputs, encoded, in order
+     * @param options the caller's overrides of the pool's settings
+     * @param progress receives progress reports, or {@link ProgressListener#NONE}
      */
     public Batch submitBatch(TaskType type, byte[][] encoded, TaskOptions options, ProgressListener progress,
             OutputHandler<Object> handler) {
@@ -356,6 +363,8 @@ public final class TaskLedger implements TaskSource {
      * Waits until no task is outstanding, the deadline passes or {@code stop} says to stop waiting.
      *
      * @return whether nothing is outstanding
+     * @param deadlineNanos when to give up, by {@link System#nanoTime()}
+     * @param stop checked whenever the waiter is woken; true ends the wait
      */
     public synchronized boolean awaitDrained(long deadlineNanos, BooleanSupplier stop) {
         while (outstanding.get() > 0 && !stop.getAsBoolean()) {

@@ -33,6 +33,7 @@ public final class TaskRecord {
     public final int from;
     /** One past a span's last input; shrinks when the span is cut or split, under its monitor and only while its future is unsettled. */
     int to; // read through size() and to()
+    /** How often it may run when its worker dies under it. */
     public final int maxAttempts;
     /** The per-attempt limit, or {@code null}. */
     public final Duration timeout;
@@ -109,7 +110,10 @@ public final class TaskRecord {
         return to - from;
     }
 
-    /** @return the inputs the tasks carry together */
+    /**
+     * @return the inputs the tasks carry together
+     * @param tasks the tasks
+     */
     public static long inputs(List<TaskRecord> tasks) {
         long count = 0;
         for (TaskRecord task : tasks) {
@@ -136,6 +140,7 @@ public final class TaskRecord {
     /**
      * @return where in this span the input a {@link TaskFailedException} names is, from 0, or -1
      *     if the failure names none of its inputs and so fails all of them (a crash, a single task)
+     * @param error how the task ended, or {@code null}
      */
     public int failedOffset(Throwable error) {
         if (batch != null && error instanceof TaskFailedException) {

@@ -57,6 +57,7 @@ public final class TaskType {
      *
      * @param name the task's class name, as the workers will load it
      * @param mapper the pool's mapper, for its parser limits
+     * @return its type
      */
     public static TaskType documents(String name, JsonMapper mapper) {
         return new TaskType(name, null, null, mapper);
@@ -66,16 +67,21 @@ public final class TaskType {
      * Checks a class and prepares its codecs.
      *
      * @throws IllegalArgumentException if the class can never run as a task
+     * @param taskClass a task class
+     * @param mapper the pool's data mapper
+     * @return its type
      */
     public static TaskType of(Class<?> taskClass, JsonMapper mapper) {
         TaskTypes.Resolved resolved = TaskTypes.resolve(mapper.getTypeFactory(), taskClass);
         return new TaskType(taskClass.getName(), resolved.inputType(), resolved.outputType(), mapper);
     }
 
+    /** @return the task class's name, as the workers load it */
     public String name() {
         return name;
     }
 
+    /** @return the encoded name that starts each of its TASK and BATCH payloads */
     public byte[] namePrefix() {
         return namePrefix;
     }
@@ -96,11 +102,16 @@ public final class TaskType {
         }
     }
 
-    /** Decodes an output document; throws JacksonException if it does not match the output type. */
+    /**
+     * Decodes an output document; throws JacksonException if it does not match the output type.
+     * @param document the JSON document the worker wrote
+     * @return the output, or the document itself for a task known by name only
+     */
     public Object decodeOutput(byte[] document) {
         return outputType == null ? document : outputReader.readValue(document);
     }
 
+    /** @return its output type, for messages */
     public String outputTypeName() {
         return outputType == null ? "a JSON document" : outputType.toString();
     }
@@ -110,6 +121,9 @@ public final class TaskType {
      *
      * @throws ProtocolException if the document is not such an array (the worker broke the protocol)
      * @throws DatabindException if an element does not decode as the output type (the task's fault)
+     * @param document the JSON document the worker wrote
+     * @param count how many outputs the chunk must hold
+     * @return one output per input, in order
      */
     public Object[] decodeOutputs(byte[] document, int count) throws ProtocolException {
         Object[] outputs = new Object[count];
@@ -161,11 +175,14 @@ public final class TaskType {
     /**
      * Folds in one answered task or chunk: how long it was its worker's running task, how many
      * inputs it held and how large its reply was. The next chunk is this one scaled by how far its
-     * time fell from {@link ChunkSizer#BUDGET_NANOS}, by at most 2 either way. Scaling the measured
+     * time fell from {@link #CHUNK_BUDGET_NANOS}, by at most 2 either way. Scaling the measured
      * chunk, rather than dividing the budget by a time per input, lets chunks grow past the cost
      * of a round trip: a chunk of one input costs a whole round trip, so its time per input says
      * nothing about how cheap an input is, while "it took a tenth of the budget" still doubles it.
      * Racy by design: two io threads may update it at once and one update is lost.
+     * @param serviceNanos how long the chunk ran, or a negative value if unknown
+     * @param inputs the encoded inputs, in order
+     * @param replyBytes the length of its RESULT payload
      */
     public void measured(long serviceNanos, int inputs, int replyBytes) {
         if (serviceNanos < 0) {

@@ -63,6 +63,8 @@ public final class TaskTypes {
     /**
      * @return the input, encoded
      * @throws IllegalArgumentException if it cannot be encoded, or is longer than a frame
+     * @param type the task type
+     * @param input the encoded input
      */
     public byte[] encode(TaskType type, Object input) {
         byte[] encoded = type.encodeInput(input);
@@ -78,6 +80,8 @@ public final class TaskTypes {
      * Encodes every input before any is queued, so that a bad one queues nothing.
      *
      * @return the inputs, encoded, in order
+     * @param type the task type
+     * @param inputs the encoded inputs, in order
      */
     public byte[][] encodeAll(TaskType type, List<?> inputs) {
         byte[][] encoded = new byte[inputs.size()][];

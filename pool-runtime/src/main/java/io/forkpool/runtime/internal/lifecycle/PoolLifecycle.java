@@ -27,6 +27,7 @@ public final class PoolLifecycle implements Intake {
      * Moves to {@code to} if that is legal from the current state.
      *
      * @return whether it moved
+     * @param to the state to move to
      */
     public synchronized boolean advance(PoolState to) {
         if (!PoolState.TRANSITIONS.get(state).contains(to)) {

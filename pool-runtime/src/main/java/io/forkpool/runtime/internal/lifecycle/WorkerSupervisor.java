@@ -112,6 +112,9 @@ public final class WorkerSupervisor {
      * Waits until every first worker said hello.
      *
      * @throws PoolStartupException if one died first or the deadline passed (then it is killed)
+     * @param ready the readiness of each first worker, from {@link #startAll}
+     * @param deadlineNanos when to give up, by {@link System#nanoTime()}
+     * @param startupTimeout the pool's start-up timeout, for the message
      */
     public void awaitReady(List<CompletableFuture<Void>> ready, long deadlineNanos, Duration startupTimeout) {
         for (int i = 0; i < ready.size(); i++) {
@@ -285,6 +288,8 @@ public final class WorkerSupervisor {
      * is what completes the tasks it held), or the time is up.
      *
      * @return whether every one was
+     * @param drivers the drivers to wait for
+     * @param timeoutNanos the longest to wait, in total
      */
     public boolean awaitExits(List<WorkerDriver> drivers, long timeoutNanos) {
         long deadline = System.nanoTime() + timeoutNanos;

@@ -79,7 +79,10 @@ public final class PoolCounters {
         exits.incrementAndGet(cause.ordinal());
     }
 
-    /** A new worker process's latency recorder, followed from now on; {@code null} if the pool records none. */
+    /**
+     * A new worker process's latency recorder, followed from now on; {@code null} if the pool records none.
+     * @return the new recorder, or {@code null}
+     */
     public LatencyRecorder newRecorder() {
         if (!recordLatencies) {
             return null;

@@ -19,7 +19,12 @@ public final class PoolMBeanLifecycle {
     public PoolMBeanLifecycle() {
     }
 
-    /** Has {@code executor} register the pool's MXBean; a closed executor leaves the pool without one. */
+    /**
+     * Has {@code executor} register the pool's MXBean; a closed executor leaves the pool without one.
+     * @param executor runs the registration
+     * @param poolName the pool's name, for the MBean's name
+     * @param stats reads the pool's figures
+     */
     public void registerLater(Executor executor, String poolName, Supplier<PoolStats> stats) {
         executor.execute(() -> {
             PoolMBean registered = PoolMBean.register(poolName, stats);
