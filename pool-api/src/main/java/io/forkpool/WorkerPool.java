@@ -26,10 +26,20 @@ import java.util.concurrent.RejectedExecutionException;
  * before the task ran.
  *
  * <p><b>Threads</b>: all methods are thread-safe. Futures are completed on the pool's own threads
- * (a worker's I/O thread for replies, the supervisor thread for crashes and timeouts), so
- * dependent stages attached without an executor ({@code thenApply} rather than
- * {@code thenApplyAsync}) run there and delay that worker's next result: keep them short, or
- * pass an executor.
+ * (a worker's I/O thread for replies, the supervisor thread for crashes and timeouts); a thread
+ * blocked in {@code join()} or {@code get()} is woken by them directly. Dependent stages attached
+ * without an executor ({@code thenApply} rather than {@code thenApplyAsync}) while the future is
+ * pending never run on those threads: they run on the pool's callback threads
+ * ({@code forkpool-callback-N}), so a stage that blocks, even in another task's {@code join()},
+ * stalls no worker. A stage attached to a future already complete runs at once in the caller, as
+ * usual. Progress listeners and streaming output handlers do run on the pool's threads: keep them
+ * short.
+ *
+ * <p><b>When a task runs more than once</b>: only when its worker died while it was running
+ * (a crash, an outside kill, a worker killed for not answering), and then at most
+ * {@code maxAttempts} times in all. A task that had finished is never run again: its worker wrote
+ * its reply before it started the next task. Tasks a dead worker held but had not started run
+ * elsewhere without using an attempt.
  */
 public interface WorkerPool extends AutoCloseable {
 
@@ -265,9 +275,9 @@ public interface WorkerPool extends AutoCloseable {
      * the calling thread is interrupted while it waits (its interrupt flag stays set). Blocks until
      * the workers are gone; idempotent: a second call waits for the first to finish.
      *
-     * <p>Do not call it from a callback the pool runs (a dependent stage without an executor, a
-     * progress listener, an output handler): that thread is the one that completes the tasks it
-     * would wait for, so it would wait the whole close timeout and then cancel them.
+     * <p>Do not call it from a progress listener or an output handler: they run on the pool's
+     * own threads, which complete the tasks it would wait for, so it would wait the whole close
+     * timeout and then cancel them. (Dependent stages run off those threads and may call it.)
      */
     @Override
     void close();
