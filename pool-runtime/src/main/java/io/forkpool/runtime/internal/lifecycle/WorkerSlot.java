@@ -3,6 +3,7 @@ package io.forkpool.runtime.internal.lifecycle;
 import io.forkpool.ExitCause;
 import io.forkpool.WorkerStats;
 import io.forkpool.runtime.internal.worker.WorkerDriver;
+import io.forkpool.runtime.internal.worker.WorkerState;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
@@ -44,8 +45,8 @@ final class WorkerSlot {
             return new WorkerStats(id, -1, "NONE", Duration.ZERO, inputsAnswered.sum(), restarts(),
                     Optional.ofNullable(lastExitCause), -1);
         }
-        WorkerDriver.State state = current.state();
-        boolean alive = state != WorkerDriver.State.DEAD;
+        WorkerState state = current.state();
+        boolean alive = state != WorkerState.DEAD;
         return new WorkerStats(id, alive ? current.pid() : -1, state.name(),
                 alive ? Duration.ofNanos(nowNanos - current.startNanos()) : Duration.ZERO,
                 inputsAnswered.sum(), restarts(), Optional.ofNullable(lastExitCause),

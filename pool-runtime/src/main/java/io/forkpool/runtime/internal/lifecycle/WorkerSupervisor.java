@@ -11,6 +11,7 @@ import io.forkpool.runtime.internal.ledger.TaskRecord;
 import io.forkpool.runtime.internal.observe.PoolCounters;
 import io.forkpool.runtime.internal.worker.DriverConfig;
 import io.forkpool.runtime.internal.worker.WorkerDriver;
+import io.forkpool.runtime.internal.worker.WorkerState;
 import io.forkpool.runtime.internal.worker.WorkerExit;
 import io.forkpool.runtime.internal.worker.WorkerListener;
 import io.forkpool.runtime.internal.worker.WorkerSpawner;
@@ -337,7 +338,7 @@ public final class WorkerSupervisor {
         int alive = 0;
         for (WorkerSlot slot : slots) {
             WorkerDriver driver = slot.driver;
-            if (driver != null && driver.state() != WorkerDriver.State.DEAD) {
+            if (driver != null && driver.state() != WorkerState.DEAD) {
                 alive++;
             }
         }

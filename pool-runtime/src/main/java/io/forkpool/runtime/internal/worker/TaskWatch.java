@@ -87,8 +87,8 @@ final class TaskWatch {
 
     /** A worker that holds tasks and has been silent too long is probed, and killed if it stays silent. */
     private void checkLiveness() {
-        WorkerDriver.State now = driver.state();
-        if (now == WorkerDriver.State.STOPPING || now == WorkerDriver.State.DEAD) {
+        WorkerState now = driver.state();
+        if (now.ending()) {
             return; // a stop has its own escalation
         }
         switch (probe.check(scheduler.nanoTime(), !inFlight.isEmpty())) {

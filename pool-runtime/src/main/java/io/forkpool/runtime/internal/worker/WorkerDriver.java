@@ -3,7 +3,6 @@ package io.forkpool.runtime.internal.worker;
 import io.forkpool.ExitCause;
 import io.forkpool.internal.protocol.Frame;
 import io.forkpool.internal.protocol.FrameReader;
-import io.forkpool.internal.protocol.FrameType;
 import io.forkpool.internal.protocol.FrameWriter;
 import io.forkpool.internal.protocol.Messages;
 import io.forkpool.internal.protocol.ProtocolException;
@@ -16,9 +15,6 @@ import io.forkpool.runtime.internal.ledger.TaskSource;
 import io.forkpool.runtime.internal.observe.LatencyRecorder;
 import java.io.IOException;
 import java.nio.channels.ByteChannel;
-import java.util.EnumSet;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
@@ -38,13 +34,7 @@ import org.slf4j.LoggerFactory;
  * <p>The exit is reported from the io thread once the process has exited <em>and</em> every
  * frame it wrote has been read, so a reply that was on its way is never mistaken for a lost one.
  *
- * <pre>
- * State machine ({@link #advance} alone changes it, by this table):
- *   STARTING --hello ok--------------------------&gt; READY
- *   READY    --task or heap limit----------------&gt; RETIRING
- *   STARTING, READY, RETIRING --stop()-----------&gt; STOPPING
- *   STARTING, READY, RETIRING, STOPPING --exit---&gt; DEAD
- * </pre>
+ * <p>Its state machine is {@link WorkerState}; {@link #advance} alone changes it.
  */
 public final class WorkerDriver implements TaskOwner {
 
@@ -52,28 +42,6 @@ public final class WorkerDriver implements TaskOwner {
 
     /** How long a worker whose channel ended may take to exit before it is killed as broken. */
     static final long CHANNEL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-    /** A worker's states; see the class comment for the transitions. */
-    public enum State {
-        /** Spawned; no valid hello yet. */
-        STARTING,
-        /** Takes and runs tasks. */
-        READY,
-        /** Takes no more tasks; stops once it has answered those it holds. */
-        RETIRING,
-        /** Asked to exit; its stop escalates to SIGKILL. */
-        STOPPING,
-        /** Exited, and its exit reported. */
-        DEAD
-    }
-
-    /** Every legal transition: from each state, the states it may move to. */
-    static final Map<State, Set<State>> TRANSITIONS = Map.of(
-            State.STARTING, EnumSet.of(State.READY, State.STOPPING, State.DEAD),
-            State.READY, EnumSet.of(State.RETIRING, State.STOPPING, State.DEAD),
-            State.RETIRING, EnumSet.of(State.STOPPING, State.DEAD),
-            State.STOPPING, EnumSet.of(State.DEAD),
-            State.DEAD, EnumSet.noneOf(State.class));
 
     private final int slot;
     private final int incarnation;
@@ -97,7 +65,7 @@ public final class WorkerDriver implements TaskOwner {
     private final TaskWatch watch;
 
     private final Object lock = new Object();
-    private State state = State.STARTING; // guarded by lock
+    private WorkerState state = WorkerState.STARTING; // guarded by lock
     /** Why the pool ended this worker, if it did; first writer wins (under lock). Read by the exit report. */
     private volatile ExitCause endedBy;
     private volatile String endReason;
@@ -105,11 +73,6 @@ public final class WorkerDriver implements TaskOwner {
     private volatile ByteChannel channel;
     /** Set on the io thread before the state is READY. */
     private volatile Sender sender;
-
-    /** @return the sender, once the worker is ready; {@code null} before */
-    Sender sender() {
-        return sender;
-    }
     private volatile Replies replies;
     private volatile long readyNanos;
     private volatile Scheduler.Timer startupTimer = Scheduler.NONE;
@@ -155,7 +118,7 @@ public final class WorkerDriver implements TaskOwner {
         outputThread.start();
         ioThread.start();
         startupTimer = scheduler.schedule(() -> {
-            if (state() == State.STARTING) {
+            if (state() == WorkerState.STARTING) {
                 kill(ExitCause.STARTUP_FAILURE, "did not say hello within "
                         + TimeUnit.NANOSECONDS.toMillis(config.startupNanos()) + " ms");
             }
@@ -170,9 +133,9 @@ public final class WorkerDriver implements TaskOwner {
      *
      * @return whether the transition was legal from the current state, and so made
      */
-    private boolean advance(State to) {
+    private boolean advance(WorkerState to) {
         synchronized (lock) {
-            if (!TRANSITIONS.get(state).contains(to)) {
+            if (!WorkerState.TRANSITIONS.get(state).contains(to)) {
                 return false;
             }
             state = to;
@@ -181,7 +144,7 @@ public final class WorkerDriver implements TaskOwner {
     }
 
     /** @return the current state */
-    public State state() {
+    public WorkerState state() {
         synchronized (lock) {
             return state;
         }
@@ -218,7 +181,7 @@ public final class WorkerDriver implements TaskOwner {
      * @param reason why, in words
      */
     public void stop(ExitCause cause, String reason) {
-        if (!advance(State.STOPPING)) {
+        if (!advance(WorkerState.STOPPING)) {
             return;
         }
         inFlight.stopAccepting();
@@ -234,7 +197,7 @@ public final class WorkerDriver implements TaskOwner {
     }
 
     private void escalate(boolean forcibly) {
-        if (state() != State.DEAD && link.isAlive()) {
+        if (state() != WorkerState.DEAD && link.isAlive()) {
             LOG.warn("pool {}: {} did not stop within {} ms; sending {}", config.poolName(), this,
                     TimeUnit.NANOSECONDS.toMillis(config.stopGraceNanos()), forcibly ? "SIGKILL" : "SIGTERM");
             link.signal(forcibly);
@@ -246,7 +209,7 @@ public final class WorkerDriver implements TaskOwner {
      * the tasks it holds are answered. The io thread.
      */
     private void retire(String why) {
-        if (!advance(State.RETIRING)) {
+        if (!advance(WorkerState.RETIRING)) {
             return;
         }
         inFlight.stopAccepting();
@@ -265,13 +228,13 @@ public final class WorkerDriver implements TaskOwner {
      * lives on is broken and killed; one that exits is classified by its own exit code.
      */
     private void channelBroken(String reason) {
-        State now = state();
-        if (now == State.STOPPING || now == State.DEAD) {
+        WorkerState now = state();
+        if (now.ending()) {
             return;
         }
         scheduler.schedule(() -> {
-            if (state() != State.DEAD && link.isAlive()) {
-                kill(now == State.STARTING ? ExitCause.STARTUP_FAILURE : ExitCause.PROTOCOL_VIOLATION, reason);
+            if (state() != WorkerState.DEAD && link.isAlive()) {
+                kill(now == WorkerState.STARTING ? ExitCause.STARTUP_FAILURE : ExitCause.PROTOCOL_VIOLATION, reason);
             }
         }, CHANNEL_GRACE_NANOS);
     }
@@ -290,7 +253,7 @@ public final class WorkerDriver implements TaskOwner {
             channel = ch;
             link.close();
             FrameReader reader = new FrameReader(ch, config.maxFrameLength());
-            Messages.Hello hello = handshake(reader.read());
+            Messages.Hello hello = Handshake.check(reader.read(), link.token());
             connected(hello, new FrameWriter(ch, config.maxFrameLength()));
             Frame frame;
             while ((frame = reader.read()) != null) {
@@ -299,7 +262,7 @@ public final class WorkerDriver implements TaskOwner {
             }
             channelBroken("closed its channel but did not exit");
         } catch (ProtocolException e) {
-            kill(state() == State.STARTING ? ExitCause.STARTUP_FAILURE : ExitCause.PROTOCOL_VIOLATION,
+            kill(state() == WorkerState.STARTING ? ExitCause.STARTUP_FAILURE : ExitCause.PROTOCOL_VIOLATION,
                     "protocol error: " + e.getMessage());
         } catch (IOException e) {
             channelBroken("channel failed (" + e + ") but it did not exit");
@@ -307,25 +270,6 @@ public final class WorkerDriver implements TaskOwner {
             link.onExit().join();
             report();
         }
-    }
-
-    private Messages.Hello handshake(Frame frame) throws ProtocolException {
-        if (frame == null) {
-            throw new ProtocolException("channel closed before the worker said hello");
-        }
-        if (frame.type() != FrameType.HELLO) {
-            throw new ProtocolException("expected HELLO as the first frame, got " + frame + ": "
-                    + ProtocolException.hex(frame.payload(), 0, frame.payload().length, 64));
-        }
-        Messages.Hello hello = Messages.decode(frame.payload(), Messages.Hello.class);
-        if (hello.protocolVersion() != Messages.PROTOCOL_VERSION) {
-            throw new ProtocolException("worker speaks protocol version " + hello.protocolVersion()
-                    + " but this supervisor speaks version " + Messages.PROTOCOL_VERSION);
-        }
-        if (!link.token().equals(hello.token())) {
-            throw new ProtocolException("worker presented a wrong token");
-        }
-        return hello;
     }
 
     /** The hello was good: start the sender, become READY, and say so. */
@@ -340,14 +284,14 @@ public final class WorkerDriver implements TaskOwner {
 
                     @Override
                     public void drained() {
-                        if (state() == State.RETIRING) {
+                        if (state() == WorkerState.RETIRING) {
                             stop(ExitCause.RETIRED, endReason);
                         }
                     }
                 }, inputsAnswered);
         sender = new Sender(writer, source, prefetch, inFlight, this, config.workers(), config.maxFrameLength(),
                 hello.acceptsBatches(), this::channelBroken);
-        if (!advance(State.READY)) {
+        if (!advance(WorkerState.READY)) {
             sender = null;
             return; // stopped meanwhile: its lifeline is closed, its exit follows
         }
@@ -393,7 +337,7 @@ public final class WorkerDriver implements TaskOwner {
         try {
             listener.exited(exit);
         } finally {
-            advance(State.DEAD);
+            advance(WorkerState.DEAD);
             exited.complete(null);
         }
     }
@@ -444,6 +388,11 @@ public final class WorkerDriver implements TaskOwner {
     /** @return the supervisor clock's reading when the worker was spawned */
     public long startNanos() {
         return startNanos;
+    }
+
+    /** @return the sender, once the worker is ready; {@code null} before */
+    Sender sender() {
+        return sender;
     }
 
     /** @return the heap use it last reported, or -1 */

@@ -23,7 +23,7 @@ public interface WorkerListener {
 
     /**
      * The worker process has exited and every reply it wrote has been read. Called before the
-     * driver shows {@link WorkerDriver.State#DEAD}, so that the exit can be counted first.
+     * driver shows {@link WorkerState#DEAD}, so that the exit can be counted first.
      *
      * @param exit how it ended, and the tasks it still held
      */

@@ -2,7 +2,7 @@ package io.forkpool.runtime.internal.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.forkpool.runtime.internal.worker.WorkerDriverStates;
+import io.forkpool.runtime.internal.worker.WorkerState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ class PoolStateDocTest {
 
     @Test
     void aWorkersTransitionsAreTheOnesTheArchitectureShows() throws IOException {
-        assertThat(coded(WorkerDriverStates.transitions())).isEqualTo(documented("worker-states"));
+        assertThat(coded(WorkerState.TRANSITIONS)).isEqualTo(documented("worker-states"));
     }
 
     @Test
