@@ -13,8 +13,10 @@ import java.util.concurrent.TimeUnit;
  *       healthy worker's crash is a task's doing (bounded by its attempts) or an outside kill;
  *       workers that die before doing any work are what a restart storm is made of;</li>
  *   <li>intensity: more than {@code maxRestarts} restarts within {@code window} fail the pool;</li>
- *   <li>start-up: {@value #MAX_STARTUP_FAILURES_IN_A_ROW} workers in a row that die before their
- *       hello fail the pool at once (a bad JVM option or class path never gets better).</li>
+ *   <li>start-up: {@value #MAX_STARTUP_FAILURES_IN_A_ROW} workers in a row that die by themselves
+ *       before their hello fail the pool at once (a bad JVM option or class path never gets
+ *       better). A worker killed from outside while it starts did nothing wrong: it does not
+ *       count toward this, only toward the intensity limit.</li>
  * </ul>
  * Confined to the supervisor thread, except {@link #onReady()}.
  */
@@ -45,14 +47,15 @@ final class RestartPolicy {
      *
      * @param slot the dead worker's slot (its crash streak is updated)
      * @param diedBeforeReady whether it died before its hello
+     * @param killedFromOutside whether somebody else's signal ended it (not the pool, not itself)
      * @param answeredTasks whether it had answered at least one task
      * @param readyForNanos how long it had been ready, 0 if never
      * @param nowNanos the current {@link System#nanoTime()}
      * @return the delay in milliseconds, or -1 if the pool must fail instead
      */
-    long onDeath(WorkerSlot slot, boolean diedBeforeReady, boolean answeredTasks, long readyForNanos,
-            long nowNanos) {
-        if (diedBeforeReady && ++startupFailuresInARow >= MAX_STARTUP_FAILURES_IN_A_ROW) {
+    long onDeath(WorkerSlot slot, boolean diedBeforeReady, boolean killedFromOutside, boolean answeredTasks,
+            long readyForNanos, long nowNanos) {
+        if (diedBeforeReady && !killedFromOutside && ++startupFailuresInARow >= MAX_STARTUP_FAILURES_IN_A_ROW) {
             return -1;
         }
         while (!restarts.isEmpty() && nowNanos - restarts.peekFirst() > windowNanos) {

@@ -242,7 +242,8 @@ public final class WorkerSupervisor {
 
     private void scheduleRestart(WorkerSlot slot, boolean diedBeforeReady, boolean answeredTasks, long readyForNanos,
             WorkerExit exit) {
-        long delay = restartPolicy.onDeath(slot, diedBeforeReady, answeredTasks, readyForNanos, scheduler.nanoTime());
+        long delay = restartPolicy.onDeath(slot, diedBeforeReady, exit != null && exit.killedFromOutside(),
+                answeredTasks, readyForNanos, scheduler.nanoTime());
         if (delay < 0) {
             String last = exit == null ? "" : "; last: " + exit.driver() + " " + exit.description()
                     + (exit.outputTail().isEmpty() ? "" : "; its output:\n" + exit.outputTail());

@@ -33,4 +33,20 @@ final class ExitClassifier {
         }
         return exitCode == 0 ? ExitCause.UNEXPECTED_NORMAL_EXIT : ExitCause.EXIT_CODE;
     }
+
+    /**
+     * Whether an exit was somebody else's doing: a signal that processes send one another
+     * (SIGHUP, SIGINT, SIGKILL, SIGTERM) ended it, and the pool did not. A worker that crashes by
+     * itself dies of SIGSEGV, SIGABRT, SIGBUS or an exit code.
+     *
+     * @param exitCode the process exit code (128 + the signal for a death by signal)
+     * @param endedByPool why the pool ended it, or {@code null} if it did not
+     */
+    static boolean killedFromOutside(int exitCode, ExitCause endedByPool) {
+        if (endedByPool != null) {
+            return false;
+        }
+        int signal = exitCode - 128;
+        return signal == 1 || signal == 2 || signal == 9 || signal == 15;
+    }
 }

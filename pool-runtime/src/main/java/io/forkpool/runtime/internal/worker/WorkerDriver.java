@@ -333,7 +333,7 @@ public final class WorkerDriver implements TaskOwner {
         Replies r = replies;
         WorkerExit exit = new WorkerExit(this, cause, exitCode, description, tail, orphans,
                 TimeUnit.NANOSECONDS.toMillis(now - startNanos), r == null ? 0 : r.served(), readyNanos == 0,
-                readyNanos == 0 ? 0 : now - readyNanos);
+                readyNanos == 0 ? 0 : now - readyNanos, ExitClassifier.killedFromOutside(exitCode, endedBy));
         try {
             listener.exited(exit);
         } finally {

@@ -18,7 +18,10 @@ import java.util.List;
  * @param served how many tasks it answered
  * @param diedBeforeReady whether it never said a valid hello
  * @param readyForNanos how long it had been ready, 0 if never
+ * @param killedFromOutside whether a signal that somebody else sends (SIGKILL, SIGTERM, SIGINT,
+ *     SIGHUP) ended it, and not the pool: not the worker's own failure
  */
 public record WorkerExit(WorkerDriver driver, ExitCause cause, int exitCode, String description, String outputTail,
-        List<TaskRecord> orphans, long uptimeMillis, long served, boolean diedBeforeReady, long readyForNanos) {
+        List<TaskRecord> orphans, long uptimeMillis, long served, boolean diedBeforeReady, long readyForNanos,
+        boolean killedFromOutside) {
 }

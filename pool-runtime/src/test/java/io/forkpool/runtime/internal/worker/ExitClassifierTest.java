@@ -27,4 +27,15 @@ class ExitClassifierTest {
         assertThat(ExitClassifier.classify(0, null, false, "")).isEqualTo(ExitCause.UNEXPECTED_NORMAL_EXIT);
         assertThat(ExitClassifier.classify(42, null, false, "")).isEqualTo(ExitCause.EXIT_CODE);
     }
+
+    @Test
+    void onlySignalsOthersSendCountAsAnOutsideKillAndNeverOneThePoolSent() {
+        for (int signal : new int[] {1, 2, 9, 15}) {
+            assertThat(ExitClassifier.killedFromOutside(128 + signal, null)).as("signal " + signal).isTrue();
+        }
+        for (int code : new int[] {0, 1, 3, 65, 128 + 6, 128 + 7, 128 + 11}) { // exits, SIGABRT, SIGBUS, SIGSEGV
+            assertThat(ExitClassifier.killedFromOutside(code, null)).as("exit code " + code).isFalse();
+        }
+        assertThat(ExitClassifier.killedFromOutside(137, ExitCause.STARTUP_FAILURE)).isFalse(); // the start-up timeout
+    }
 }
