@@ -95,7 +95,7 @@ public final class WorkerMain {
         }
         System.out.flush();
         System.err.flush();
-        Runtime.getRuntime().halt(exitCode);
+        Lifeline.halt(exitCode);
     }
 
     private static void rehearse() {

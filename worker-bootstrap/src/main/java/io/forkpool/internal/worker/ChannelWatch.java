@@ -106,7 +106,7 @@ public final class ChannelWatch {
                     + " was closed under it (" + socket + (now == null ? ", now closed" : ", now " + now) + ")");
             System.out.flush();
             System.err.flush();
-            Runtime.getRuntime().halt(WorkerExitCodes.CHANNEL_FAILED);
+            Lifeline.halt(WorkerExitCodes.CHANNEL_FAILED);
         }, "forkpool-worker-" + workerId + "-channel-watch");
         watcher.setDaemon(true);
         watcher.start();

@@ -1,6 +1,7 @@
 package io.forkpool.internal.worker;
 
 import io.forkpool.PoolOptions;
+import io.forkpool.internal.process.Sessions;
 import io.forkpool.internal.protocol.Messages;
 import io.forkpool.internal.protocol.WorkerExitCodes;
 import io.forkpool.spi.TaskAllowList;
@@ -9,6 +10,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The worker's standard input: first the bootstrap line, then the lifeline. The supervisor never
@@ -103,7 +105,7 @@ public final class Lifeline {
                 }
             }
             System.err.println("forkpool worker " + workerId + ": supervisor " + supervisorPid + " is gone");
-            Runtime.getRuntime().halt(WorkerExitCodes.LIFELINE_LOST);
+            orphaned();
         }, "forkpool-worker-" + workerId + "-supervisor-watch");
         watcher.setDaemon(true);
         watcher.start();
@@ -135,10 +137,34 @@ public final class Lifeline {
             } catch (IOException e) {
                 // a broken pipe means the same as end of input
             }
-            Runtime.getRuntime().halt(WorkerExitCodes.LIFELINE_LOST);
+            orphaned();
         }, "forkpool-worker-" + workerId + "-lifeline");
         watcher.setDaemon(true);
         watcher.setPriority(Thread.MAX_PRIORITY);
         watcher.start();
+    }
+
+    /** How long an ending worker keeps killing a session that keeps forking before it halts anyway. */
+    static final long SESSION_KILL_BOUND_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private static void orphaned() {
+        halt(WorkerExitCodes.LIFELINE_LOST);
+    }
+
+    /**
+     * Ends the worker once it has served: kills everything it started — its session, when it leads
+     * one, as a worker started through {@code setsid} does — then halts the JVM, so that no
+     * shutdown hook of task code can keep it alive. The supervisor kills the session too, and its
+     * warden when it is gone; this covers a worker that ends while nobody else can, as long as it
+     * runs (a stopped worker is ended by its parent-death signal, its children by the warden).
+     *
+     * @param exitCode the exit code
+     */
+    public static void halt(int exitCode) {
+        long self = ProcessHandle.current().pid();
+        if (Sessions.leads(self)) {
+            Sessions.killUntilEmpty(List.of(self), SESSION_KILL_BOUND_NANOS);
+        }
+        Runtime.getRuntime().halt(exitCode);
     }
 }

@@ -1,0 +1,148 @@
+package io.forkpool.internal.process;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The processes of a Unix session, read from {@code /proc}, and killing them all. Each worker
+ * runs in a session of its own (started through {@code setsid}), so its session holds every
+ * process it started that did not leave it with {@code setsid} itself, double-forked daemons and
+ * {@code nohup} children included, also after they were re-parented away from the worker.
+ *
+ * <p>Killing a session cannot be one scan: a member that forks between the scan and its SIGKILL
+ * leaves a child the scan did not see. So {@link #killUntilEmpty} scans and kills until a scan
+ * finds nobody. It converges: a process with a SIGKILL pending cannot complete a fork (the kernel
+ * checks for a fatal signal before the child becomes visible), so every round leaves only
+ * children of processes the round had not yet reached. Zombies are members that already exited;
+ * they are not counted.
+ */
+public final class Sessions {
+
+    private static final Path PROC = Path.of("/proc");
+    private static final long SELF = ProcessHandle.current().pid();
+
+    private Sessions() {
+    }
+
+    /** @return whether this system lists its processes in {@code /proc} (Linux) */
+    public static boolean listable() {
+        return Files.isDirectory(PROC.resolve("self"));
+    }
+
+    /**
+     * A process's session id and state, from the text of its {@code /proc/<pid>/stat}: the
+     * command name is in parentheses and may itself hold spaces and parentheses, so the fields
+     * are counted after its <em>last</em> {@code ')'}.
+     *
+     * @param stat the text of a {@code stat} file
+     * @return the session id, or -1 if the process is a zombie or dead, or the text is not a stat line
+     */
+    static long liveSessionOf(String stat) {
+        int close = stat.lastIndexOf(')');
+        if (close < 0 || close + 2 > stat.length()) {
+            return -1;
+        }
+        // After ") ": state ppid pgrp session ...
+        String[] fields = stat.substring(close + 2).split(" ", 5);
+        if (fields.length < 5 || fields[0].isEmpty()) {
+            return -1;
+        }
+        char state = fields[0].charAt(0);
+        if (state == 'Z' || state == 'X' || state == 'x') {
+            return -1;
+        }
+        try {
+            return Long.parseLong(fields[3]);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Whether a process leads its own session (its session id is its pid), as a worker started
+     * through {@code setsid} does.
+     *
+     * @param pid the process
+     * @return whether it does; {@code false} if it cannot be told
+     */
+    public static boolean leads(long pid) {
+        return sessionOf(PROC.resolve(Long.toString(pid))) == pid;
+    }
+
+    /**
+     * Lists the live processes of some sessions, leaders included, this process excluded.
+     *
+     * @param sessionIds the sessions
+     * @return their members' pids; empty where there is no {@code /proc}
+     */
+    public static List<Long> members(Collection<Long> sessionIds) {
+        List<Long> members = new ArrayList<>();
+        if (sessionIds.isEmpty()) {
+            return members;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, Sessions::isPid)) {
+            for (Path entry : entries) {
+                long pid = Long.parseLong(entry.getFileName().toString());
+                if (pid != SELF && sessionIds.contains(sessionOf(entry))) {
+                    members.add(pid);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // /proc changed under us, or there is none; what was listed is still worth signalling
+        }
+        return members;
+    }
+
+    private static boolean isPid(Path entry) {
+        String name = entry.getFileName().toString();
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long sessionOf(Path procEntry) {
+        try {
+            return liveSessionOf(new String(Files.readAllBytes(procEntry.resolve("stat")), StandardCharsets.ISO_8859_1));
+        } catch (IOException | RuntimeException e) {
+            return -1; // gone already, or unreadable
+        }
+    }
+
+    /**
+     * SIGKILLs every live member of the sessions, scanning again after each round, until a scan
+     * finds nobody or the time is up.
+     *
+     * @param sessionIds the sessions
+     * @param boundNanos how long to keep going at most
+     * @return how many processes were signalled in all (a process may count twice if it took a
+     *     round to die)
+     */
+    public static int killUntilEmpty(Collection<Long> sessionIds, long boundNanos) {
+        long deadline = System.nanoTime() + boundNanos;
+        int signalled = 0;
+        List<Long> members;
+        while (!(members = members(sessionIds)).isEmpty()) {
+            for (long pid : members) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            signalled += members.size();
+            if (System.nanoTime() - deadline > 0) {
+                break;
+            }
+            Thread.onSpinWait();
+        }
+        return signalled;
+    }
+}
