@@ -11,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A real worker: its process, the Unix socket it connects to, and the token it must present.
- * Signals reach its whole session and its descendants ({@link ProcessTrees}).
+ * Signals reach its whole session and its descendants ({@link ProcessTrees}); its session is
+ * registered with the JVM's warden ({@link TreeGuard}) from spawn until its exit was handled.
  */
 final class ProcessLink implements WorkerLink {
 
@@ -19,12 +20,18 @@ final class ProcessLink implements WorkerLink {
     private final ServerSocketChannel server;
     private final Path socket;
     private final String token;
+    /** What the worker's standard output is, such as {@code pipe:[12345]}; read at spawn. */
+    private final String outputPipe;
 
     ProcessLink(Process process, ServerSocketChannel server, Path socket, String token) {
         this.process = process;
         this.server = server;
         this.socket = socket;
         this.token = token;
+        this.outputPipe = ProcessTrees.fdTarget(process.pid(), 1).filter(t -> t.startsWith("pipe:")).orElse(null);
+        if (TreeGuard.sessions()) {
+            TreeGuard.warden().session(process.pid());
+        }
     }
 
     /** @return the process, for tests */
@@ -88,7 +95,15 @@ final class ProcessLink implements WorkerLink {
 
     @Override
     public void killLeftovers() {
-        ProcessTrees.killSessionLeftovers(process.pid());
+        if (TreeGuard.sessions()) {
+            ProcessTrees.killSessionLeftovers(process.pid());
+            TreeGuard.warden().sessionEnded(process.pid());
+        }
+    }
+
+    @Override
+    public int killOutputHolders() {
+        return outputPipe == null ? 0 : ProcessTrees.killHoldersOf(outputPipe);
     }
 
     @Override

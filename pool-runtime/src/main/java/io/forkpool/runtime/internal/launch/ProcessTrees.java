@@ -1,21 +1,27 @@
 package io.forkpool.runtime.internal.launch;
 
+import io.forkpool.internal.process.Sessions;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Ends a worker together with everything it started. On Linux each worker runs in its own session
- * (started through {@code setsid}), and every process of that session is signalled, which also
- * reaches double-forked daemons and {@code nohup} children that are no longer its descendants. Elsewhere
- * the descendants are listed before the worker is signalled, because once it dies they are
+ * Ends a worker together with everything it started. On Linux each worker leads its own session
+ * ({@link TreeGuard}), and a forcible end kills that session until a scan finds nobody
+ * ({@link Sessions#killUntilEmpty}), which reaches double-forked daemons and {@code nohup}
+ * children that are no longer its descendants and cannot race with a fork loop. Elsewhere the
+ * descendants are listed before the worker is signalled, because once it dies they are
  * re-parented and can no longer be found through it.
  */
 final class ProcessTrees {
+
+    /** How long a forcible end keeps killing a session that keeps forking. */
+    static final long KILL_BOUND_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private static final Path PROC = Path.of("/proc");
 
@@ -24,64 +30,80 @@ final class ProcessTrees {
 
     /** Sends SIGTERM (or SIGKILL when {@code forcibly}) to the worker, its session and its descendants. */
     static void signal(ProcessHandle worker, boolean forcibly) {
-        List<ProcessHandle> others = new ArrayList<>(worker.descendants().toList());
-        for (long pid : sessionMembers(worker.pid())) {
-            ProcessHandle.of(pid).ifPresent(others::add);
+        List<ProcessHandle> descendants = worker.descendants().toList();
+        if (forcibly) {
+            worker.destroyForcibly();
+            descendants.forEach(ProcessHandle::destroyForcibly);
+            Sessions.killUntilEmpty(List.of(worker.pid()), KILL_BOUND_NANOS);
+            return;
         }
-        destroy(worker, forcibly);
-        for (ProcessHandle other : others) {
-            destroy(other, forcibly);
+        worker.destroy();
+        descendants.forEach(ProcessHandle::destroy);
+        for (long pid : Sessions.members(List.of(worker.pid()))) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
         }
     }
 
-    /** Kills whatever is left of a dead worker's session: orphans it left behind. */
+    /** Kills whatever is left of a dead worker's session, until it is empty: orphans it left behind. */
     static void killSessionLeftovers(long workerPid) {
-        for (long pid : sessionMembers(workerPid)) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        Sessions.killUntilEmpty(List.of(workerPid), KILL_BOUND_NANOS);
+    }
+
+    /**
+     * What a process's file descriptor refers to, such as {@code pipe:[12345]}.
+     *
+     * @return the link's text, or empty if it cannot be read
+     */
+    static Optional<String> fdTarget(long pid, int fd) {
+        try {
+            return Optional.of(Files.readSymbolicLink(PROC.resolve(Long.toString(pid)).resolve("fd")
+                    .resolve(Integer.toString(fd))).toString());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 
     /**
-     * Lists the processes whose session id is {@code sessionId}, other than the leader, from
-     * {@code /proc}. Empty where there is no {@code /proc}.
+     * Kills every other process that holds a file descriptor to {@code target} (a pipe, by its
+     * {@code pipe:[inode]} name): children that left the worker's session but kept its output.
+     *
+     * @return how many were killed
      */
-    static List<Long> sessionMembers(long sessionId) {
-        List<Long> members = new ArrayList<>();
-        if (!Files.isDirectory(PROC)) {
-            return members;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
-                    long pid = Long.parseLong(name);
-                    if (pid != sessionId && sessionOf(entry) == sessionId) {
-                        members.add(pid);
-                    }
+    static int killHoldersOf(String target) {
+        long self = ProcessHandle.current().pid();
+        List<Long> holders = new ArrayList<>();
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(PROC, p -> isNumber(p.getFileName().toString()))) {
+            for (Path process : processes) {
+                long pid = Long.parseLong(process.getFileName().toString());
+                if (pid != self && holds(process, target)) {
+                    holders.add(pid);
                 }
             }
-        } catch (IOException | NumberFormatException e) {
-            // /proc changed under us; what was listed is still worth signalling
-        }
-        return members;
-    }
-
-    /** Field 6 of /proc/PID/stat, counted after the parenthesised command name (which may hold spaces). */
-    private static long sessionOf(Path procEntry) {
-        try {
-            String stat = new String(Files.readAllBytes(procEntry.resolve("stat")), StandardCharsets.US_ASCII);
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 5);
-            return Long.parseLong(fields[3]);
         } catch (IOException | RuntimeException e) {
-            return -1; // gone already, or unreadable
+            // no /proc, or it changed under us
         }
+        holders.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        return holders.size();
     }
 
-    private static void destroy(ProcessHandle handle, boolean forcibly) {
-        if (forcibly) {
-            handle.destroyForcibly();
-        } else {
-            handle.destroy();
+    private static boolean holds(Path process, String target) {
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(process.resolve("fd"))) {
+            for (Path fd : fds) {
+                try {
+                    if (Files.readSymbolicLink(fd).toString().equals(target)) {
+                        return true;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // closed meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone, or not ours to read
         }
+        return false;
+    }
+
+    private static boolean isNumber(String name) {
+        return !name.isEmpty() && name.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 }

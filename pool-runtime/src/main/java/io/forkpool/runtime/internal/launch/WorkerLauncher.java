@@ -1,6 +1,7 @@
 package io.forkpool.runtime.internal.launch;
 
 import io.forkpool.PoolOptions;
+import io.forkpool.internal.process.Warden;
 import io.forkpool.internal.protocol.BootstrapLine;
 import io.forkpool.internal.protocol.Messages;
 import io.forkpool.runtime.internal.worker.WorkerLink;
@@ -12,10 +13,8 @@ import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -33,9 +32,6 @@ public final class WorkerLauncher implements WorkerSpawner {
     /** JVM options every worker gets after the user's, so they cannot be switched off by accident. */
     static final List<String> REQUIRED_JVM_OPTIONS = List.of("-XX:+ExitOnOutOfMemoryError");
 
-    /** Linux caps a socket path at 108 bytes including the terminator. */
-    private static final int MAX_SOCKET_PATH = 100;
-
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final ProcessHandle SELF = ProcessHandle.current();
     private static final long SELF_START_MILLIS =
@@ -51,24 +47,17 @@ public final class WorkerLauncher implements WorkerSpawner {
      */
     public WorkerLauncher(PoolOptions options) throws IOException {
         this.options = options;
-        this.socketDirectory = createPrivateDirectory();
+        this.socketDirectory = SocketDirectory.create();
+        TreeGuard.warden().directory(socketDirectory);
         this.archive = ClassDataArchive.of(options);
     }
 
     /**
-     * {@code setsid} puts each worker in a session of its own, so that the whole session can be
-     * killed with it (see {@link ProcessTrees}); a JDK child is never a process-group leader, so
-     * setsid execs in place and the worker keeps the pid the JDK knows.
+     * The worker's command line: {@link TreeGuard#commandPrefix} ({@code setsid}, {@code setpriv
+     * --pdeathsig KILL}), then the worker, started from the class-data archive once there is one.
      */
-    static final Path SETSID = Path.of("/usr/bin/setsid");
-    private static final boolean HAS_SETSID = Files.isExecutable(SETSID);
-
-    /** The worker's command line, starting from the class-data archive once there is one. */
     List<String> command() {
-        List<String> command = new ArrayList<>();
-        if (HAS_SETSID) {
-            command.add(SETSID.toString());
-        }
+        List<String> command = new ArrayList<>(TreeGuard.commandPrefix());
         if (!options.workerCommand().isEmpty()) {
             command.addAll(options.workerCommand());
         } else {
@@ -132,12 +121,16 @@ public final class WorkerLauncher implements WorkerSpawner {
         if (program.isAbsolute() && !Files.isExecutable(program)) {
             throw new IOException("no executable file at " + program);
         }
+        if (!Files.isDirectory(options.workingDirectory())) {
+            throw new IOException("the workers' working directory " + options.workingDirectory().toAbsolutePath()
+                    + " is not a directory");
+        }
         Path socket = socketDirectory.resolve("w" + workerId + "-" + incarnation + ".sock");
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             server.bind(UnixDomainSocketAddress.of(socket), 1);
             String token = newToken();
-            Process process = asWorker(new ProcessBuilder(command()), options).redirectErrorStream(true).start();
+            Process process = Spawner.start(asWorker(new ProcessBuilder(command()), options).redirectErrorStream(true));
             writeBootstrap(process, new Messages.Bootstrap(Messages.PROTOCOL_VERSION, socket.toString(), token,
                     workerId, options.maxFrameLength(), SELF.pid(), SELF_START_MILLIS, options.allowedTasks()));
             return new ProcessLink(process, server, socket, token);
@@ -164,19 +157,6 @@ public final class WorkerLauncher implements WorkerSpawner {
         return HexFormat.of().formatHex(token);
     }
 
-    private static Path createPrivateDirectory() throws IOException {
-        Path base = Path.of(System.getProperty("java.io.tmpdir"));
-        // Leave room for "/forkpool-<random>/w<id>-<n>.sock".
-        if (base.toString().length() > MAX_SOCKET_PATH - 48 && Files.isDirectory(Path.of("/tmp"))) {
-            base = Path.of("/tmp");
-        }
-        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            return Files.createTempDirectory(base, "forkpool-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        return Files.createTempDirectory(base, "forkpool-");
-    }
-
     /**
      * Records the workers' class-data archive in the background if there is none yet; see
      * {@link ClassDataArchive}.
@@ -190,13 +170,7 @@ public final class WorkerLauncher implements WorkerSpawner {
     /** Deletes the socket directory and anything left in it. */
     @Override
     public void close() {
-        try (var entries = Files.list(socketDirectory)) {
-            for (Path entry : (Iterable<Path>) entries::iterator) {
-                Files.deleteIfExists(entry);
-            }
-            Files.deleteIfExists(socketDirectory);
-        } catch (IOException e) {
-            // best effort: a temp directory left behind is harmless
-        }
+        Warden.removeDirectory(socketDirectory);
+        TreeGuard.warden().directoryRemoved(socketDirectory);
     }
 }

@@ -43,6 +43,9 @@ public final class WorkerDriver implements TaskOwner {
     /** How long a worker whose channel ended may take to exit before it is killed as broken. */
     static final long CHANNEL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+    /** How long the output may take to end after the exit before whoever still holds it open is killed. */
+    private static final long OUTPUT_GRACE_MILLIS = 50;
+
     private final int slot;
     private final int incarnation;
     private final WorkerLink link;
@@ -322,7 +325,11 @@ public final class WorkerDriver implements TaskOwner {
         closeChannel();
         link.close();
         link.killLeftovers();
-        joinQuietly(outputThread, 500); // let the pump take the last lines for the report
+        joinQuietly(outputThread, OUTPUT_GRACE_MILLIS); // let the pump take the last lines for the report
+        if (outputThread.isAlive()) {
+            link.killOutputHolders(); // children that left the session but kept its output
+            joinQuietly(outputThread, 10 * OUTPUT_GRACE_MILLIS);
+        }
         int exitCode = link.exitValue();
         String tail = output.tail().text();
         ExitCause cause = ExitClassifier.classify(exitCode, endedBy, readyNanos == 0, tail);

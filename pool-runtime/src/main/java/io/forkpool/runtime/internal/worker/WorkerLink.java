@@ -51,8 +51,16 @@ public interface WorkerLink {
     /** @return the exit code, once {@link #onExit()} completed */
     int exitValue();
 
-    /** Kills whatever the exited worker left behind in its session. */
+    /** Kills whatever the exited worker left behind in its session, until the session is empty. */
     void killLeftovers();
+
+    /**
+     * Kills the processes that still hold the exited worker's output open — children that left its
+     * session but kept its standard output — so that reading the output ends.
+     *
+     * @return how many were killed
+     */
+    int killOutputHolders();
 
     /** Releases what the link holds (the listening socket), ending a pending {@link #accept}. */
     void close();

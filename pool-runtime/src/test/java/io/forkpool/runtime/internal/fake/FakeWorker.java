@@ -332,6 +332,11 @@ public final class FakeWorker implements WorkerLink {
     }
 
     @Override
+    public int killOutputHolders() {
+        return 0;
+    }
+
+    @Override
     public void close() {
         closed.countDown();
     }

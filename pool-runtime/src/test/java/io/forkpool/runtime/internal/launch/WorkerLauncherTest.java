@@ -59,6 +59,18 @@ class WorkerLauncherTest {
         assertThat(classpath).isEqualTo(Path.of("lib/a.jar").toAbsolutePath() + java.io.File.pathSeparator + "/opt/b.jar");
     }
 
+    @Test
+    void aMissingWorkingDirectoryIsNamedNotTheProgramThatCouldNotRunInIt(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path missing = dir.resolve("gone");
+        try (WorkerLauncher launcher = new WorkerLauncher(WorkerPool.builder().workerCommand("/bin/cat")
+                .workingDirectory(missing).options())) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> launcher.spawn(0, 1))
+                    .isInstanceOf(java.io.IOException.class)
+                    .hasMessage("the workers' working directory " + missing + " is not a directory");
+        }
+    }
+
     private static String firstLine(Process process) throws Exception {
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         return out.readLine();
