@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The processes of a Unix session, read from {@code /proc}, and killing them all. Each worker
@@ -132,6 +134,7 @@ public final class Sessions {
     public static int killUntilEmpty(Collection<Long> sessionIds, long boundNanos) {
         long deadline = System.nanoTime() + boundNanos;
         int signalled = 0;
+        long pauseMicros = 100;
         List<Long> members;
         while (!(members = members(sessionIds)).isEmpty()) {
             for (long pid : members) {
@@ -141,7 +144,10 @@ public final class Sessions {
             if (System.nanoTime() - deadline > 0) {
                 break;
             }
-            Thread.onSpinWait();
+            // A killed process takes a moment to exit (a JVM, milliseconds); scanning again at
+            // once would only spin a CPU that the dying processes need.
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(pauseMicros));
+            pauseMicros = Math.min(10_000, pauseMicros * 2);
         }
         return signalled;
     }

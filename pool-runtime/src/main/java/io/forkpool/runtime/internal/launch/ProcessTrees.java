@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Ends a worker together with everything it started. On Linux each worker leads its own session
- * ({@link TreeGuard}), and a forcible end kills that session until a scan finds nobody
- * ({@link Sessions#killUntilEmpty}), which reaches double-forked daemons and {@code nohup}
- * children that are no longer its descendants and cannot race with a fork loop. Elsewhere the
+ * ({@link TreeGuard}): a signal reaches the whole session, and once the worker has exited its
+ * session is killed until a scan finds nobody ({@link Sessions#killUntilEmpty}), which reaches
+ * double-forked daemons and {@code nohup} children that are no longer its descendants and cannot
+ * race with a fork loop. Elsewhere the
  * descendants are listed before the worker is signalled, because once it dies they are
  * re-parented and can no longer be found through it.
  */
@@ -28,23 +29,32 @@ final class ProcessTrees {
     private ProcessTrees() {
     }
 
-    /** Sends SIGTERM (or SIGKILL when {@code forcibly}) to the worker, its session and its descendants. */
+    /**
+     * Sends SIGTERM (or SIGKILL when {@code forcibly}) to the worker, its descendants and its
+     * session, in one pass that never waits: it runs on the supervisor thread. What a fork slips
+     * past it is caught once the worker has exited ({@link #killSessionLeftovers}).
+     */
     static void signal(ProcessHandle worker, boolean forcibly) {
-        List<ProcessHandle> descendants = worker.descendants().toList();
-        if (forcibly) {
-            worker.destroyForcibly();
-            descendants.forEach(ProcessHandle::destroyForcibly);
-            Sessions.killUntilEmpty(List.of(worker.pid()), KILL_BOUND_NANOS);
-            return;
-        }
-        worker.destroy();
-        descendants.forEach(ProcessHandle::destroy);
+        List<ProcessHandle> others = new ArrayList<>(worker.descendants().toList());
         for (long pid : Sessions.members(List.of(worker.pid()))) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+            ProcessHandle.of(pid).ifPresent(others::add);
+        }
+        destroy(worker, forcibly);
+        others.forEach(other -> destroy(other, forcibly));
+    }
+
+    private static void destroy(ProcessHandle process, boolean forcibly) {
+        if (forcibly) {
+            process.destroyForcibly();
+        } else {
+            process.destroy();
         }
     }
 
-    /** Kills whatever is left of a dead worker's session, until it is empty: orphans it left behind. */
+    /**
+     * Kills whatever is left of a dead worker's session, until it is empty: orphans it left
+     * behind. Waits (bounded), so it runs on the worker's io thread before the exit is reported.
+     */
     static void killSessionLeftovers(long workerPid) {
         Sessions.killUntilEmpty(List.of(workerPid), KILL_BOUND_NANOS);
     }
