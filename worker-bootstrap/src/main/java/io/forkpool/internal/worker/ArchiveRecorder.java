@@ -23,9 +23,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>creates the cache directory, if need be, for this user only (0700);</li>
  *   <li>takes the lock {@code <archive>.lock} (holding its own pid), or exits if a live process
  *       holds it; a lock whose holder is gone, or older than ten minutes, is taken over;</li>
- *   <li>runs {@code command}, which must write the archive to {@code <archive>.tmp} (a JVM with
- *       {@code -XX:ArchiveClassesAtExit} rehearsing a worker, see {@link Rehearsal}), for at most
- *       two minutes;</li>
+ *   <li>runs {@code command}, with {@link #OUTPUT} in its arguments replaced by where it must
+ *       write the archive ({@code <archive>.tmp}), for at most two minutes: a JVM with
+ *       {@code -XX:ArchiveClassesAtExit=}{@link #OUTPUT} rehearsing a worker, see {@link Rehearsal};</li>
  *   <li>renames the temporary file into place atomically, only if the command exited with 0,
  *       so a worker never maps a half-written archive; then removes the lock.</li>
  * </ol>
@@ -33,6 +33,13 @@ import java.util.concurrent.TimeUnit;
  * Exit code 0 when the archive was installed or someone else is recording it, 1 otherwise.
  */
 public final class ArchiveRecorder {
+
+    /**
+     * Stands, in the recording command, for the file the command must write the archive to: the
+     * recorder, not its caller, decides where that is. Each argument is searched for it literally
+     * and every occurrence is replaced; no shell ever sees the command.
+     */
+    public static final String OUTPUT = "{archive-output}";
 
     private static final Duration STALE_LOCK = Duration.ofMinutes(10);
     private static final long RECORDING_TIMEOUT_SECONDS = 120;
@@ -43,11 +50,11 @@ public final class ArchiveRecorder {
     /**
      * Records one archive.
      *
-     * @param args the archive path, then the recording command
+     * @param args the archive path, then the recording command, which names its output {@link #OUTPUT}
      */
     public static void main(String[] args) {
         if (args.length < 2) {
-            System.err.println("usage: ArchiveRecorder <archive> <command...>");
+            System.err.println("usage: ArchiveRecorder <archive> <command naming " + OUTPUT + "...>");
             System.exit(1);
         }
         System.exit(record(Path.of(args[0]), Arrays.asList(args).subList(1, args.length)) ? 0 : 1);
@@ -57,7 +64,7 @@ public final class ArchiveRecorder {
      * Records the archive unless it exists or another live process is recording it.
      *
      * @param archive where the archive goes
-     * @param command the JVM that writes it to {@code archive + ".tmp"}
+     * @param command the JVM that writes it to {@link #OUTPUT}
      * @return whether the archive exists afterwards or is someone else's job
      */
     static boolean record(Path archive, List<String> command) {
@@ -74,7 +81,7 @@ public final class ArchiveRecorder {
         }
         try {
             Files.deleteIfExists(temporary);
-            Process process = new ProcessBuilder(command).inheritIO().start();
+            Process process = new ProcessBuilder(withOutput(command, temporary)).inheritIO().start();
             process.getOutputStream().close();
             if (!process.waitFor(RECORDING_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
@@ -154,6 +161,10 @@ public final class ArchiveRecorder {
         } else {
             Files.createDirectories(directory);
         }
+    }
+
+    private static List<String> withOutput(List<String> command, Path output) {
+        return command.stream().map(argument -> argument.replace(OUTPUT, output.toString())).toList();
     }
 
     private static Path sibling(Path archive, String suffix) {

@@ -27,7 +27,7 @@ class ArchiveRecorderTest {
 
     private List<String> writeTemporary(String content) throws Exception {
         Path source = Files.writeString(dir.resolve("source"), content);
-        return List.of("cp", source.toString(), archive() + ".tmp");
+        return List.of("cp", source.toString(), ArchiveRecorder.OUTPUT);
     }
 
     @Test

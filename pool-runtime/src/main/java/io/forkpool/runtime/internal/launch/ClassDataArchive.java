@@ -133,10 +133,10 @@ final class ClassDataArchive {
         command.add(WorkerLauncher.absoluteClasspath(options));
         command.add(ArchiveRecorder.class.getName());
         command.add(archive.toString());
-        // What ArchiveRecorder runs: a worker's JVM that rehearses and writes <archive>.tmp at exit.
+        // What ArchiveRecorder runs: a worker's JVM that rehearses and, at exit, writes the archive
+        // where the recorder puts it in place of OUTPUT.
         command.addAll(WorkerLauncher.javaWorkerCommand(options,
-                List.of("-XX:ArchiveClassesAtExit=" + archive.resolveSibling(archive.getFileName() + ".tmp")),
-                Rehearsal.ARGUMENT));
+                List.of("-XX:ArchiveClassesAtExit=" + ArchiveRecorder.OUTPUT), Rehearsal.ARGUMENT));
         try {
             Process process = WorkerLauncher.asWorker(new ProcessBuilder(command), options)
                     .redirectErrorStream(true)
