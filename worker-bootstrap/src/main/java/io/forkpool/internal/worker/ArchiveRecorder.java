@@ -1,17 +1,21 @@
 package io.forkpool.internal.worker;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,9 +24,12 @@ import java.util.concurrent.TimeUnit;
  * does). Started by the pool as {@code java -cp … ArchiveRecorder <archive> <command…>}; it:
  *
  * <ol>
- *   <li>creates the cache directory, if need be, for this user only (0700);</li>
+ *   <li>creates the cache directory, if need be, for this user only (0700), and records nothing
+ *       unless it is private: a directory, not a symbolic link, this user's and writable by
+ *       nobody else ({@link PrivatePaths});</li>
  *   <li>takes the lock {@code <archive>.lock} (holding its own pid), or exits if a live process
- *       holds it; a lock whose holder is gone, or older than ten minutes, is taken over;</li>
+ *       holds it; a lock whose holder is gone, older than ten minutes, or that is not a regular
+ *       file of this user's (a symbolic link, say) is deleted and taken over;</li>
  *   <li>runs {@code command}, with {@link #OUTPUT} in its arguments replaced by where it must
  *       write the archive ({@code <archive>.tmp}), for at most two minutes: a JVM with
  *       {@code -XX:ArchiveClassesAtExit=}{@link #OUTPUT} rehearsing a worker, see {@link Rehearsal};</li>
@@ -30,7 +37,11 @@ import java.util.concurrent.TimeUnit;
  *       so a worker never maps a half-written archive; then removes the lock.</li>
  * </ol>
  *
- * Exit code 0 when the archive was installed or someone else is recording it, 1 otherwise.
+ * <p>The lock is created with {@code O_EXCL}, which fails on any existing name, a dangling
+ * symbolic link included; it is read without following links, a few bytes at most, and only if
+ * it is this user's regular file.
+ *
+ * <p>Exit code 0 when the archive was installed or someone else is recording it, 1 otherwise.
  */
 public final class ArchiveRecorder {
 
@@ -43,6 +54,8 @@ public final class ArchiveRecorder {
 
     private static final Duration STALE_LOCK = Duration.ofMinutes(10);
     private static final long RECORDING_TIMEOUT_SECONDS = 120;
+    /** A pid takes at most 19 digits; a lock holding more is not one of ours. */
+    private static final int MAX_LOCK_BYTES = 32;
 
     private ArchiveRecorder() {
     }
@@ -71,12 +84,12 @@ public final class ArchiveRecorder {
         Path lock = sibling(archive, ".lock");
         Path temporary = sibling(archive, ".tmp");
         try {
-            createPrivateDirectories(archive.toAbsolutePath().getParent());
+            PrivatePaths.createPrivateDirectories(archive.toAbsolutePath().getParent());
             if (Files.exists(archive) || !claim(lock)) {
                 return true;
             }
         } catch (IOException e) {
-            System.err.println("cannot lock " + lock + ": " + e);
+            System.err.println("not recording " + archive + ": " + e.getMessage());
             return false;
         }
         try {
@@ -108,13 +121,14 @@ public final class ArchiveRecorder {
 
     /**
      * Tells whether a live process holds the lock of an archive, so nobody else need start a
-     * recorder for it.
+     * recorder for it. A lock that is not this user's regular file is nobody's.
      *
      * @param archive the archive
      * @return whether a fresh lock names a live process
      */
     public static boolean isBeingRecorded(Path archive) {
-        return Files.exists(sibling(archive, ".lock")) && !isStale(sibling(archive, ".lock"));
+        Path lock = sibling(archive, ".lock");
+        return Files.exists(lock, LinkOption.NOFOLLOW_LINKS) && !isStale(lock);
     }
 
     private static boolean claim(Path lock) throws IOException {
@@ -124,14 +138,15 @@ public final class ArchiveRecorder {
         if (!isStale(lock)) {
             return false;
         }
-        deleteQuietly(lock);
+        deleteQuietly(lock); // unlink(2): removes a symbolic link itself, not what it points to
         return claimOnce(lock);
     }
 
     private static boolean claimOnce(Path lock) throws IOException {
         try {
+            // CREATE_NEW is O_EXCL: fails on any existing name, a dangling symbolic link included.
             Files.writeString(lock, Long.toString(ProcessHandle.current().pid()), StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             return true;
         } catch (FileAlreadyExistsException e) {
             return false; // held, or another recorder took a stale one over first
@@ -139,27 +154,34 @@ public final class ArchiveRecorder {
     }
 
     private static boolean isStale(Path lock) {
+        BasicFileAttributes attributes;
         try {
-            if (Files.getLastModifiedTime(lock).toInstant().isBefore(Instant.now().minus(STALE_LOCK))) {
-                return true;
-            }
-            long holder = Long.parseLong(Files.readString(lock).trim());
-            return ProcessHandle.of(holder).map(process -> !process.isAlive()).orElse(true);
-        } catch (IOException | NumberFormatException e) {
-            return false; // being written just now, or already gone: leave it to its holder
+            attributes = Files.readAttributes(lock, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return false; // already gone: its holder is done
         }
+        if (!PrivatePaths.isOwnRegularFile(lock)) {
+            return true; // no recorder of ours made it; it is never opened
+        }
+        if (attributes.lastModifiedTime().toInstant().isBefore(Instant.now().minus(STALE_LOCK))) {
+            return true;
+        }
+        OptionalLong holder = holder(lock);
+        // Unreadable or no number: being written just now, leave it to its holder.
+        return holder.isPresent() && ProcessHandle.of(holder.getAsLong()).map(process -> !process.isAlive()).orElse(true);
     }
 
-    /** Creates the cache directory readable and writable by this user only (workers trust nothing else). */
-    private static void createPrivateDirectories(Path directory) throws IOException {
-        if (Files.isDirectory(directory)) {
-            return;
-        }
-        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            Files.createDirectories(directory,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } else {
-            Files.createDirectories(directory);
+    /** The pid in a lock, read without following a link and without reading more than a pid's length. */
+    private static OptionalLong holder(Path lock) {
+        try (SeekableByteChannel channel = Files.newByteChannel(lock, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            ByteBuffer content = ByteBuffer.allocate(MAX_LOCK_BYTES);
+            while (content.hasRemaining() && channel.read(content) >= 0) {
+                // fill what fits
+            }
+            content.flip();
+            return OptionalLong.of(Long.parseLong(StandardCharsets.US_ASCII.decode(content).toString().trim()));
+        } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty();
         }
     }
 
