@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -30,16 +33,21 @@ import java.util.concurrent.TimeUnit;
  *   <li>takes the lock {@code <archive>.lock} (holding its own pid), or exits if a live process
  *       holds it; a lock whose holder is gone, older than ten minutes, or that is not a regular
  *       file of this user's (a symbolic link, say) is deleted and taken over;</li>
- *   <li>runs {@code command}, with {@link #OUTPUT} in its arguments replaced by where it must
- *       write the archive ({@code <archive>.tmp}), for at most two minutes: a JVM with
- *       {@code -XX:ArchiveClassesAtExit=}{@link #OUTPUT} rehearsing a worker, see {@link Rehearsal};</li>
- *   <li>renames the temporary file into place atomically, only if the command exited with 0,
- *       so a worker never maps a half-written archive; then removes the lock.</li>
+ *   <li>creates a fresh directory for this user only in the cache directory and runs
+ *       {@code command}, with {@link #OUTPUT} in its arguments replaced by a file in that
+ *       directory, for at most two minutes: a JVM with {@code -XX:ArchiveClassesAtExit=}{@link #OUTPUT}
+ *       rehearsing a worker, see {@link Rehearsal};</li>
+ *   <li>renames that file into place atomically, only if the command exited with 0, so a worker
+ *       never maps a half-written archive; then removes the fresh directory and the lock.</li>
  * </ol>
  *
- * <p>The lock is created with {@code O_EXCL}, which fails on any existing name, a dangling
- * symbolic link included; it is read without following links, a few bytes at most, and only if
- * it is this user's regular file.
+ * <p>Nothing is written through a name someone else could have created. The names in the cache
+ * directory that can be predicted are the archive's and the lock's. The lock is created with
+ * {@code O_EXCL}, which fails on any existing name, a dangling symbolic link included; it is read
+ * without following links, a few bytes at most, and only if it is this user's regular file. The
+ * archive's name is only ever the target of a {@code rename(2)}, which replaces a symbolic link
+ * there instead of following it. The output's directory gets a random name and is created
+ * exclusively, 0700, so nothing can have been planted inside it.
  *
  * <p>Exit code 0 when the archive was installed or someone else is recording it, 1 otherwise.
  */
@@ -81,32 +89,27 @@ public final class ArchiveRecorder {
      * @return whether the archive exists afterwards or is someone else's job
      */
     static boolean record(Path archive, List<String> command) {
+        Path directory = archive.toAbsolutePath().getParent();
         Path lock = sibling(archive, ".lock");
-        Path temporary = sibling(archive, ".tmp");
         try {
-            PrivatePaths.createPrivateDirectories(archive.toAbsolutePath().getParent());
-            if (Files.exists(archive) || !claim(lock)) {
+            PrivatePaths.createPrivateDirectories(directory);
+            if (isInstalled(archive) || !claim(lock)) {
                 return true;
             }
         } catch (IOException e) {
             System.err.println("not recording " + archive + ": " + e.getMessage());
             return false;
         }
+        String prefix = archive.getFileName() + ".recording-";
+        Path scratch = null;
         try {
-            Files.deleteIfExists(temporary);
-            Process process = new ProcessBuilder(withOutput(command, temporary)).inheritIO().start();
-            process.getOutputStream().close();
-            if (!process.waitFor(RECORDING_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-                System.err.println("recording " + archive + " took too long");
-                return false;
+            if (isInstalled(archive)) {
+                return true; // by the holder of the lock before ours
             }
-            if (process.exitValue() != 0 || !Files.isRegularFile(temporary) || Files.size(temporary) == 0) {
-                System.err.println("recording " + archive + " failed with exit code " + process.exitValue());
-                return false;
-            }
-            Files.move(temporary, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return true;
+            deleteLeftovers(directory, prefix); // holding the lock, any is from a recorder that was killed
+            scratch = PrivatePaths.createPrivateTemporaryDirectory(directory, prefix);
+            Path output = scratch.resolve(archive.getFileName());
+            return runAndInstall(withOutput(command, output), output, archive);
         } catch (IOException e) {
             System.err.println("cannot record " + archive + ": " + e);
             return false;
@@ -114,9 +117,28 @@ public final class ArchiveRecorder {
             Thread.currentThread().interrupt();
             return false;
         } finally {
-            deleteQuietly(temporary);
+            deleteTree(scratch);
             deleteQuietly(lock);
         }
+    }
+
+    private static boolean runAndInstall(List<String> command, Path output, Path archive)
+            throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).inheritIO().start();
+        process.getOutputStream().close();
+        if (!process.waitFor(RECORDING_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            System.err.println("recording " + archive + " took too long");
+            return false;
+        }
+        if (process.exitValue() != 0 || !Files.isRegularFile(output, LinkOption.NOFOLLOW_LINKS)
+                || Files.size(output) == 0) {
+            System.err.println("recording " + archive + " failed with exit code " + process.exitValue());
+            return false;
+        }
+        // rename(2): replaces whatever is at the archive's name, a symbolic link included, never follows it.
+        Files.move(output, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return true;
     }
 
     /**
@@ -129,6 +151,11 @@ public final class ArchiveRecorder {
     public static boolean isBeingRecorded(Path archive) {
         Path lock = sibling(archive, ".lock");
         return Files.exists(lock, LinkOption.NOFOLLOW_LINKS) && !isStale(lock);
+    }
+
+    /** A private regular file at the archive's name is a recorded archive; anything else is replaced. */
+    private static boolean isInstalled(Path archive) {
+        return PrivatePaths.whyNotPrivateFile(archive).isEmpty();
     }
 
     private static boolean claim(Path lock) throws IOException {
@@ -193,11 +220,42 @@ public final class ArchiveRecorder {
         return archive.resolveSibling(archive.getFileName() + suffix);
     }
 
+    private static void deleteLeftovers(Path directory, String prefix) throws IOException {
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(directory,
+                entry -> entry.getFileName().toString().startsWith(prefix))) {
+            leftovers.forEach(ArchiveRecorder::deleteTree);
+        }
+    }
+
+    /** Deletes a directory and what it holds; a symbolic link in it is deleted, never followed. */
+    private static void deleteTree(Path root) {
+        if (root == null) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    Files.delete(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            // a leftover directory only costs disk space until the next recording removes it
+        }
+    }
+
     private static void deleteQuietly(Path path) {
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {
-            // a leftover temporary file or lock only costs a later retry
+            // a leftover lock only costs a later retry
         }
     }
 }
