@@ -54,7 +54,10 @@ final class ClassDataArchive {
     private final Path archive;
     /** Set once the archive was found and trusted; workers spawned later skip the checks. */
     private volatile boolean usable;
-    /** Why the cache directory was refused, once it was; then nothing is used or recorded. */
+    /**
+     * Why the cache directory was refused, once it was; set by whichever thread checks first, then
+     * seen by every later spawn and recording, which use and record nothing.
+     */
     private volatile String refusal;
 
     private ClassDataArchive(PoolOptions options, Path archive) {
