@@ -238,10 +238,14 @@ public final class WorkerPoolBuilder {
      * start-up. A missing, stale or unusable archive is ignored, a class path holding a directory
      * is never recorded (the JVM cannot archive from directories), and custom
      * {@link #workerCommand}s and JVM options that set {@code -Xshare} or an archive themselves are
-     * left alone. Default: the system property {@code forkpool.cache.dir} if set, else
-     * {@code $XDG_CACHE_HOME/forkpool}, else {@code ~/.cache/forkpool}.
+     * left alone. The directory must be yours alone: one that is a symbolic link, belongs to
+     * another user, or that its group or others can write is not used (the pool logs a warning
+     * once) and the workers start without an archive. Default: the system property
+     * {@code forkpool.cache.dir} if set, else {@code $XDG_CACHE_HOME/forkpool}, else
+     * {@code ~/.cache/forkpool}.
      *
-     * @param directory the cache directory, created when needed; {@code null} turns archives off
+     * @param directory the cache directory, created for this user only (0700) when needed;
+     *     {@code null} turns archives off
      * @return this builder
      */
     public WorkerPoolBuilder classDataCache(Path directory) {

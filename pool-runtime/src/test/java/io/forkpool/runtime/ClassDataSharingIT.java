@@ -6,10 +6,15 @@ import io.forkpool.WorkerPool;
 import io.forkpool.WorkerStats;
 import io.forkpool.examples.CountPrimes;
 import io.forkpool.examples.Range;
+import io.forkpool.internal.worker.ArchiveRecorder;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The workers' AppCDS archive: recorded in the background by the first pool of a configuration,
  * mapped by the workers of the next one, and ignored without harm when it is corrupt or cannot be
- * written. The JVM only archives classes from jars, so these pools use a jars-only class path
- * (the protocol, the API, Jackson and the example task).
+ * written, and not used at all from a cache directory others could have written to. The JVM only
+ * archives classes from jars, so these pools use a jars-only class path (the protocol, the API,
+ * Jackson and the example task).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ClassDataSharingIT {
@@ -121,5 +127,58 @@ class ClassDataSharingIT {
             assertThat(pool.submit(CountPrimes.class, new Range(0, 100)).get(30, TimeUnit.SECONDS)).isEqualTo(25L);
         }
         assertThat(Files.readString(notADirectory)).isEqualTo("x");
+    }
+
+    /** The recorders this JVM started (and that still run) for archives in {@code cache}. */
+    private static List<ProcessHandle> recordersFor(Path cache) {
+        return ProcessHandle.current().descendants().filter(process -> process.info().commandLine().orElse("")
+                .contains(ArchiveRecorder.class.getName() + " " + cache)).toList();
+    }
+
+    /**
+     * Starts two pools, one after the other, with {@code cache}; each must start its workers
+     * without an archive and start no recorder, and the pools' log must say why exactly once.
+     */
+    private static void assertRefused(Path cache, String reason) throws Exception {
+        PrintStream original = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream(); // slf4j-simple writes to System.err
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            for (int i = 0; i < 2; i++) {
+                try (WorkerPool pool = pool(cache, 1)) {
+                    assertThat(recordersFor(cache)).as("recorders").isEmpty(); // started, if at all, before build() returns
+                    long pid = pool.stats().workers().get(0).pid();
+                    assertThat(ProcessHandle.of(pid).flatMap(p -> p.info().commandLine()).orElse(""))
+                            .doesNotContain("SharedArchiveFile");
+                    assertThat(pool.submit(CountPrimes.class, new Range(0, 100)).get(30, TimeUnit.SECONDS)).isEqualTo(25L);
+                }
+            }
+        } finally {
+            System.setErr(original);
+        }
+        List<String> warnings = log.toString(StandardCharsets.UTF_8).lines()
+                .filter(line -> line.contains(" WARN ") && line.contains(cache.toString())).toList();
+        assertThat(warnings).hasSize(1);
+        assertThat(warnings.get(0)).contains("io.forkpool.pool").contains(reason);
+        try (Stream<Path> names = Files.list(cache)) {
+            assertThat(names.toList()).as("what the pools left in " + cache).isEmpty();
+        }
+    }
+
+    @Test
+    void aCacheDirectoryOthersCanWriteIsRefusedOnceAndTheWorkersStartWithoutAnArchive(@TempDir Path dir)
+            throws Exception {
+        Path cache = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertRefused(cache, "writable by others than its owner");
+    }
+
+    @Test
+    void aCacheDirectoryThatIsASymbolicLinkIsRefusedOnceAndTheWorkersStartWithoutAnArchive(@TempDir Path dir)
+            throws Exception {
+        Path target = Files.createDirectory(dir.resolve("target"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path cache = Files.createSymbolicLink(dir.resolve("link"), target);
+        assertRefused(cache, "symbolic link");
     }
 }

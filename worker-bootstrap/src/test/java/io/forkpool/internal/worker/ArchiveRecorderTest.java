@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The recorder installs an archive only when its command succeeded, never runs twice at once,
- * takes over a lock whose holder is gone, and leaves no temporary file or lock behind. The
- * "recording" commands here are plain {@code cp} and {@code false}.
+ * takes over a lock whose holder is gone, and leaves no temporary file or lock behind, nor what a
+ * killed recorder left. The "recording" commands here are plain {@code cp} and {@code false}.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ArchiveRecorderTest {
@@ -27,7 +27,7 @@ class ArchiveRecorderTest {
 
     private List<String> writeTemporary(String content) throws Exception {
         Path source = Files.writeString(dir.resolve("source"), content);
-        return List.of("cp", source.toString(), archive() + ".tmp");
+        return List.of("cp", source.toString(), ArchiveRecorder.OUTPUT);
     }
 
     @Test
@@ -64,5 +64,19 @@ class ArchiveRecorderTest {
         assertThat(ArchiveRecorder.record(archive(), writeTemporary("recorded"))).isTrue();
         assertThat(Files.readString(archive())).isEqualTo("recorded");
         assertThat(lock).doesNotExist();
+    }
+
+    @Test
+    void removesWhatAKilledRecordersLeftBehindWithoutFollowingLinksInIt() throws Exception {
+        Path victim = Files.writeString(dir.resolve("victim"), "victim");
+        Path leftover = Files.createDirectories(Path.of(archive() + ".recording-123"));
+        Files.writeString(leftover.resolve("worker-x.jsa"), "half an archive");
+        Files.createSymbolicLink(leftover.resolve("link"), victim);
+        Files.createSymbolicLink(Path.of(archive() + ".recording-456"), dir);
+        assertThat(ArchiveRecorder.record(archive(), writeTemporary("recorded"))).isTrue();
+        try (var files = Files.list(archive().getParent())) {
+            assertThat(files.toList()).containsExactly(archive());
+        }
+        assertThat(Files.readString(victim)).isEqualTo("victim");
     }
 }

@@ -2,20 +2,21 @@ package io.forkpool.runtime.internal.launch;
 
 import io.forkpool.PoolOptions;
 import io.forkpool.internal.worker.ArchiveRecorder;
+import io.forkpool.internal.worker.PrivatePaths;
 import io.forkpool.internal.worker.Rehearsal;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,21 +29,36 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When it does not exist, {@link #recordInBackground} starts an {@link ArchiveRecorder} JVM,
  * which runs one more JVM that rehearses a worker's life ({@link Rehearsal}) with
- * {@code -XX:ArchiveClassesAtExit} into a temporary file, and renames it into place only if that
- * JVM exits normally. The recorder is a process of its own so that a short-lived supervisor does
- * not leave a recording unfinished; its lock file keeps concurrent pools, in this JVM or others,
- * from recording the same archive twice. Every failure falls back to starting workers
- * without an archive: the JVM ignores a missing, stale or corrupt archive (with {@code -Xshare:auto},
- * its default) and so do we. The JVM cannot archive classes from non-empty directories, so a class
+ * {@code -XX:ArchiveClassesAtExit} into a fresh private directory of the recorder's choosing
+ * ({@link ArchiveRecorder#OUTPUT}), and renames the archive into place only if that JVM exits
+ * normally. The recorder is a process of its own so that a short-lived supervisor does not leave
+ * a recording unfinished; its lock file keeps concurrent pools, in this JVM or others, from
+ * recording the same archive twice. Every failure falls back to starting workers without an
+ * archive: the JVM ignores a missing, stale or corrupt archive (with {@code -Xshare:auto}, its
+ * default) and so do we. The JVM cannot archive classes from non-empty directories, so a class
  * path with one (an IDE or a Maven test run) is not recorded at all.
+ *
+ * <p>The cache directory must be private ({@link PrivatePaths}): this user's, writable by nobody
+ * else, and not a symbolic link. Otherwise anyone who can write there could plant a symbolic
+ * link where the recorder writes, or an archive for the workers to run; so a directory that is
+ * not private is refused, with one WARN on {@code io.forkpool.pool} naming it and saying why, and
+ * its workers start without an archive. The archive itself is used only if it is a private
+ * regular file, never through a symbolic link.
  */
 final class ClassDataArchive {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.forkpool.pool");
+    /** The cache directories refused so far in this JVM, each reported once whatever the number of pools. */
+    private static final Set<Path> REFUSED_DIRECTORIES = ConcurrentHashMap.newKeySet();
     private final PoolOptions options;
     private final Path archive;
     /** Set once the archive was found and trusted; workers spawned later skip the checks. */
     private volatile boolean usable;
+    /**
+     * Why the cache directory was refused, once it was; set by whichever thread checks first, then
+     * seen by every later spawn and recording, which use and record nothing.
+     */
+    private volatile String refusal;
 
     private ClassDataArchive(PoolOptions options, Path archive) {
         this.options = options;
@@ -84,30 +100,43 @@ final class ClassDataArchive {
 
     /**
      * The JVM options that make a worker start from the archive, or none if there is none yet or it
-     * cannot be trusted. An archive is class data the worker maps and runs, so it is used only if
-     * this user owns it and its directory, and nobody else can write to that directory.
+     * cannot be trusted. An archive is class data the worker maps and runs, so it is used only
+     * from a cache directory that is private (see {@link #directoryRefused}) and only if it is
+     * itself private: a regular file, not a symbolic link, this user's and writable by nobody else.
      */
     List<String> jvmOptions() {
         if (!usable) {
-            usable = Files.isReadable(archive) && trusted(archive) && trusted(archive.getParent());
+            usable = !directoryRefused() && PrivatePaths.whyNotPrivateFile(archive).isEmpty() && Files.isReadable(archive);
         }
         return usable ? List.of("-XX:SharedArchiveFile=" + archive) : List.of();
     }
 
-    private static boolean trusted(Path path) {
-        try {
-            if (!Files.getOwner(path).getName().equals(System.getProperty("user.name"))) {
-                return false;
-            }
-            if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                return true;
-            }
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
-            return !permissions.contains(PosixFilePermission.GROUP_WRITE)
-                    && !permissions.contains(PosixFilePermission.OTHERS_WRITE);
-        } catch (IOException | UnsupportedOperationException e) {
+    /**
+     * Whether the cache directory is refused: it exists and is not a directory, is a symbolic
+     * link, is not this user's, or is writable by its group or others ({@link PrivatePaths}).
+     * Anyone who can write there could plant a link where the archive or its lock is written, or
+     * an archive of their own. A directory that does not exist yet is not refused: the recorder
+     * creates it, 0700, and checks it again. The first refusal of a directory in this JVM is
+     * logged at WARN, with the reason; a refusal holds for the rest of this pool's life.
+     */
+    private boolean directoryRefused() {
+        if (refusal != null) {
+            return true;
+        }
+        Path directory = archive.getParent();
+        if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
+        Optional<String> why = PrivatePaths.whyNotPrivateDirectory(directory);
+        if (why.isEmpty()) {
+            return false;
+        }
+        refusal = why.get();
+        if (REFUSED_DIRECTORIES.add(directory)) {
+            LOG.warn("workers start without a class-data sharing archive: the cache directory {} {}; it must be "
+                    + "a directory of this user's that nobody else can write (see classDataCache)", directory, refusal);
+        }
+        return true;
     }
 
     /** @return where the archive is (or will be) */
@@ -116,14 +145,17 @@ final class ClassDataArchive {
     }
 
     /**
-     * Records the archive in the background if it does not exist and nobody is recording it: one
-     * {@link ArchiveRecorder} JVM, which outlives this one if need be, runs the rehearsal with
-     * {@code -XX:ArchiveClassesAtExit} and installs the result. Never blocks and never throws.
+     * Records the archive in the background if the cache directory is not refused, the archive
+     * does not exist (as a private regular file: anything else at its name is replaced) and
+     * nobody is recording it: one {@link ArchiveRecorder} JVM, which outlives this one if need be,
+     * runs the rehearsal with {@code -XX:ArchiveClassesAtExit} and installs the result. Never
+     * blocks and never throws.
      *
      * @return the recorder process, for tests, or {@code null} if none was started
      */
     Process recordInBackground() {
-        if (Files.exists(archive) || ArchiveRecorder.isBeingRecorded(archive)) {
+        if (directoryRefused() || PrivatePaths.whyNotPrivateFile(archive).isEmpty()
+                || ArchiveRecorder.isBeingRecorded(archive)) {
             return null;
         }
         List<String> command = new ArrayList<>();
@@ -133,10 +165,10 @@ final class ClassDataArchive {
         command.add(WorkerLauncher.absoluteClasspath(options));
         command.add(ArchiveRecorder.class.getName());
         command.add(archive.toString());
-        // What ArchiveRecorder runs: a worker's JVM that rehearses and writes <archive>.tmp at exit.
+        // What ArchiveRecorder runs: a worker's JVM that rehearses and, at exit, writes the archive
+        // where the recorder puts it in place of OUTPUT.
         command.addAll(WorkerLauncher.javaWorkerCommand(options,
-                List.of("-XX:ArchiveClassesAtExit=" + archive.resolveSibling(archive.getFileName() + ".tmp")),
-                Rehearsal.ARGUMENT));
+                List.of("-XX:ArchiveClassesAtExit=" + ArchiveRecorder.OUTPUT), Rehearsal.ARGUMENT));
         try {
             Process process = WorkerLauncher.asWorker(new ProcessBuilder(command), options)
                     .redirectErrorStream(true)
