@@ -94,7 +94,12 @@ public final class ProcessPool implements DocumentPool {
         this.shutdown = new PoolShutdown(options.name(), options.closeTimeout(), config, lifecycle, ledger, supervisor,
                 scheduler, spawner, mbean);
         ShutdownHook.register(shutdown);
-        long deadline = System.nanoTime() + options.startupTimeout().toNanos(); // counted from spawn
+        int cpus = Runtime.getRuntime().availableProcessors();
+        if (options.workers() > cpus) {
+            LOG.warn("pool {}: {} workers on {} CPUs: workers will share CPUs, and no task runs faster for it "
+                    + "(they start {} at a time)", options.name(), options.workers(), cpus,
+                    WorkerSupervisor.concurrentStarts(options.workers()));
+        }
         List<CompletableFuture<Void>> ready;
         try {
             ready = supervisor.startAll();
@@ -107,7 +112,7 @@ public final class ProcessPool implements DocumentPool {
         JsonMapper mapper = Messages.newDataMapper(options.maxFrameLength());
         this.types = new TaskTypes(TaskAllowList.of(options.allowedTasks()), mapper, options.maxFrameLength());
         try {
-            supervisor.awaitReady(ready, deadline, options.startupTimeout());
+            supervisor.awaitReady(ready, options.startupTimeout());
         } catch (RuntimeException e) {
             shutdown.shutdown(true);
             throw e;

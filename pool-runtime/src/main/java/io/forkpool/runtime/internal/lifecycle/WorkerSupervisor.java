@@ -89,35 +89,91 @@ public final class WorkerSupervisor {
     // ---- starting ------------------------------------------------------------------------------
 
     /**
-     * Starts a worker in every slot without waiting for any.
+     * How many workers start at once: starting a JVM is CPU-bound, so more at once than the machine
+     * has CPUs only makes each of them slower, until none says hello within the start-up timeout.
+     * At least two, so that a pool of two always starts in parallel.
      *
-     * @return each first worker's readiness
-     * @throws PoolStartupException if one cannot be started; those started are left to {@link #stopAll}
+     * @param workers the pool's size
+     * @return how many of them may be starting at the same time
+     */
+    public static int concurrentStarts(int workers) {
+        return Math.min(workers, Math.max(2, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /**
+     * Starts the first workers: {@link #concurrentStarts} of them now, and each of the others as
+     * soon as an earlier one is ready, so that every start-up timeout counts from its own worker's
+     * launch; once one fails, no more are started. Does not wait for any.
+     *
+     * @return each slot's first worker's readiness, in slot order
+     * @throws PoolStartupException if one of those started now cannot be started; those started
+     *     are left to {@link #stopAll}
      */
     public List<CompletableFuture<Void>> startAll() {
+        int atOnce = concurrentStarts(slots.length);
         List<CompletableFuture<Void>> ready = new ArrayList<>(slots.length);
         synchronized (spawnLock) {
-            for (WorkerSlot slot : slots) {
+            for (int i = 0; i < atOnce; i++) {
                 try {
-                    ready.add(readiness.get(spawn(slot)));
+                    ready.add(readiness.get(spawn(slots[i])));
                 } catch (IOException | RuntimeException e) {
-                    throw new PoolStartupException("cannot start worker " + slot.id + ": cannot run "
-                            + spawner.program() + ": " + e.getMessage(), e);
+                    throw cannotStart(slots[i], e);
                 }
             }
+        }
+        for (int i = atOnce; i < slots.length; i++) {
+            WorkerSlot slot = slots[i];
+            CompletableFuture<Void> started = new CompletableFuture<>();
+            ready.get(i - atOnce).whenComplete((ok, failed) -> {
+                if (failed == null) {
+                    execute(() -> startLater(slot, started));
+                } else { // the start fails with that earlier worker: start no more
+                    started.completeExceptionally(new PoolStartupException("start-up was given up", failed));
+                }
+            });
+            ready.add(started);
         }
         return ready;
     }
 
+    /** Starts a slot's first worker, its turn come, unless the start was given up. Supervisor thread. */
+    private void startLater(WorkerSlot slot, CompletableFuture<Void> started) {
+        synchronized (spawnLock) {
+            if (lifecycle.state() != PoolState.STARTING) {
+                started.completeExceptionally(new PoolStartupException("start-up was given up", null));
+                return;
+            }
+            try {
+                readiness.get(spawn(slot)).whenComplete((ok, failed) -> {
+                    if (failed == null) {
+                        started.complete(null);
+                    } else {
+                        started.completeExceptionally(failed);
+                    }
+                });
+            } catch (IOException | RuntimeException e) {
+                started.completeExceptionally(cannotStart(slot, e));
+            }
+        }
+    }
+
+    private PoolStartupException cannotStart(WorkerSlot slot, Exception e) {
+        return new PoolStartupException("cannot start worker " + slot.id + ": cannot run " + spawner.program()
+                + ": " + e.getMessage(), e);
+    }
+
     /**
-     * Waits until every first worker said hello.
+     * Waits until every first worker said hello. Each worker's own start-up timeout, counted from
+     * its launch, ends a worker that does not; this wait is bounded as well, by as many timeouts
+     * as there are rounds of {@link #concurrentStarts}, plus one.
      *
-     * @throws PoolStartupException if one died first or the deadline passed (then it is killed)
+     * @throws PoolStartupException if one died first or did not say hello in time (then it is killed)
      * @param ready the readiness of each first worker, from {@link #startAll}
-     * @param deadlineNanos when to give up, by {@link System#nanoTime()}
-     * @param startupTimeout the pool's start-up timeout, for the message
+     * @param startupTimeout the pool's start-up timeout
      */
-    public void awaitReady(List<CompletableFuture<Void>> ready, long deadlineNanos, Duration startupTimeout) {
+    public void awaitReady(List<CompletableFuture<Void>> ready, Duration startupTimeout) {
+        int rounds = (slots.length + concurrentStarts(slots.length) - 1) / concurrentStarts(slots.length);
+        long deadlineNanos = System.nanoTime() + startupTimeout.toNanos() * (rounds + 1);
         for (int i = 0; i < ready.size(); i++) {
             try {
                 ready.get(i).get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -125,8 +181,11 @@ public final class WorkerSupervisor {
                 throw (RuntimeException) e.getCause();
             } catch (TimeoutException e) {
                 WorkerDriver driver = slots[i].driver;
-                driver.kill(ExitCause.STARTUP_FAILURE, "did not say hello within " + startupTimeout);
-                throw new PoolStartupException(driver + " did not say hello within " + startupTimeout, null);
+                String who = driver == null ? "worker " + i : driver.toString();
+                if (driver != null) {
+                    driver.kill(ExitCause.STARTUP_FAILURE, "did not say hello within " + startupTimeout);
+                }
+                throw new PoolStartupException(who + " did not say hello within " + startupTimeout, null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new PoolStartupException("interrupted while starting workers", e);

@@ -15,6 +15,7 @@ import io.forkpool.runtime.internal.ledger.TaskSource;
 import io.forkpool.runtime.internal.observe.LatencyRecorder;
 import java.io.IOException;
 import java.nio.channels.ByteChannel;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
@@ -122,8 +123,7 @@ public final class WorkerDriver implements TaskOwner {
         ioThread.start();
         startupTimer = scheduler.schedule(() -> {
             if (state() == WorkerState.STARTING) {
-                kill(ExitCause.STARTUP_FAILURE, "did not say hello within "
-                        + TimeUnit.NANOSECONDS.toMillis(config.startupNanos()) + " ms");
+                kill(ExitCause.STARTUP_FAILURE, "did not say hello within " + Duration.ofNanos(config.startupNanos()));
             }
         }, config.startupNanos());
         link.onExit().thenRun(this::onProcessExit);

@@ -9,6 +9,7 @@ import io.forkpool.PoolStats;
 import io.forkpool.WorkerCrashedException;
 import io.forkpool.WorkerStats;
 import io.forkpool.runtime.internal.exec.PoolThread;
+import io.forkpool.runtime.internal.lifecycle.WorkerSupervisor;
 import io.forkpool.testsupport.Await;
 import java.time.Duration;
 import java.util.List;
@@ -308,5 +309,19 @@ class SupervisionBreaksTest {
         assertThat(spawner.all).hasSize(1);
         assertThat(spawner.all.get(0).signals).containsExactly("KILL");
         assertThat(spawner.closed).isTrue();
+    }
+
+    @Test
+    void workersStartAFewAtATimeEachAfterAnEarlierOneIsReady() throws Exception {
+        int workers = WorkerSupervisor.concurrentStarts(1_000) + 3; // more than start at once here
+        try (FakePool fake = FakePool.start(workers, b -> b)) {
+            assertThat(fake.pool.stats().workers()).hasSize(workers)
+                    .allMatch(w -> w.state().equals("READY"), "ready");
+        }
+        FakeSpawner spawner = FakePool.spawner();
+        spawner.connects = n -> false; // none says hello: only the first round is ever started
+        assertThatThrownBy(() -> FakePool.start(workers, spawner, b -> b.startupTimeout(Duration.ofMillis(200))))
+                .isInstanceOf(io.forkpool.PoolStartupException.class).hasMessageContaining("did not say hello");
+        assertThat(spawner.all).hasSize(WorkerSupervisor.concurrentStarts(workers));
     }
 }
