@@ -45,6 +45,7 @@ final class TreeGuard {
     /** Where {@code setsid} is; a JDK child is never a group leader, so it execs in place and keeps its pid. */
     static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final boolean HAS_SETSID = Files.isExecutable(SETSID);
+    private static final Path NICE = Path.of("/usr/bin/nice");
 
     private static final List<String> PREFIX = prefix();
     private static final WardenLink WARDEN = new WardenLink();
@@ -189,6 +190,11 @@ final class TreeGuard {
             List<String> command = new ArrayList<>();
             if (HAS_SETSID) {
                 command.add(SETSID.toString()); // no terminal signal that reaches the supervisor's group reaches it
+            }
+            if (Files.isExecutable(NICE)) {
+                // It boots while the first workers do, on the same CPUs: let them go first. A sweep
+                // is a few scans of /proc, which a nice of 10 does not delay noticeably.
+                command.addAll(List.of(NICE.toString(), "-n", "10"));
             }
             command.addAll(List.of(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                     "-Xms4m", "-Xmx16m", "-Xss256k", "-XX:-UsePerfData", "-cp", codeSource(), Warden.class.getName()));
