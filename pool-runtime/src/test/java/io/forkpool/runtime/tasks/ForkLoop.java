@@ -8,9 +8,10 @@ import java.util.List;
  * Starts two shells that fork as fast as they can, and returns while they do: one forks sleeps
  * that stay its children, the other double-forks them (each is re-parented away from the tree at
  * once). Each forks at most {@value #MAX_FORKS} sleeps of {@code 1000.<tag>} seconds, so the test
- * can find them and the machine is never exhausted.
+ * can find them and the machine is never exhausted. Returns the two shells' pids: while the
+ * second lives, it is still forking.
  */
-public final class ForkLoop implements Task<String, Integer> {
+public final class ForkLoop implements Task<String, List<Long>> {
 
     /** The most sleeps each shell forks. */
     public static final int MAX_FORKS = 500;
@@ -19,11 +20,12 @@ public final class ForkLoop implements Task<String, Integer> {
     private static final String DOUBLE = "i=0; while [ $i -lt $2 ]; do (sleep \"$1\" &); i=$((i+1)); done";
 
     @Override
-    public Integer execute(String sleep) throws IOException {
+    public List<Long> execute(String sleep) throws IOException {
         // Constant shell texts; the duration and the count are positional parameters.
+        List<Long> shells = new java.util.ArrayList<>();
         for (String script : List.of(DIRECT, DOUBLE)) {
-            new ProcessBuilder("sh", "-c", script, "sh", sleep, Integer.toString(MAX_FORKS)).start();
+            shells.add(new ProcessBuilder("sh", "-c", script, "sh", sleep, Integer.toString(MAX_FORKS)).start().pid());
         }
-        return 2;
+        return shells;
     }
 }
