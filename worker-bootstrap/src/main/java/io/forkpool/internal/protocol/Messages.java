@@ -19,6 +19,10 @@ import tools.jackson.databind.json.JsonMapper;
  * for task data (as large as a frame, strict). Neither enables default typing or polymorphic type
  * ids: a payload can only ever become the type the receiver asks for, and a property such as
  * {@code "@class"} never names a class.
+ *
+ * <p>A worker reads its bootstrap line and writes its hello without Jackson, to the same values
+ * and bytes ({@link BootstrapReader}, {@link HelloEncoder}); the control mapper is built when
+ * first used.
  */
 public final class Messages {
 
@@ -166,9 +170,9 @@ public final class Messages {
 
     /**
      * The control mapper, in a class of its own so that it is built when first used, not when
-     * {@link Messages} is initialised: a worker that uses only the records and constants on its
-     * way to the hello must not pay for it there, since building it is most of what a fresh JVM
-     * spends before the hello.
+     * {@link Messages} or its records are: a worker reads its bootstrap line and writes its hello
+     * without it ({@link BootstrapReader}, {@link HelloEncoder}), and building it is most of what
+     * a fresh JVM would spend before the hello.
      */
     private static final class Control {
         static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()

@@ -4,6 +4,7 @@ import io.forkpool.internal.protocol.Frame;
 import io.forkpool.internal.protocol.FrameReader;
 import io.forkpool.internal.protocol.FrameType;
 import io.forkpool.internal.protocol.FrameWriter;
+import io.forkpool.internal.protocol.HelloEncoder;
 import io.forkpool.internal.protocol.Messages;
 import io.forkpool.internal.protocol.ProtocolException;
 import io.forkpool.internal.protocol.WorkerExitCodes;
@@ -86,7 +87,7 @@ public final class WorkerLoop {
      * @throws IOException if the hello cannot be written
      */
     public int run(Messages.Hello hello) throws IOException {
-        send(FrameType.HELLO, 0, Messages.encode(hello));
+        send(FrameType.HELLO, 0, HelloEncoder.encode(hello)); // without Jackson, the bytes Messages.encode writes
         Thread taskThread = new Thread(this::serveTasks, "forkpool-worker-" + workerId + "-task");
         runner.bindTo(taskThread);
         taskThread.start();
