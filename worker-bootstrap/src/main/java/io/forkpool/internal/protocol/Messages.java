@@ -19,6 +19,10 @@ import tools.jackson.databind.json.JsonMapper;
  * for task data (as large as a frame, strict). Neither enables default typing or polymorphic type
  * ids: a payload can only ever become the type the receiver asks for, and a property such as
  * {@code "@class"} never names a class.
+ *
+ * <p>A worker reads its bootstrap line and writes its hello without Jackson, to the same values
+ * and bytes ({@link BootstrapReader}, {@link HelloEncoder}); the control mapper is built when
+ * first used.
  */
 public final class Messages {
 
@@ -46,19 +50,6 @@ public final class Messages {
 
     /** Longest string, in characters, accepted in a control message. */
     public static final int MAX_CONTROL_STRING_LENGTH = 256 * 1024;
-
-    private static final JsonMapper CONTROL = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(limits(MAX_CONTROL_STRING_LENGTH, MAX_CONTROL_MESSAGE_LENGTH))
-                    // A worker choosing property names must not grow the mapper's shared name table.
-                    .disable(TokenStreamFactory.Feature.CANONICALIZE_PROPERTY_NAMES)
-                    .build())
-            // Later protocol versions may add fields; an older receiver ignores them.
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            // An integer field must be a JSON integer: not "1", 1.0 or true.
-            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
 
     /**
      * The first line a worker reads from its standard input: where to connect and how to prove
@@ -178,6 +169,27 @@ public final class Messages {
     }
 
     /**
+     * The control mapper, in a class of its own so that it is built when first used, not when
+     * {@link Messages} or its records are: a worker reads its bootstrap line and writes its hello
+     * without it ({@link BootstrapReader}, {@link HelloEncoder}), and building it is most of what
+     * a fresh JVM would spend before the hello.
+     */
+    private static final class Control {
+        static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                        .streamReadConstraints(limits(MAX_CONTROL_STRING_LENGTH, MAX_CONTROL_MESSAGE_LENGTH))
+                        // A worker choosing property names must not grow the mapper's shared name table.
+                        .disable(TokenStreamFactory.Feature.CANONICALIZE_PROPERTY_NAMES)
+                        .build())
+                // Later protocol versions may add fields; an older receiver ignores them.
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                // An integer field must be a JSON integer: not "1", 1.0 or true.
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+    }
+
+    /**
      * Creates the mapper for task inputs and outputs: any string and the whole document at most a
      * frame, nesting at most {@link #MAX_NESTING_DEPTH} on read and write (so a hostile or
      * accidental 100,000-deep document fails fast instead of overflowing the stack), exactly one
@@ -212,7 +224,7 @@ public final class Messages {
      * @return its JSON bytes
      */
     public static byte[] encode(Object message) {
-        return CONTROL.writeValueAsBytes(message);
+        return Control.MAPPER.writeValueAsBytes(message);
     }
 
     /**
@@ -231,7 +243,7 @@ public final class Messages {
                         + " bytes exceeds the control-message limit of " + MAX_CONTROL_MESSAGE_LENGTH + ": "
                         + ProtocolException.hex(payload, 0, payload.length, 64));
             }
-            T value = CONTROL.readValue(payload, type);
+            T value = Control.MAPPER.readValue(payload, type);
             if (value == null) {
                 throw new ProtocolException(type.getSimpleName() + " payload is JSON null");
             }

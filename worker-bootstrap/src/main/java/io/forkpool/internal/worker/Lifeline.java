@@ -2,6 +2,7 @@ package io.forkpool.internal.worker;
 
 import io.forkpool.PoolOptions;
 import io.forkpool.internal.process.Sessions;
+import io.forkpool.internal.protocol.BootstrapReader;
 import io.forkpool.internal.protocol.Messages;
 import io.forkpool.internal.protocol.WorkerExitCodes;
 import io.forkpool.spi.TaskAllowList;
@@ -26,7 +27,10 @@ public final class Lifeline {
     }
 
     /**
-     * Reads the bootstrap line byte by byte, so nothing after it is consumed.
+     * Reads the bootstrap line byte by byte, so nothing after it is consumed. The line is read
+     * without Jackson ({@link BootstrapReader}), which a worker then loads only after its hello; a
+     * line that reader leaves undecided, such as a malformed one, is read by the control mapper,
+     * which accepts or rejects it with the same values and messages as ever.
      *
      * @param stdin the raw standard input
      * @return the parsed bootstrap
@@ -44,7 +48,30 @@ public final class Lifeline {
             }
             line.write(b);
         }
-        Messages.Bootstrap bootstrap = Messages.decode(line.toByteArray(), Messages.Bootstrap.class);
+        return parse(line.toByteArray());
+    }
+
+    /**
+     * Decodes and checks a bootstrap line: without Jackson if {@link BootstrapReader} decides it,
+     * else with the control mapper.
+     *
+     * @param line the line without its {@code \n}
+     * @return the checked fields
+     * @throws IOException if the line is invalid
+     */
+    static Messages.Bootstrap parse(byte[] line) throws IOException {
+        Messages.Bootstrap bootstrap = BootstrapReader.read(line).orElse(null);
+        return validated(bootstrap != null ? bootstrap : Messages.decode(line, Messages.Bootstrap.class));
+    }
+
+    /**
+     * Checks the fields of a decoded bootstrap line.
+     *
+     * @param bootstrap the line's fields
+     * @return {@code bootstrap}
+     * @throws IOException if a field is missing or out of range
+     */
+    static Messages.Bootstrap validated(Messages.Bootstrap bootstrap) throws IOException {
         if (bootstrap.protocolVersion() != Messages.PROTOCOL_VERSION) {
             throw new IOException("supervisor speaks protocol version " + bootstrap.protocolVersion()
                     + ", this worker speaks " + Messages.PROTOCOL_VERSION);

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.function.Supplier;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -40,7 +41,10 @@ final class TaskRunner {
     /** Remote stack traces are cut here so a failure report always fits a frame. */
     private static final int MAX_STACK_TRACE_CHARS = 32 * 1024;
 
-    private final JsonMapper mapper;
+    /** Where the data mapper comes from; asked once, by the first task, which may wait for it. */
+    private final Supplier<JsonMapper> mappers;
+    /** The data mapper, once the first task has it; task thread only. */
+    private JsonMapper mapper;
     private final int maxFrameLength;
     private final ClassLoader loader;
     private final TaskAllowList allowedTasks;
@@ -97,8 +101,9 @@ final class TaskRunner {
         }
     }
 
-    TaskRunner(JsonMapper mapper, int maxFrameLength, ClassLoader loader, TaskAllowList allowedTasks, int workerId) {
-        this.mapper = mapper;
+    TaskRunner(Supplier<JsonMapper> mappers, int maxFrameLength, ClassLoader loader, TaskAllowList allowedTasks,
+            int workerId) {
+        this.mappers = mappers;
         this.maxFrameLength = maxFrameLength;
         this.loader = loader;
         this.allowedTasks = allowedTasks;
@@ -163,8 +168,12 @@ final class TaskRunner {
      * @param frame a TASK frame
      * @return the reply frame, RESULT or FAILURE, with the same correlation id
      * @throws ProtocolException if the TASK payload itself is malformed
+     * @throws IllegalStateException if there is no data mapper: the worker cannot serve
      */
     Frame run(Frame frame) throws ProtocolException {
+        if (mapper == null) {
+            mapper = mappers.get(); // outside the task's failure handling: without it no task can run
+        }
         TaskRequest request = TaskRequest.parse(frame.payload());
         long id = frame.correlationId();
         boolean batch = frame.type() == FrameType.BATCH;
@@ -267,8 +276,12 @@ final class TaskRunner {
     private static JsonToken nextToken(JsonParser parser, List<Object> decoded) {
         try {
             return parser.nextToken();
-        } catch (StreamReadException e) {
-            decoded.clear();
+        } catch (RuntimeException e) {
+            // Not a catch of StreamReadException: the verifier would load Jackson's exception
+            // classes with this class, which a worker creates before its hello.
+            if (e instanceof StreamReadException) {
+                decoded.clear();
+            }
             throw e;
         }
     }

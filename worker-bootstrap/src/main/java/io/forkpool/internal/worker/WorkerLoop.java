@@ -4,6 +4,7 @@ import io.forkpool.internal.protocol.Frame;
 import io.forkpool.internal.protocol.FrameReader;
 import io.forkpool.internal.protocol.FrameType;
 import io.forkpool.internal.protocol.FrameWriter;
+import io.forkpool.internal.protocol.HelloEncoder;
 import io.forkpool.internal.protocol.Messages;
 import io.forkpool.internal.protocol.ProtocolException;
 import io.forkpool.internal.protocol.WorkerExitCodes;
@@ -29,7 +30,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  * cancellations to the {@link TaskRunner} and answers each PING with a PONG at once, never behind
  * a running task; after the hello, the {@code -task} thread writes replies. Both write through
  * one {@link FrameWriter}, each frame group appended and flushed under its lock. The caller of
- * {@link #run} waits until one of them finds that the worker must end.
+ * {@link #run} waits until one of them finds that the worker must end. The {@code -jackson}
+ * thread builds the data mapper once the hello is out ({@link BackgroundMapper}).
  */
 public final class WorkerLoop {
 
@@ -41,6 +43,8 @@ public final class WorkerLoop {
     private final int workerId;
     private final int maxFrameLength;
     private final TaskRunner runner;
+    /** Built only once the hello is out; the first task waits for it. */
+    private final BackgroundMapper mapper;
     /** Shared by the reader (PONG) and the task thread (replies); used only while holding its lock. */
     private final FrameWriter writer;
     private final BlockingQueue<Frame> tasks = new LinkedBlockingQueue<>();
@@ -65,8 +69,8 @@ public final class WorkerLoop {
         this.in = in;
         this.workerId = workerId;
         this.maxFrameLength = maxFrameLength;
-        this.runner = new TaskRunner(Messages.newDataMapper(maxFrameLength), maxFrameLength, loader, allowedTasks,
-                workerId);
+        this.mapper = BackgroundMapper.dataMapper(maxFrameLength);
+        this.runner = new TaskRunner(mapper, maxFrameLength, loader, allowedTasks, workerId);
         this.writer = new FrameWriter(out, maxFrameLength);
     }
 
@@ -86,7 +90,10 @@ public final class WorkerLoop {
      * @throws IOException if the hello cannot be written
      */
     public int run(Messages.Hello hello) throws IOException {
-        send(FrameType.HELLO, 0, Messages.encode(hello));
+        // Written without Jackson, which is built only now, while the supervisor takes the hello and
+        // sends the first task (BackgroundMapper): the worker is ready that much sooner.
+        send(FrameType.HELLO, 0, HelloEncoder.encode(hello));
+        mapper.start(workerId);
         Thread taskThread = new Thread(this::serveTasks, "forkpool-worker-" + workerId + "-task");
         runner.bindTo(taskThread);
         taskThread.start();
