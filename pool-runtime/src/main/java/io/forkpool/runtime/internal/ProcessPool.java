@@ -9,6 +9,7 @@ import io.forkpool.Task;
 import io.forkpool.TaskOptions;
 import io.forkpool.internal.protocol.Messages;
 import io.forkpool.runtime.DocumentPool;
+import io.forkpool.runtime.internal.exec.PoolThread;
 import io.forkpool.runtime.internal.exec.Scheduler;
 import io.forkpool.runtime.internal.exec.SupervisorThread;
 import io.forkpool.runtime.internal.launch.WorkerLauncher;
@@ -100,6 +101,17 @@ public final class ProcessPool implements DocumentPool {
                     + "(they start {} at a time)", options.name(), options.workers(), cpus,
                     WorkerSupervisor.concurrentStarts(options.workers()));
         }
+        // Building a Jackson mapper in a fresh JVM takes a few hundred milliseconds of CPU: the
+        // pool is ready without it, and the first task that needs it waits for it.
+        CompletableFuture<JsonMapper> mapper = new CompletableFuture<>();
+        new PoolThread(() -> {
+            try {
+                mapper.complete(Messages.newDataMapper(options.maxFrameLength()));
+            } catch (Throwable e) {
+                mapper.completeExceptionally(e);
+            }
+        }, options.name() + "-mapper").start();
+        this.types = new TaskTypes(TaskAllowList.of(options.allowedTasks()), mapper, options.maxFrameLength());
         List<CompletableFuture<Void>> ready;
         try {
             ready = supervisor.startAll();
@@ -107,10 +119,6 @@ public final class ProcessPool implements DocumentPool {
             shutdown.shutdown(true);
             throw e;
         }
-        // Building a Jackson mapper in a fresh JVM takes a few hundred milliseconds: do it while
-        // the workers boot. Nothing submits before this constructor returns.
-        JsonMapper mapper = Messages.newDataMapper(options.maxFrameLength());
-        this.types = new TaskTypes(TaskAllowList.of(options.allowedTasks()), mapper, options.maxFrameLength());
         try {
             supervisor.awaitReady(ready, options.startupTimeout());
         } catch (RuntimeException e) {

@@ -3,6 +3,8 @@ package io.forkpool.runtime.internal.ledger;
 import io.forkpool.spi.TaskAllowList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -14,7 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class TaskTypes {
 
     private final TaskAllowList allowedTasks;
-    private final JsonMapper mapper;
+    private final CompletableFuture<JsonMapper> mapper;
     private final int maxFrameLength;
     private final ConcurrentHashMap<Class<?>, TaskType> byClass = new ConcurrentHashMap<>();
     /** Task classes known by name only, whose inputs and outputs stay JSON documents. */
@@ -22,13 +24,22 @@ public final class TaskTypes {
 
     /**
      * @param allowedTasks the pool's allow-list
-     * @param mapper the pool's data mapper
+     * @param mapper the pool's data mapper, being built: the first task type waits for it
      * @param maxFrameLength the largest payload a frame may carry
      */
-    public TaskTypes(TaskAllowList allowedTasks, JsonMapper mapper, int maxFrameLength) {
+    public TaskTypes(TaskAllowList allowedTasks, CompletableFuture<JsonMapper> mapper, int maxFrameLength) {
         this.allowedTasks = allowedTasks;
         this.mapper = mapper;
         this.maxFrameLength = maxFrameLength;
+    }
+
+    /** The data mapper, once built; a mapper that could not be built fails every submission that needs it. */
+    private JsonMapper mapper() {
+        try {
+            return mapper.join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException("the pool's data mapper could not be built: " + e.getCause(), e.getCause());
+        }
     }
 
     /**
@@ -42,7 +53,7 @@ public final class TaskTypes {
             if (!allowedTasks.allows(c.getName())) {
                 throw allowedTasks.refusal(c.getName());
             }
-            return TaskType.of(c, mapper);
+            return TaskType.of(c, mapper());
         });
     }
 
@@ -56,7 +67,7 @@ public final class TaskTypes {
             if (!allowedTasks.allows(name)) {
                 throw allowedTasks.refusal(name);
             }
-            return TaskType.documents(name, mapper);
+            return TaskType.documents(name, mapper());
         });
     }
 
