@@ -25,56 +25,16 @@ public final class BootstrapLine {
         StringBuilder json = new StringBuilder(256);
         json.append("{\"protocolVersion\":").append(bootstrap.protocolVersion());
         json.append(",\"socketPath\":");
-        string(json, bootstrap.socketPath());
+        JsonText.string(json, bootstrap.socketPath());
         json.append(",\"token\":");
-        string(json, bootstrap.token());
+        JsonText.string(json, bootstrap.token());
         json.append(",\"workerId\":").append(bootstrap.workerId());
         json.append(",\"maxFrameLength\":").append(bootstrap.maxFrameLength());
         json.append(",\"supervisorPid\":").append(bootstrap.supervisorPid());
         json.append(",\"supervisorStartMillis\":").append(bootstrap.supervisorStartMillis());
         json.append(",\"allowedTasks\":");
-        if (bootstrap.allowedTasks() == null) {
-            json.append("null");
-        } else {
-            json.append('[');
-            for (int i = 0; i < bootstrap.allowedTasks().size(); i++) {
-                if (i > 0) {
-                    json.append(',');
-                }
-                string(json, bootstrap.allowedTasks().get(i));
-            }
-            json.append(']');
-        }
+        JsonText.strings(json, bootstrap.allowedTasks());
         json.append("}\n");
         return json.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** A JSON string (RFC 8259): quotes, backslashes and control characters escaped. */
-    private static void string(StringBuilder json, String value) {
-        if (value == null) {
-            json.append("null");
-            return;
-        }
-        json.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                case '\n' -> json.append("\\n");
-                case '\r' -> json.append("\\r");
-                case '\t' -> json.append("\\t");
-                case '\b' -> json.append("\\b");
-                case '\f' -> json.append("\\f");
-                default -> {
-                    if (c < 0x20) {
-                        json.append(String.format("\\u%04X", (int) c));
-                    } else {
-                        json.append(c);
-                    }
-                }
-            }
-        }
-        json.append('"');
     }
 }
