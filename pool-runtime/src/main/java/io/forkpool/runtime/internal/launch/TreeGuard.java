@@ -118,14 +118,18 @@ final class TreeGuard {
 
         private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
         private volatile Process process;
+        /** Whether lines are still wanted: false once the warden is off, failed to start, or is gone. */
+        private volatile boolean listening = true;
 
         private WardenLink() {
             if (!Boolean.parseBoolean(System.getProperty("io.forkpool.warden", "true"))) {
                 LOG.warn("the warden is switched off (io.forkpool.warden=false): a stopped worker's children "
                         + "survive a SIGKILLed supervisor");
+                listening = false;
                 return;
             }
             if (!Sessions.listable()) {
+                listening = false;
                 return; // no /proc: nothing a warden could find
             }
             Thread thread = new Thread(this::run, "forkpool-warden");
@@ -135,22 +139,28 @@ final class TreeGuard {
 
         /** @param pid a worker that now leads a session */
         void session(long pid) {
-            lines.add("S+ " + pid);
+            say("S+ " + pid);
         }
 
         /** @param pid a worker whose exit was handled and whose session was emptied */
         void sessionEnded(long pid) {
-            lines.add("S- " + pid);
+            say("S- " + pid);
         }
 
         /** @param dir a pool's private socket directory, created */
         void directory(Path dir) {
-            lines.add("D+ " + dir);
+            say("D+ " + dir);
         }
 
         /** @param dir that directory, removed */
         void directoryRemoved(Path dir) {
-            lines.add("D- " + dir);
+            say("D- " + dir);
+        }
+
+        private void say(String line) {
+            if (listening) {
+                lines.add(line);
+            }
         }
 
         /** @return the warden's process, once it listens; {@code null} before, or if it could not start */
@@ -165,6 +175,7 @@ final class TreeGuard {
             } catch (IOException | RuntimeException e) {
                 LOG.warn("cannot start the warden ({}): a stopped worker's children survive a SIGKILLed supervisor",
                         e.getMessage());
+                listening = false;
                 lines.clear();
                 return;
             }
@@ -179,6 +190,8 @@ final class TreeGuard {
                     }
                 }
             } catch (IOException | InterruptedException e) {
+                listening = false;
+                lines.clear();
                 LOG.warn("the warden (pid {}) is gone ({}): a stopped worker's children survive a SIGKILLed supervisor",
                         started.pid(), e.toString());
             }
