@@ -31,7 +31,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * a running task; after the hello, the {@code -task} thread writes replies. Both write through
  * one {@link FrameWriter}, each frame group appended and flushed under its lock. The caller of
  * {@link #run} waits until one of them finds that the worker must end. The {@code -jackson}
- * thread builds the data mapper once the hello is out ({@link BackgroundMapper}).
+ * thread builds the data mapper before the hello ({@link BackgroundMapper}).
  */
 public final class WorkerLoop {
 
@@ -90,10 +90,13 @@ public final class WorkerLoop {
      * @throws IOException if the hello cannot be written
      */
     public int run(Messages.Hello hello) throws IOException {
-        // Written without Jackson, which is built only now, while the supervisor takes the hello and
-        // sends the first task (BackgroundMapper): the worker is ready that much sooner.
-        send(FrameType.HELLO, 0, HelloEncoder.encode(hello));
+        // The hello says the worker can run a task now, so it waits for the data mapper: a task
+        // sent earlier would wait in the worker, and if the worker were killed meanwhile the task
+        // would be charged an attempt it never made (only the running task may be). The hello
+        // itself is written without Jackson (HelloEncoder), and no control mapper is built for it.
         mapper.start(workerId);
+        mapper.get();
+        send(FrameType.HELLO, 0, HelloEncoder.encode(hello));
         Thread taskThread = new Thread(this::serveTasks, "forkpool-worker-" + workerId + "-task");
         runner.bindTo(taskThread);
         taskThread.start();
