@@ -138,6 +138,7 @@ public final class ArchiveRecorder {
         }
         // rename(2): replaces whatever is at the archive's name, a symbolic link included, never follows it.
         Files.move(output, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        ArchivePruning.prune(archive.getParent(), archive, java.time.Instant.now());
         return true;
     }
 

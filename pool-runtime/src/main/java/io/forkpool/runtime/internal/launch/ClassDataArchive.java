@@ -1,6 +1,7 @@
 package io.forkpool.runtime.internal.launch;
 
 import io.forkpool.PoolOptions;
+import io.forkpool.internal.worker.ArchivePruning;
 import io.forkpool.internal.worker.ArchiveRecorder;
 import io.forkpool.internal.worker.PrivatePaths;
 import io.forkpool.internal.worker.Rehearsal;
@@ -107,6 +108,9 @@ final class ClassDataArchive {
     List<String> jvmOptions() {
         if (!usable) {
             usable = !directoryRefused() && PrivatePaths.whyNotPrivateFile(archive).isEmpty() && Files.isReadable(archive);
+            if (usable) {
+                ArchivePruning.markUsed(archive); // once per pool: what is used is not pruned
+            }
         }
         return usable ? List.of("-XX:SharedArchiveFile=" + archive) : List.of();
     }
