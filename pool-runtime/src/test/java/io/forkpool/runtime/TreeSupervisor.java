@@ -41,6 +41,6 @@ public final class TreeSupervisor {
                 .mapToObj(String::valueOf).collect(Collectors.joining(" ")));
         System.out.println("TREES " + idle + " " + running.isDone());
         System.out.flush();
-        Thread.sleep(Long.MAX_VALUE); // not a guess: it waits to be killed
+        new java.util.concurrent.CountDownLatch(1).await(); // never counted down: it waits to be killed
     }
 }

@@ -1,7 +1,11 @@
 package io.forkpool.runtime.tasks;
 
 import io.forkpool.Task;
+import io.forkpool.testsupport.Await;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Starts a child that leaves the worker's session with {@code setsid} but keeps the worker's
@@ -18,10 +22,14 @@ public final class StartEscapee implements Task<String, Integer> {
         if (setsid.waitFor() != 0) {
             throw new IOException("setsid --fork failed with exit code " + setsid.exitValue());
         }
-        java.nio.file.Path file = java.nio.file.Path.of(pidFile);
-        while (!java.nio.file.Files.exists(file) || java.nio.file.Files.size(file) == 0) {
-            Thread.sleep(5); // polling for the file the child writes, not a guess
-        }
+        Path file = Path.of(pidFile);
+        Await.until("the escapee's pid in " + file, Duration.ofSeconds(60), () -> {
+            try {
+                return Files.exists(file) && Files.size(file) > 0;
+            } catch (IOException e) {
+                return false; // written meanwhile: asked again
+            }
+        });
         return 1;
     }
 }

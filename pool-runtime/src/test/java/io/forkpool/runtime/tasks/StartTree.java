@@ -1,6 +1,7 @@
 package io.forkpool.runtime.tasks;
 
 import io.forkpool.Task;
+import io.forkpool.testsupport.Await;
 import io.forkpool.testsupport.Gate;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,17 +50,20 @@ public final class StartTree implements Task<List<String>, Integer> {
         new ProcessBuilder(wrapped("echo $$ > \"$1\"; shift; for i in 1 2 3 4 5 6 7 8 9 10; do \"$@\" \"-$i\" & done; wait",
                 List.of(dir.resolve("pid-fan").toString(), "sh", "-c", SLEEPER, "sh", dir.resolve("pid-fan").toString())))
                 .start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (pids(dir).size() < PROCESSES) {
-            if (System.nanoTime() > deadline) {
-                throw new IOException("only " + pids(dir).size() + " of " + PROCESSES + " processes started");
-            }
-            Thread.sleep(5); // polling for files the children write, not a guess
-        }
+        Await.until(PROCESSES + " processes started in " + dir, Duration.ofSeconds(60),
+                () -> uncheckedPids(dir).size() >= PROCESSES);
         if (input.size() > 1) {
             Gate.pass(input.get(1));
         }
         return PROCESSES;
+    }
+
+    private static List<Long> uncheckedPids(Path dir) {
+        try {
+            return pids(dir);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**

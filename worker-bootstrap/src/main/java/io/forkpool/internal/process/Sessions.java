@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -99,6 +100,62 @@ public final class Sessions {
             // /proc changed under us, or there is none; what was listed is still worth signalling
         }
         return members;
+    }
+
+    /**
+     * What a process's file descriptor refers to, such as {@code pipe:[12345]}.
+     *
+     * @param pid the process
+     * @param fd the descriptor
+     * @return the link's text, or empty if it cannot be read
+     */
+    public static Optional<String> fdTarget(long pid, int fd) {
+        try {
+            return Optional.of(Files.readSymbolicLink(PROC.resolve(Long.toString(pid)).resolve("fd")
+                    .resolve(Integer.toString(fd))).toString());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * SIGKILLs every other process that holds a file descriptor to {@code target} (a pipe, by its
+     * {@code pipe:[inode]} name): children that left a worker's session but kept its output.
+     *
+     * @param target what the descriptor refers to, as {@link #fdTarget} reads it
+     * @return how many were killed
+     */
+    public static int killHoldersOf(String target) {
+        List<Long> holders = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, Sessions::isPid)) {
+            for (Path entry : entries) {
+                long pid = Long.parseLong(entry.getFileName().toString());
+                if (pid != SELF && holds(entry, target)) {
+                    holders.add(pid);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no /proc, or it changed under us
+        }
+        holders.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        return holders.size();
+    }
+
+    private static boolean holds(Path procEntry, String target) {
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(procEntry.resolve("fd"))) {
+            for (Path fd : fds) {
+                try {
+                    if (Files.readSymbolicLink(fd).toString().equals(target)) {
+                        return true;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // closed meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone, or not ours to read
+        }
+        return false;
     }
 
     private static boolean isPid(Path entry) {

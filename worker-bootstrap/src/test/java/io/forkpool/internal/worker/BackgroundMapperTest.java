@@ -40,14 +40,21 @@ class BackgroundMapperTest {
         TaskRunner runner = new TaskRunner(mapper, MAX, getClass().getClassLoader(),
                 TaskAllowList.of(List.of("io.forkpool.internal.worker.*")), 3);
         mapper.start(3);
-        CompletableFuture<Frame> reply = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Frame> reply = new CompletableFuture<>();
+        Thread taskThread = new Thread(() -> {
             try {
-                return runner.run(task(1, "{\"words\":[\"a\"]}"));
+                reply.complete(runner.run(task(1, "{\"words\":[\"a\"]}")));
             } catch (Exception e) {
-                throw new IllegalStateException(e);
+                reply.completeExceptionally(e);
             }
         });
-        Thread.sleep(100);
+        taskThread.start();
+        // The task thread parks in the mapper's future: its state says so, no sleep guesses it.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (taskThread.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(taskThread.getState()).as("the task thread, waiting for the mapper").isEqualTo(Thread.State.WAITING);
         assertThat(reply).as("waiting for the mapper").isNotDone();
         release.countDown();
         assertThat(reply.get(10, TimeUnit.SECONDS).type()).isEqualTo(FrameType.RESULT);

@@ -1,5 +1,6 @@
 package io.forkpool.runtime.internal.launch;
 
+import io.forkpool.internal.process.Sessions;
 import io.forkpool.runtime.internal.worker.WorkerLink;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +29,7 @@ final class ProcessLink implements WorkerLink {
         this.server = server;
         this.socket = socket;
         this.token = token;
-        this.outputPipe = ProcessTrees.fdTarget(process.pid(), 1).filter(t -> t.startsWith("pipe:")).orElse(null);
+        this.outputPipe = Sessions.fdTarget(process.pid(), 1).filter(t -> t.startsWith("pipe:")).orElse(null);
         if (TreeGuard.sessions()) {
             TreeGuard.warden().session(process.pid());
         }
@@ -103,7 +104,7 @@ final class ProcessLink implements WorkerLink {
 
     @Override
     public int killOutputHolders() {
-        return outputPipe == null ? 0 : ProcessTrees.killHoldersOf(outputPipe);
+        return outputPipe == null ? 0 : Sessions.killHoldersOf(outputPipe);
     }
 
     @Override

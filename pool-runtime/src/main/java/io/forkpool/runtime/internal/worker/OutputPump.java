@@ -1,5 +1,6 @@
 package io.forkpool.runtime.internal.worker;
 
+import io.forkpool.runtime.internal.exec.PoolThread;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -11,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Copies a worker's merged stdout/stderr to the log, one line at a time, tagged with the worker,
- * and keeps the tail for crash reports. Runs on its own thread per worker process; ends at end of
- * stream. Lines longer than {@value #MAX_LINE} characters are split so that a task printing
+ * and keeps the tail for crash reports. Owns its thread, one per worker process, which ends at end
+ * of stream. Lines longer than {@value #MAX_LINE} characters are split so that a task printing
  * megabytes without a newline cannot grow the supervisor's heap.
  */
 final class OutputPump implements Runnable {
@@ -24,6 +25,7 @@ final class OutputPump implements Runnable {
     private final String tag;
     private final BiConsumer<String, String> log;
     private final OutputTail tail = new OutputTail();
+    private volatile Thread thread;
 
     /** Logs each line at INFO under {@code io.forkpool.worker.output} as {@code [tag] line}. */
     OutputPump(InputStream output, String tag) {
@@ -39,6 +41,51 @@ final class OutputPump implements Runnable {
 
     OutputTail tail() {
         return tail;
+    }
+
+    /** How long the output may take to end after the exit before whoever still holds it open is killed. */
+    private static final long GRACE_MILLIS = 50;
+
+    /**
+     * Starts pumping, on a daemon thread of its own.
+     *
+     * @param threadName the thread's name
+     */
+    void start(String threadName) {
+        Thread pump = new PoolThread(this, threadName);
+        thread = pump;
+        pump.start();
+    }
+
+    /**
+     * Once the process has exited, waits for its output to end, so that its last lines are in the
+     * tail. Output that has not ended within {@value #GRACE_MILLIS} ms is held open by someone
+     * else — a child that left the worker's session but kept its stdout — so {@code killHolders}
+     * runs and the wait goes on, bounded: the pump's thread ends with its worker.
+     *
+     * @param killHolders kills whoever still holds the output open
+     * @return the tail
+     */
+    OutputTail finish(Runnable killHolders) {
+        if (!join(GRACE_MILLIS)) {
+            killHolders.run();
+            join(10 * GRACE_MILLIS);
+        }
+        return tail;
+    }
+
+    /** @return whether the pump's thread has ended (or never started) */
+    private boolean join(long millis) {
+        Thread pump = thread;
+        if (pump == null) {
+            return true;
+        }
+        try {
+            pump.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !pump.isAlive();
     }
 
     @Override

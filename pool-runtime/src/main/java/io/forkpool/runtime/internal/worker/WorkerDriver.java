@@ -44,9 +44,6 @@ public final class WorkerDriver implements TaskOwner {
     /** How long a worker whose channel ended may take to exit before it is killed as broken. */
     static final long CHANNEL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    /** How long the output may take to end after the exit before whoever still holds it open is killed. */
-    private static final long OUTPUT_GRACE_MILLIS = 50;
-
     private final int slot;
     private final int incarnation;
     private final WorkerLink link;
@@ -62,7 +59,6 @@ public final class WorkerDriver implements TaskOwner {
     private final InFlightTasks inFlight;
     private final OutputPump output;
     private final Thread ioThread;
-    private final Thread outputThread;
     private final CompletableFuture<Void> exited = new CompletableFuture<>();
     private final ProbeClock probe;
     /** Read by the in-flight record's start callback, which can run only once a task is admitted, after the constructor. */
@@ -112,14 +108,13 @@ public final class WorkerDriver implements TaskOwner {
         this.threadPrefix = config.poolName() + "-worker-" + slot;
         this.output = new OutputPump(link.output(), "worker " + slot + " pid " + link.pid());
         this.ioThread = new PoolThread(this::serve, threadPrefix + "-io");
-        this.outputThread = new PoolThread(output, threadPrefix + "-output");
         this.probe = new ProbeClock(config.silenceNanos(), config.probeNanos(), scheduler.nanoTime());
         this.watch = new TaskWatch(this, scheduler, inFlight, probe, config, slot, link.pid());
     }
 
     /** Starts the threads and the start-up deadline; called once, right after spawning. */
     public void start() {
-        outputThread.start();
+        output.start(threadPrefix + "-output");
         ioThread.start();
         startupTimer = scheduler.schedule(() -> {
             if (state() == WorkerState.STARTING) {
@@ -325,13 +320,8 @@ public final class WorkerDriver implements TaskOwner {
         closeChannel();
         link.close();
         link.killLeftovers();
-        joinQuietly(outputThread, OUTPUT_GRACE_MILLIS); // let the pump take the last lines for the report
-        if (outputThread.isAlive()) {
-            link.killOutputHolders(); // children that left the session but kept its output
-            joinQuietly(outputThread, 10 * OUTPUT_GRACE_MILLIS);
-        }
+        String tail = output.finish(link::killOutputHolders).text(); // its last lines, for the report
         int exitCode = link.exitValue();
-        String tail = output.tail().text();
         ExitCause cause = ExitClassifier.classify(exitCode, endedBy, readyNanos == 0, tail);
         String description = endReason == null
                 ? WorkerExitCodes.describe(exitCode)
@@ -360,13 +350,6 @@ public final class WorkerDriver implements TaskOwner {
         }
     }
 
-    private static void joinQuietly(Thread thread, long millis) {
-        try {
-            thread.join(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     // ---- cancellation --------------------------------------------------------------------------
 
