@@ -57,6 +57,7 @@ public final class PoolOptions {
     private final int maxRestarts;
     private final Duration restartWindow;
     private final boolean recordLatencies;
+    private final int warmSpares;
 
     /**
      * Validates the builder's settings and copies them, collections included.
@@ -111,6 +112,7 @@ public final class PoolOptions {
         this.maxRestarts = requireRange("maxRestarts", maxRestarts, 1, 1_000_000);
         this.restartWindow = requirePositive("restartWindow", builder.restartWindow);
         this.recordLatencies = builder.recordLatencies;
+        this.warmSpares = requireRange("warmSpares", builder.warmSpares, 0, workers);
     }
 
     private static int requireRange(String what, int value, int min, int max) {
@@ -162,6 +164,7 @@ public final class PoolOptions {
         builder.maxRestarts = maxRestarts;
         builder.restartWindow = restartWindow;
         builder.recordLatencies = recordLatencies;
+        builder.warmSpares = warmSpares;
         return builder;
     }
 
@@ -294,6 +297,11 @@ public final class PoolOptions {
         return recordLatencies;
     }
 
+    /** @return how many booted idle workers the pool keeps beside its workers, from 0 to {@link #workers()} */
+    public int warmSpares() {
+        return warmSpares;
+    }
+
     /**
      * Options are equal when every setting is.
      *
@@ -325,7 +333,8 @@ public final class PoolOptions {
                 && maxWorkerHeapBytes == o.maxWorkerHeapBytes
                 && maxRestarts == o.maxRestarts
                 && restartWindow.equals(o.restartWindow)
-                && recordLatencies == o.recordLatencies;
+                && recordLatencies == o.recordLatencies
+                && warmSpares == o.warmSpares;
     }
 
     /** @return a hash of every setting, consistent with {@link #equals} */
@@ -334,7 +343,7 @@ public final class PoolOptions {
         return Objects.hash(name, workers, javaExecutable, classpath, jvmOptions, inheritedEnvironment, environment,
                 workingDirectory, workerCommand, allowedTasks, classDataCache, maxFrameLength, tasksInFlightPerWorker,
                 maxPendingTasks, startupTimeout, closeTimeout, maxAttempts, taskTimeout, maxTasksPerWorker,
-                maxWorkerHeapBytes, maxRestarts, restartWindow, recordLatencies);
+                maxWorkerHeapBytes, maxRestarts, restartWindow, recordLatencies, warmSpares);
     }
 
     /** @return every setting by name, as {@code PoolOptions[name=…, workers=…, …]} */
@@ -350,6 +359,6 @@ public final class PoolOptions {
                 + ", closeTimeout=" + closeTimeout + ", maxAttempts=" + maxAttempts + ", taskTimeout=" + taskTimeout
                 + ", maxTasksPerWorker=" + maxTasksPerWorker + ", maxWorkerHeapBytes=" + maxWorkerHeapBytes
                 + ", maxRestarts=" + maxRestarts + ", restartWindow=" + restartWindow
-                + ", recordLatencies=" + recordLatencies + "]";
+                + ", recordLatencies=" + recordLatencies + ", warmSpares=" + warmSpares + "]";
     }
 }

@@ -42,10 +42,12 @@ import java.util.Objects;
  *     from when the worker could start it (it had arrived and the task before it was answered)
  *     until its reply was read
  * @param roundTrip from {@code submit} until its reply was read: what a caller waits for
+ * @param sparesReady warm spares booted and idle at the time of the snapshot
+ *     ({@link WorkerPoolBuilder#warmSpares(int)}); they are not among {@code workers}
  */
 public record PoolStats(String name, List<WorkerStats> workers, long submitted, long succeeded, long failed,
         long timedOut, long cancelled, long retried, Map<ExitCause, Long> workerExits, long workerRestarts,
-        long queued, LatencyStats queueWait, LatencyStats execution, LatencyStats roundTrip) {
+        long queued, LatencyStats queueWait, LatencyStats execution, LatencyStats roundTrip, int sparesReady) {
 
     /**
      * Checks the fields for null and copies the collections; the pool creates these.
@@ -64,6 +66,7 @@ public record PoolStats(String name, List<WorkerStats> workers, long submitted, 
      * @param queueWait not null
      * @param execution not null
      * @param roundTrip not null
+     * @param sparesReady idle warm spares
      * @throws NullPointerException if an argument said not null is null
      */
     public PoolStats {
@@ -77,6 +80,31 @@ public record PoolStats(String name, List<WorkerStats> workers, long submitted, 
         Objects.requireNonNull(queueWait, "queueWait");
         Objects.requireNonNull(execution, "execution");
         Objects.requireNonNull(roundTrip, "roundTrip");
+    }
+
+    /**
+     * A snapshot of a pool that keeps no warm spares.
+     *
+     * @param name not null
+     * @param workers not null; copied
+     * @param submitted tasks accepted so far
+     * @param succeeded tasks completed with an output
+     * @param failed tasks completed with a failure other than a timeout or a cancellation
+     * @param timedOut tasks completed with a {@link TaskTimeoutException}
+     * @param cancelled tasks completed with a cancellation
+     * @param retried attempts started again
+     * @param workerExits not null; copied, a cause missing from it counting 0
+     * @param workerRestarts workers started as replacements
+     * @param queued entries waiting in the queue
+     * @param queueWait not null
+     * @param execution not null
+     * @param roundTrip not null
+     */
+    public PoolStats(String name, List<WorkerStats> workers, long submitted, long succeeded, long failed,
+            long timedOut, long cancelled, long retried, Map<ExitCause, Long> workerExits, long workerRestarts,
+            long queued, LatencyStats queueWait, LatencyStats execution, LatencyStats roundTrip) {
+        this(name, workers, submitted, succeeded, failed, timedOut, cancelled, retried, workerExits, workerRestarts,
+                queued, queueWait, execution, roundTrip, 0);
     }
 
     /** @return tasks completed in any way: succeeded, failed, timed out or cancelled */

@@ -67,6 +67,7 @@ public final class WorkerPoolBuilder {
     Integer maxRestarts;
     Duration restartWindow = Duration.ofMinutes(1);
     boolean recordLatencies = true;
+    int warmSpares;
 
     WorkerPoolBuilder() {
     }
@@ -385,6 +386,24 @@ public final class WorkerPoolBuilder {
      */
     public WorkerPoolBuilder maxWorkerHeapBytes(long bytes) {
         this.maxWorkerHeapBytes = bytes;
+        return this;
+    }
+
+    /**
+     * Keeps this many workers booted and idle beside the pool's workers. When a worker dies or is
+     * retired, an idle spare takes its place at once — a crash costs the time to hand the spare
+     * the work, not a JVM's start-up — and a new spare boots behind it. A spare is supervised like
+     * any worker: it dies with the pool and its parent, is replaced when it dies, and runs no task
+     * until it takes a worker's place, so it counts toward no task's attempts. Each costs an idle
+     * JVM's memory (about 60 MB resident) and one more JVM start-up of CPU, after the pool is ready
+     * (spares never slow the first workers). Default: 0, none (see docs/BENCHMARKS.md for what
+     * recovery costs with and without).
+     *
+     * @param spares from 0 to the number of workers
+     * @return this builder
+     */
+    public WorkerPoolBuilder warmSpares(int spares) {
+        this.warmSpares = spares;
         return this;
     }
 

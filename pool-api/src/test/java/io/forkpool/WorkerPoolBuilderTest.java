@@ -29,6 +29,7 @@ class WorkerPoolBuilderTest {
         assertThat(options.taskTimeout()).isNull();
         assertThat(options.maxTasksPerWorker()).isZero();
         assertThat(options.maxWorkerHeapBytes()).isZero();
+        assertThat(options.warmSpares()).isZero();
         assertThat(options.maxRestarts()).isEqualTo(30 * options.workers());
         assertThat(options.restartWindow()).isEqualTo(Duration.ofMinutes(1));
         assertThat(options.name()).startsWith("forkpool-");
@@ -45,7 +46,7 @@ class WorkerPoolBuilderTest {
                 .startupTimeout(Duration.ofSeconds(1)).closeTimeout(Duration.ofSeconds(2)).maxAttempts(4)
                 .taskTimeout(Duration.ofSeconds(3)).maxTasksPerWorker(100).maxWorkerHeapBytes(1 << 20)
                 .restartLimit(7, Duration.ofSeconds(9)).workerCommand("python3", "w.py")
-                .allowTasks("com.example.*", "org.acme.Count$Task").classDataCache(Path.of("/cache"));
+                .allowTasks("com.example.*", "org.acme.Count$Task").classDataCache(Path.of("/cache")).warmSpares(2);
     }
 
     @Test
@@ -73,6 +74,7 @@ class WorkerPoolBuilderTest {
         assertThat(options.maxWorkerHeapBytes()).isEqualTo(1 << 20);
         assertThat(options.maxRestarts()).isEqualTo(7);
         assertThat(options.restartWindow()).isEqualTo(Duration.ofSeconds(9));
+        assertThat(options.warmSpares()).isEqualTo(2);
         assertThat(options.recordLatencies()).isTrue();
         assertThat(WorkerPool.builder().recordLatencies(false).options().recordLatencies()).isFalse();
     }
@@ -82,9 +84,10 @@ class WorkerPoolBuilderTest {
         PoolOptions options = everySetting().options();
         assertThat(options).isEqualTo(everySetting().options()).hasSameHashCodeAs(everySetting().options())
                 .isNotEqualTo(everySetting().workers(4).options())
-                .isNotEqualTo(everySetting().taskTimeout(null).options());
+                .isNotEqualTo(everySetting().taskTimeout(null).options())
+                .isNotEqualTo(everySetting().warmSpares(1).options());
         assertThat(options.toString()).startsWith("PoolOptions[name=p, workers=3, ")
-                .contains("maxRestarts=7", "taskTimeout=PT3S").endsWith(", recordLatencies=true]");
+                .contains("maxRestarts=7", "taskTimeout=PT3S").endsWith(", recordLatencies=true, warmSpares=2]");
 
         assertThat(options.toBuilder().options()).isEqualTo(options);
         PoolOptions derived = options.toBuilder().maxAttempts(2).inheritEnvironment("EXTRA").options();
@@ -108,6 +111,10 @@ class WorkerPoolBuilderTest {
     void rejectsOutOfRangeValuesNamingThem() {
         assertThatThrownBy(() -> WorkerPool.builder().workers(0).options())
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("workers must be in [1, 4096]: 0");
+        assertThatThrownBy(() -> WorkerPool.builder().workers(2).warmSpares(3).options())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("warmSpares must be in [0, 2]: 3");
+        assertThatThrownBy(() -> WorkerPool.builder().warmSpares(-1).options())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("warmSpares must be in [0, ");
         assertThatThrownBy(() -> WorkerPool.builder().maxFrameLength(Integer.MAX_VALUE).options())
                 .hasMessage("maxFrameLength must be in [1024, 1073741824]: 2147483647");
         assertThatThrownBy(() -> WorkerPool.builder().tasksInFlightPerWorker(-1).options())

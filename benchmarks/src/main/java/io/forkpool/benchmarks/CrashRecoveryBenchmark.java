@@ -61,11 +61,12 @@ import org.openjdk.jmh.runner.IterationType;
  * submit to the failed future (the JVM's death and its detection) and from there to the
  * {@code NoOp}'s result (restart, JVM start-up, hello, round trip).
  *
- * <p>What to expect: the second part dominated by the replacement JVM's start-up, which cannot be
+ * <p>What to expect without a spare ({@code spares=0}): the second part dominated by the replacement JVM's start-up, which cannot be
  * less than a bare JVM start (about 145 ms here, see {@code PoolStartupBenchmark}), plus the
  * worker's own boot to its hello and its first task; the first part about 0.3 s for {@code halt}
  * (the JVM's exit, above) and tens of milliseconds for {@code sigkill}. The project's target is
- * p50 &le; 100 ms for the whole. Mode is {@code SampleTime}, so JMH prints p50 &hellip; p100 of all
+ * p50 &le; 100 ms for the whole. With a warm spare ({@code spares=1}) the second part is the
+ * spare's adoption and one round trip: no JVM starts on the path. Mode is {@code SampleTime}, so JMH prints p50 &hellip; p100 of all
  * measured calls.
  *
  * <p>Run (from the repository root, after {@code mvn -B -q -DskipTests package}):
@@ -103,6 +104,14 @@ public class CrashRecoveryBenchmark {
         @Param({"halt", "sigkill"})
         public String crash;
 
+        /**
+         * Warm spares kept beside the worker: 0, every recovery is a JVM start-up; 1, a booted
+         * spare takes the dead worker's place, and each call first waits (untimed) until the
+         * spare booted behind the previous call's is ready.
+         */
+        @Param({"0", "1"})
+        public int spares;
+
         WorkerPool pool;
         int next;
         boolean measuring;
@@ -114,7 +123,7 @@ public class CrashRecoveryBenchmark {
         @Setup(Level.Trial)
         public void start() {
             pool = WorkerPool.builder().name("bench-crash").workers(1)
-                    .restartLimit(1_000_000, Duration.ofMinutes(1))
+                    .restartLimit(1_000_000, Duration.ofMinutes(1)).warmSpares(spares)
                     .build();
             check(pool.submit(NoOp.class, 1).join(), 1);
         }
@@ -129,12 +138,29 @@ public class CrashRecoveryBenchmark {
             measuring = iteration.getType() == IterationType.MEASUREMENT;
         }
 
+        /**
+         * With a spare, waits until one is booted and idle, outside the measured time: a crash
+         * should find one, as it would in a pool whose workers do not die every few milliseconds.
+         *
+         * @throws InterruptedException if interrupted while waiting
+         */
+        @Setup(Level.Invocation)
+        public void awaitSpare() throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (pool.stats().sparesReady() < spares) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no spare was ready within 60 s");
+                }
+                Thread.sleep(1);
+            }
+        }
+
         /** Prints the split and stops the worker; no worker process outlives the trial. */
         @TearDown(Level.Trial)
         public void stop() {
             if (recorded > 0) {
-                System.out.printf("%ncrash recovery (%s) split over %d measured calls: submit -> failed future"
-                        + " p50 %.1f ms, failed future -> NoOp result p50 %.1f ms%n", crash, recorded,
+                System.out.printf("%ncrash recovery (%s, %d spare(s)) split over %d measured calls: submit -> failed future"
+                        + " p50 %.1f ms, failed future -> NoOp result p50 %.1f ms%n", crash, spares, recorded,
                         medianMillis(untilCrashNanos, recorded), medianMillis(untilNextTaskNanos, recorded));
             }
             if (pool != null) {

@@ -95,6 +95,17 @@ public final class Processes {
     }
 
     /**
+     * @return the pids of this JVM's live child processes that run a forkpool worker ({@link #WORKER_MAIN})
+     */
+    public static List<Long> childWorkerPids() {
+        return ProcessHandle.current().children()
+                .filter(p -> alive(p.pid()))
+                .filter(p -> p.info().arguments().map(a -> List.of(a).contains(WORKER_MAIN)).orElse(false))
+                .map(ProcessHandle::pid)
+                .toList();
+    }
+
+    /**
      * Live child processes of this JVM that run a forkpool worker ({@link #WORKER_MAIN}).
      *
      * @return one line per worker (pid, start instant, command line), for assertion messages

@@ -17,6 +17,7 @@ import io.forkpool.runtime.internal.ledger.Batch;
 import io.forkpool.runtime.internal.ledger.TaskLedger;
 import io.forkpool.runtime.internal.ledger.TaskType;
 import io.forkpool.runtime.internal.ledger.TaskTypes;
+import io.forkpool.runtime.internal.lifecycle.FirstStart;
 import io.forkpool.runtime.internal.lifecycle.PoolLifecycle;
 import io.forkpool.runtime.internal.lifecycle.PoolShutdown;
 import io.forkpool.runtime.internal.lifecycle.PoolState;
@@ -89,7 +90,7 @@ public final class ProcessPool implements DocumentPool {
         this.counters = new PoolCounters(options.recordLatencies());
         this.ledger = new TaskLedger(options.name(), options.maxAttempts(), options.taskTimeout(),
                 options.maxPendingTasks(), counters, lifecycle);
-        this.supervisor = new WorkerSupervisor(options.workers(), options.maxRestarts(), options.restartWindow(),
+        this.supervisor = new WorkerSupervisor(options.workers(), options.warmSpares(), options.maxRestarts(), options.restartWindow(),
                 config, scheduler, spawner, ledger, lifecycle, counters);
         PoolMBeanLifecycle mbean = new PoolMBeanLifecycle();
         this.shutdown = new PoolShutdown(options.name(), options.closeTimeout(), config, lifecycle, ledger, supervisor,
@@ -99,7 +100,7 @@ public final class ProcessPool implements DocumentPool {
         if (options.workers() > cpus) {
             LOG.warn("pool {}: {} workers on {} CPUs: workers will share CPUs, and no task runs faster for it "
                     + "(they start {} at a time)", options.name(), options.workers(), cpus,
-                    WorkerSupervisor.concurrentStarts(options.workers()));
+                    FirstStart.concurrentStarts(options.workers()));
         }
         // Building a Jackson mapper in a fresh JVM takes a few hundred milliseconds of CPU: the
         // pool is ready without it, and the first task that needs it waits for it.
@@ -127,6 +128,7 @@ public final class ProcessPool implements DocumentPool {
         }
         lifecycle.advance(PoolState.RUNNING);
         LOG.info("pool {} ready: {} workers, started with {}", options.name(), options.workers(), spawner.program());
+        supervisor.startSpares();
         mbean.registerLater(scheduler::execute, options.name(), this::stats);
         if (spawner instanceof WorkerLauncher) { // after the workers are up, so recording never competes with them
             ((WorkerLauncher) spawner).recordClassDataArchive();
@@ -212,7 +214,8 @@ public final class ProcessPool implements DocumentPool {
     public PoolStats stats() {
         // The workers first: an exit is counted before its worker shows dead (WorkerSupervisor).
         var workers = supervisor.workerStats();
-        return counters.snapshot(options.name(), workers, supervisor.restarts(), ledger.queuedInputs());
+        return counters.snapshot(options.name(), workers, supervisor.restarts(), ledger.queuedInputs(),
+                supervisor.sparesReady());
     }
 
     /** @return the pool's state now, for tests and logs */

@@ -9,13 +9,16 @@ import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A stable worker position in the pool (id 0..workers-1). Its worker is replaced when it dies;
- * the slot keeps counting across replacements. Written by the supervisor thread (and, for
+ * A stable worker position in the pool (id 0..workers-1), or a warm spare's position (ids from
+ * {@code workers} on, {@link #spare}). Its worker is replaced when it dies, or when a spare leaves
+ * it for a slot; the slot keeps counting across replacements. Written by the supervisor thread (and, for
  * {@code incarnations}, under the supervisor's spawn lock); read by any thread for stats.
  */
 final class WorkerSlot {
 
     final int id;
+    /** A spare's position: its worker takes no tasks until it is put into a slot. */
+    final boolean spare;
     /** The current worker, or {@code null} before the first; volatile for the stats reader. */
     volatile WorkerDriver driver;
     /** Workers started for this slot so far, the first included. */
@@ -27,11 +30,14 @@ final class WorkerSlot {
      * and before its driver shows DEAD, so a snapshot that sees either sees the count.
      */
     volatile ExitCause lastExitCause;
+    /** The backoff given when its worker last had to be replaced, in ms. Supervisor thread. */
+    long backoffMillis;
     /** Inputs answered by the slot's workers, a chunk's each counted; added to by their io threads. */
     final LongAdder inputsAnswered = new LongAdder();
 
-    WorkerSlot(int id) {
+    WorkerSlot(int id, boolean spare) {
         this.id = id;
+        this.spare = spare;
     }
 
     int restarts() {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,14 @@ public final class WorkerSupervisor {
     private final PoolCounters counters;
     private final RestartPolicy restartPolicy;
     private final WorkerSlot[] slots;
+    /** The warm spares' positions: ids {@code workers ..}; each holds its spare while it boots or waits. */
+    private final WorkerSlot[] spares;
+    /**
+     * Spares that said hello and wait to be adopted, oldest first: added by their io threads,
+     * taken by the supervisor thread, counted by stats readers.
+     */
+    private final ConcurrentLinkedDeque<WorkerDriver> idleSpares = new ConcurrentLinkedDeque<>();
+    private final FirstStart firstStart;
     /** Every driver whose exit has not been reported, retiring ones included. */
     private final Set<WorkerDriver> live = ConcurrentHashMap.newKeySet();
     /** Each live driver's readiness: completes at its hello, or exceptionally if it died before. */
@@ -60,6 +69,7 @@ public final class WorkerSupervisor {
 
     /**
      * @param workers how many slots
+     * @param spareCount how many warm spares to keep booted beside them
      * @param maxRestarts restarts tolerated within {@code restartWindow}
      * @param restartWindow the sliding window for {@code maxRestarts}
      * @param config the drivers' settings
@@ -69,7 +79,7 @@ public final class WorkerSupervisor {
      * @param lifecycle the pool's state
      * @param counters where exits are counted
      */
-    public WorkerSupervisor(int workers, int maxRestarts, Duration restartWindow, DriverConfig config,
+    public WorkerSupervisor(int workers, int spareCount, int maxRestarts, Duration restartWindow, DriverConfig config,
             Scheduler scheduler, WorkerSpawner spawner, TaskLedger ledger, PoolLifecycle lifecycle,
             PoolCounters counters) {
         this.poolName = config.poolName();
@@ -82,114 +92,53 @@ public final class WorkerSupervisor {
         this.restartPolicy = new RestartPolicy(maxRestarts, restartWindow);
         this.slots = new WorkerSlot[workers];
         for (int i = 0; i < workers; i++) {
-            slots[i] = new WorkerSlot(i);
+            slots[i] = new WorkerSlot(i, false);
         }
+        this.spares = new WorkerSlot[spareCount];
+        for (int i = 0; i < spareCount; i++) {
+            spares[i] = new WorkerSlot(workers + i, true);
+        }
+        this.firstStart = new FirstStart(slots, this::launchFirst, this::execute, spawner.program());
     }
 
     // ---- starting ------------------------------------------------------------------------------
 
     /**
-     * How many workers start at once: starting a JVM is CPU-bound, so more at once than the machine
-     * has CPUs only makes each of them slower, until none says hello within the start-up timeout.
-     * At least two, so that a pool of two always starts in parallel.
-     *
-     * @param workers the pool's size
-     * @return how many of them may be starting at the same time
-     */
-    public static int concurrentStarts(int workers) {
-        return Math.min(workers, Math.max(2, Runtime.getRuntime().availableProcessors()));
-    }
-
-    /**
-     * Starts the first workers: {@link #concurrentStarts} of them now, and each of the others as
-     * soon as an earlier one is ready, so that every start-up timeout counts from its own worker's
-     * launch; once one fails, no more are started. Does not wait for any.
+     * Starts the first workers, {@link FirstStart#concurrentStarts} at a time. Does not wait for any.
      *
      * @return each slot's first worker's readiness, in slot order
-     * @throws PoolStartupException if one of those started now cannot be started; those started
-     *     are left to {@link #stopAll}
+     * @throws PoolStartupException if one of those started at once cannot be started; those
+     *     started are left to {@link #stopAll}
      */
     public List<CompletableFuture<Void>> startAll() {
-        int atOnce = concurrentStarts(slots.length);
-        List<CompletableFuture<Void>> ready = new ArrayList<>(slots.length);
-        synchronized (spawnLock) {
-            for (int i = 0; i < atOnce; i++) {
-                try {
-                    ready.add(readiness.get(spawn(slots[i])));
-                } catch (IOException | RuntimeException e) {
-                    throw cannotStart(slots[i], e);
-                }
-            }
-        }
-        for (int i = atOnce; i < slots.length; i++) {
-            WorkerSlot slot = slots[i];
-            CompletableFuture<Void> started = new CompletableFuture<>();
-            ready.get(i - atOnce).whenComplete((ok, failed) -> {
-                if (failed == null) {
-                    execute(() -> startLater(slot, started));
-                } else { // the start fails with that earlier worker: start no more
-                    started.completeExceptionally(new PoolStartupException("start-up was given up", failed));
-                }
-            });
-            ready.add(started);
-        }
-        return ready;
-    }
-
-    /** Starts a slot's first worker, its turn come, unless the start was given up. Supervisor thread. */
-    private void startLater(WorkerSlot slot, CompletableFuture<Void> started) {
-        synchronized (spawnLock) {
-            if (lifecycle.state() != PoolState.STARTING) {
-                started.completeExceptionally(new PoolStartupException("start-up was given up", null));
-                return;
-            }
-            try {
-                readiness.get(spawn(slot)).whenComplete((ok, failed) -> {
-                    if (failed == null) {
-                        started.complete(null);
-                    } else {
-                        started.completeExceptionally(failed);
-                    }
-                });
-            } catch (IOException | RuntimeException e) {
-                started.completeExceptionally(cannotStart(slot, e));
-            }
-        }
-    }
-
-    private PoolStartupException cannotStart(WorkerSlot slot, Exception e) {
-        return new PoolStartupException("cannot start worker " + slot.id + ": cannot run " + spawner.program()
-                + ": " + e.getMessage(), e);
+        return firstStart.startAll();
     }
 
     /**
-     * Waits until every first worker said hello. Each worker's own start-up timeout, counted from
-     * its launch, ends a worker that does not; this wait is bounded as well, by as many timeouts
-     * as there are rounds of {@link #concurrentStarts}, plus one.
+     * Waits until every first worker said hello, bounded (see {@link FirstStart}).
      *
-     * @throws PoolStartupException if one died first or did not say hello in time (then it is killed)
      * @param ready the readiness of each first worker, from {@link #startAll}
      * @param startupTimeout the pool's start-up timeout
+     * @throws PoolStartupException if one died first or did not say hello in time (then it is killed)
      */
     public void awaitReady(List<CompletableFuture<Void>> ready, Duration startupTimeout) {
-        int rounds = (slots.length + concurrentStarts(slots.length) - 1) / concurrentStarts(slots.length);
-        long deadlineNanos = System.nanoTime() + startupTimeout.toNanos() * (rounds + 1);
-        for (int i = 0; i < ready.size(); i++) {
-            try {
-                ready.get(i).get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (ExecutionException e) {
-                throw (RuntimeException) e.getCause();
-            } catch (TimeoutException e) {
-                WorkerDriver driver = slots[i].driver;
-                String who = driver == null ? "worker " + i : driver.toString();
-                if (driver != null) {
-                    driver.kill(ExitCause.STARTUP_FAILURE, "did not say hello within " + startupTimeout);
-                }
-                throw new PoolStartupException(who + " did not say hello within " + startupTimeout, null);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new PoolStartupException("interrupted while starting workers", e);
+        firstStart.awaitReady(ready, startupTimeout);
+    }
+
+    /** Launches a slot's first worker, unless a stop came first. */
+    private CompletableFuture<Void> launchFirst(WorkerSlot slot) throws IOException {
+        synchronized (spawnLock) {
+            if (lifecycle.state() != PoolState.STARTING) {
+                throw new PoolStartupException("start-up was given up", null);
             }
+            return readiness.get(spawn(slot));
+        }
+    }
+
+    /** Boots the warm spares, once the pool runs, so that they never slow its first workers. */
+    public void startSpares() {
+        for (WorkerSlot position : spares) {
+            execute(() -> fill(position));
         }
     }
 
@@ -199,7 +148,7 @@ public final class WorkerSupervisor {
         var link = spawner.spawn(slot.id, incarnation);
         slot.incarnations = incarnation;
         WorkerDriver driver = new WorkerDriver(slot.id, incarnation, link, config, scheduler, ledger, events,
-                counters::newRecorder, slot.inputsAnswered::add);
+                counters::newRecorder, slot.inputsAnswered::add, slot.spare);
         readiness.put(driver, new CompletableFuture<>());
         slot.driver = driver;
         live.add(driver);
@@ -207,17 +156,114 @@ public final class WorkerSupervisor {
         return driver;
     }
 
-    /** Spawns a slot's replacement unless the pool no longer runs tasks. Supervisor thread. */
-    private void respawn(WorkerSlot slot) {
+    /**
+     * A position's worker is gone (its exit handled) or retiring: an idle spare takes a slot's
+     * place at once and its own position boots a new spare after the backoff; with no spare idle,
+     * the position's new worker boots after the backoff. So a crash loop boots no faster with
+     * spares than without. Supervisor thread.
+     */
+    private void replace(WorkerSlot slot, long delayMillis) {
+        WorkerSlot emptied;
         synchronized (spawnLock) {
-            if (!lifecycle.state().runsTasks()) {
+            slot.backoffMillis = delayMillis;
+            emptied = lifecycle.state().runsTasks() && needsWorker(slot) ? adoptSpare(slot) : null;
+        }
+        if (emptied != null) {
+            LOG.info("pool {}: a warm spare serves worker {}; a new spare boots in {} ms", poolName, slot.id,
+                    delayMillis);
+            fillLater(emptied, delayMillis);
+        } else {
+            if (delayMillis > 0) {
+                LOG.info("pool {}: restarting {} {} in {} ms", poolName, slot.spare ? "spare" : "worker", slot.id,
+                        delayMillis);
+            }
+            fillLater(slot, delayMillis);
+        }
+    }
+
+    private void fillLater(WorkerSlot slot, long delayMillis) {
+        if (delayMillis == 0) {
+            fill(slot);
+        } else {
+            scheduler.schedule(() -> fill(slot), TimeUnit.MILLISECONDS.toNanos(delayMillis));
+        }
+    }
+
+    /**
+     * Boots a worker into the position, unless the pool no longer runs tasks or the position got
+     * one meanwhile (a spare took a slot's place). Supervisor thread.
+     */
+    private void fill(WorkerSlot slot) {
+        synchronized (spawnLock) {
+            if (!lifecycle.state().runsTasks() || !needsWorker(slot)) {
+                return;
+            }
+            WorkerSlot emptied = adoptSpare(slot);
+            if (emptied != null) { // one became idle since the backoff began
+                fillLater(emptied, 0);
                 return;
             }
             try {
                 spawn(slot);
             } catch (IOException | RuntimeException e) {
-                LOG.error("pool {}: cannot start a replacement for worker {}: {}", poolName, slot.id, e.getMessage());
+                LOG.error("pool {}: cannot start {} {}: {}", poolName, slot.spare ? "spare" : "a replacement for worker",
+                        slot.id, e.getMessage());
                 scheduleRestart(slot, true, false, 0, null);
+            }
+        }
+    }
+
+    /**
+     * Whether the position needs a new worker: it never had one, its worker's exit has been
+     * handled, or its worker retires (and so stops). Read on the supervisor thread, where exits
+     * are handled: a worker that died but whose exit is still to be handled is replaced when it is.
+     */
+    private boolean needsWorker(WorkerSlot slot) {
+        WorkerDriver driver = slot.driver;
+        if (driver == null || !live.contains(driver)) {
+            return true;
+        }
+        WorkerState state = driver.state();
+        return state == WorkerState.RETIRING || state == WorkerState.STOPPING;
+    }
+
+    /**
+     * Puts an idle spare into a slot, if one is idle. Under the spawn lock, on the supervisor thread.
+     *
+     * @return the spare position it left, which needs a new spare; {@code null} if none was put in
+     */
+    private WorkerSlot adoptSpare(WorkerSlot slot) {
+        if (slot.spare) {
+            return null;
+        }
+        WorkerDriver spare;
+        while ((spare = idleSpares.pollFirst()) != null) {
+            WorkerSlot position = spares[spare.slot() - slots.length];
+            if (spare.adopt(slot.id, slot.inputsAnswered::add)) {
+                position.driver = null;
+                slot.incarnations++;
+                slot.driver = spare;
+                return position;
+            } // stopping or dead: its exit replaces it in its position
+        }
+        return null;
+    }
+
+    /**
+     * A spare said hello: it takes the place of any slot whose worker is gone and waits for its
+     * backoff; the position it leaves boots a new spare after that slot's backoff. Supervisor thread.
+     */
+    private void placeIdleSpares() {
+        for (WorkerSlot slot : slots) {
+            WorkerSlot emptied;
+            synchronized (spawnLock) {
+                if (idleSpares.isEmpty() || !lifecycle.state().runsTasks()) {
+                    return;
+                }
+                emptied = needsWorker(slot) ? adoptSpare(slot) : null;
+            }
+            if (emptied != null) {
+                fillLater(emptied, slot.backoffMillis);
             }
         }
     }
@@ -233,6 +279,10 @@ public final class WorkerSupervisor {
             if (ready != null) {
                 ready.complete(null);
             }
+            if (driver.state() == WorkerState.SPARE) { // its exit, if it comes, is handled after this
+                idleSpares.addLast(driver);
+                execute(WorkerSupervisor.this::placeIdleSpares);
+            }
         }
 
         @Override
@@ -240,16 +290,19 @@ public final class WorkerSupervisor {
             WorkerSlot slot = slots[driver.slot()];
             execute(() -> {
                 if (slot.driver == driver) {
-                    respawn(slot);
+                    replace(slot, 0);
                 }
             });
         }
 
         @Override
         public void exited(WorkerExit exit) {
+            // A dead spare leaves the idle ones before its exit is counted: a stats snapshot that
+            // sees the exit does not count the spare as ready.
+            idleSpares.remove(exit.driver());
             // Counted before the driver shows DEAD: a stats snapshot that sees it dead sees it counted.
             counters.exited(exit.cause());
-            slots[exit.driver().slot()].lastExitCause = exit.cause();
+            slotOf(exit.driver()).lastExitCause = exit.cause();
             CompletableFuture<Void> ready = readiness.remove(exit.driver());
             if (ready != null && exit.diedBeforeReady()) {
                 ready.completeExceptionally(new PoolStartupException(exit.driver() + " " + exit.description()
@@ -287,7 +340,7 @@ public final class WorkerSupervisor {
         // After the death is logged, so the retries it logs read in order.
         ledger.settle(exit.orphans(), exit.cause().isCrash() ? crashReport(exit) : null,
                 state.runsTasks() || state == PoolState.STARTING);
-        WorkerSlot slot = slots[driver.slot()];
+        WorkerSlot slot = slotOf(driver); // a spare adopted before this reads its new slot
         if (state.runsTasks() && slot.driver == driver) {
             scheduleRestart(slot, exit.diedBeforeReady(), exit.served() > 0, exit.readyForNanos(), exit);
         }
@@ -309,8 +362,13 @@ public final class WorkerSupervisor {
             fail(restartPolicy.failureReason() + last);
             return;
         }
-        LOG.info("pool {}: restarting worker {} in {} ms", poolName, slot.id, delay);
-        scheduler.schedule(() -> respawn(slot), TimeUnit.MILLISECONDS.toNanos(delay));
+        replace(slot, delay);
+    }
+
+    /** @return the slot or spare position the driver serves now (supervisor thread: adoptions are settled) */
+    private WorkerSlot slotOf(WorkerDriver driver) {
+        int id = driver.slot();
+        return id < slots.length ? slots[id] : spares[id - slots.length];
     }
 
     /** Crash loop: stop intake, fail what is queued, stop the workers. Supervisor thread. */
@@ -391,6 +449,17 @@ public final class WorkerSupervisor {
             restarts += slot.restarts();
         }
         return restarts;
+    }
+
+    /** @return how many warm spares have said hello and wait to be put into a slot */
+    public int sparesReady() {
+        int ready = 0;
+        for (WorkerDriver spare : idleSpares) {
+            if (spare.state() == WorkerState.SPARE) {
+                ready++;
+            }
+        }
+        return ready;
     }
 
     /** @return how many workers are alive now */

@@ -101,15 +101,17 @@ public final class PoolCounters {
      * @param workers each worker's figures, read just before
      * @param restarts worker restarts so far
      * @param queued inputs waiting for a worker
+     * @param sparesReady idle warm spares
      * @return the snapshot
      */
-    public PoolStats snapshot(String name, List<WorkerStats> workers, long restarts, long queued) {
+    public PoolStats snapshot(String name, List<WorkerStats> workers, long restarts, long queued, int sparesReady) {
         Map<ExitCause, Long> exitsByCause = new EnumMap<>(ExitCause.class);
         for (ExitCause cause : ExitCause.values()) {
             exitsByCause.put(cause, exits.get(cause.ordinal()));
         }
         LatencyStats[] latency = latencies.snapshot();
         return new PoolStats(name, workers, submitted.sum(), succeeded.sum(), failed.sum(), timedOut.sum(),
-                cancelled.sum(), retried.sum(), exitsByCause, restarts, queued, latency[0], latency[1], latency[2]);
+                cancelled.sum(), retried.sum(), exitsByCause, restarts, queued, latency[0], latency[1], latency[2],
+                sparesReady);
     }
 }

@@ -89,6 +89,11 @@ final class PoolStatsView implements WorkerPoolMXBean {
     }
 
     @Override
+    public int getSparesReady() {
+        return stats.get().sparesReady();
+    }
+
+    @Override
     public Map<String, Long> getWorkerExits() {
         Map<String, Long> exits = new LinkedHashMap<>();
         for (Map.Entry<ExitCause, Long> exit : stats.get().workerExits().entrySet()) {

@@ -53,6 +53,9 @@ public interface WorkerPoolMXBean {
     /** @return worker slots that have a running process */
     int getWorkersAlive();
 
+    /** @return warm spares booted and idle, ready to take a worker's place */
+    int getSparesReady();
+
     /** @return worker processes ended, by {@link io.forkpool.ExitCause} name; every cause is a key (a table in JMX) */
     Map<String, Long> getWorkerExits();
 

@@ -22,7 +22,7 @@ final class OutputPump implements Runnable {
     private static final int MAX_LINE = 4096;
 
     private final InputStream output;
-    private final String tag;
+    private volatile String tag;
     private final BiConsumer<String, String> log;
     private final OutputTail tail = new OutputTail();
     private volatile Thread thread;
@@ -37,6 +37,20 @@ final class OutputPump implements Runnable {
         this.output = output;
         this.tag = tag;
         this.log = log;
+    }
+
+    /**
+     * Tags the lines from now on, and names the thread, anew: a spare put into a slot.
+     *
+     * @param newTag the tag
+     * @param threadName the pump thread's name
+     */
+    void retag(String newTag, String threadName) {
+        tag = newTag;
+        Thread pump = thread;
+        if (pump != null) {
+            pump.setName(threadName);
+        }
     }
 
     OutputTail tail() {

@@ -9,6 +9,7 @@ import io.forkpool.internal.protocol.Messages;
 import io.forkpool.internal.protocol.ProtocolException;
 import io.forkpool.runtime.internal.ledger.TaskRecord;
 import io.forkpool.runtime.internal.observe.LatencyRecorder;
+import java.util.function.IntSupplier;
 import java.util.function.LongConsumer;
 import tools.jackson.core.JacksonException;
 
@@ -31,7 +32,7 @@ final class Replies {
         void drained();
     }
 
-    private final int workerId;
+    private final IntSupplier workerId;
     private final long pid;
     private final InFlightTasks inFlight;
     private final Prefetch prefetch;
@@ -45,7 +46,7 @@ final class Replies {
     /** The heap use the worker last reported, or -1; written by the io thread only. */
     private volatile long heapUsedBytes = -1;
 
-    Replies(int workerId, long pid, InFlightTasks inFlight, Prefetch prefetch, LatencyRecorder latency, long maxTasks,
+    Replies(IntSupplier workerId, long pid, InFlightTasks inFlight, Prefetch prefetch, LatencyRecorder latency, long maxTasks,
             long maxHeapBytes, Consequences consequences, LongConsumer inputsAnswered) {
         this.workerId = workerId;
         this.pid = pid;
@@ -109,7 +110,7 @@ final class Replies {
             int index = task.batch == null ? -1
                     : task.from + (task.isChunk() && failure.index() != null ? failure.index() : 0);
             task.future.completeExceptionally(new TaskFailedException(new TaskFailureReport(task.id, task.type.name(),
-                    index, workerId, pid, String.valueOf(failure.exceptionClass()), failure.message(),
+                    index, workerId.getAsInt(), pid, String.valueOf(failure.exceptionClass()), failure.message(),
                     failure.stackTrace())));
         } else {
             task.type.measured(serviceNanos, task.size(), frame.payload().length);

@@ -62,6 +62,12 @@ final class Sender implements Runnable {
         wake();
     }
 
+    /** Takes tasks from now on: a spare put to work. Before, it was built with {@link #stopPulling} called. */
+    void startPulling() {
+        pullingStopped = false;
+        wake();
+    }
+
     /** Takes no more tasks; control frames still go out. */
     void stopPulling() {
         pullingStopped = true;
@@ -118,8 +124,9 @@ final class Sender implements Runnable {
         }
     }
 
+    /** Waits for a control frame, the stop, or (a spare's) leave to pull. */
     private synchronized void awaitControl() throws InterruptedException {
-        while (!hasWork()) {
+        while (!hasWork() && pullingStopped) {
             wait();
         }
     }

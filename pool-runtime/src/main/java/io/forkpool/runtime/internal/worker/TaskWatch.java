@@ -23,17 +23,15 @@ final class TaskWatch {
     private final InFlightTasks inFlight;
     private final ProbeClock probe;
     private final DriverConfig config;
-    private final int slot;
     private final long pid;
 
     TaskWatch(WorkerDriver driver, Scheduler scheduler, InFlightTasks inFlight, ProbeClock probe, DriverConfig config,
-            int slot, long pid) {
+            long pid) {
         this.driver = driver;
         this.scheduler = scheduler;
         this.inFlight = inFlight;
         this.probe = probe;
         this.config = config;
-        this.slot = slot;
         this.pid = pid;
     }
 
@@ -51,7 +49,7 @@ final class TaskWatch {
 
     private void onTimeout(TaskRecord task) {
         if (inFlight.holds(task) && task.future.completeExceptionally(new TaskTimeoutException(task.id,
-                task.type.name(), task.timeout, slot, pid))) {
+                task.type.name(), task.timeout, driver.slot(), pid))) {
             requestCancel(task, "timed out after " + task.timeout);
         }
     }

@@ -44,16 +44,20 @@ public final class WorkerDriver implements TaskOwner {
     /** How long a worker whose channel ended may take to exit before it is killed as broken. */
     static final long CHANNEL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private final int slot;
+    /** The slot it serves; a spare's is its spare id (past the slots') until it is adopted. */
+    private volatile int slot;
     private final int incarnation;
+    /** Started as a warm spare: after its hello it waits in SPARE for {@link #adopt}. */
+    private final boolean spare;
     private final WorkerLink link;
     private final DriverConfig config;
     private final Scheduler scheduler;
     private final TaskSource source;
     private final WorkerListener listener;
     private final Supplier<LatencyRecorder> recorders;
-    private final LongConsumer inputsAnswered;
-    private final String threadPrefix;
+    /** Set at construction, or at adoption for a spare (before its sender starts). */
+    private volatile LongConsumer inputsAnswered;
+    private volatile String threadPrefix;
     private final long startNanos;
     private final Prefetch prefetch;
     private final InFlightTasks inFlight;
@@ -74,6 +78,8 @@ public final class WorkerDriver implements TaskOwner {
     /** Set on the io thread before the state is READY. */
     private volatile Sender sender;
     private volatile Replies replies;
+    private volatile boolean answersPings;
+    private volatile Thread senderThread;
     private volatile long readyNanos;
     private volatile Scheduler.Timer startupTimer = Scheduler.NONE;
     private volatile Scheduler.Timer termTimer = Scheduler.NONE;
@@ -88,13 +94,16 @@ public final class WorkerDriver implements TaskOwner {
      * @param source where the sender takes tasks from
      * @param listener told of readiness, retirement and exit
      * @param recorders a new latency recorder once ready, or {@code null} from it when the pool records none
-     * @param inputsAnswered told how many inputs each answer carried (a chunk's each counted)
+     * @param inputsAnswered told how many inputs each answer carried (a chunk's each counted);
+     *     a spare's is replaced at {@link #adopt}
+     * @param spare whether it starts as a warm spare, which takes tasks only once adopted
      */
     public WorkerDriver(int slot, int incarnation, WorkerLink link, DriverConfig config, Scheduler scheduler,
             TaskSource source, WorkerListener listener, Supplier<LatencyRecorder> recorders,
-            LongConsumer inputsAnswered) {
+            LongConsumer inputsAnswered, boolean spare) {
         this.slot = slot;
         this.incarnation = incarnation;
+        this.spare = spare;
         this.link = link;
         this.config = config;
         this.scheduler = scheduler;
@@ -105,11 +114,11 @@ public final class WorkerDriver implements TaskOwner {
         this.startNanos = scheduler.nanoTime();
         this.prefetch = new Prefetch(config.tasksInFlight());
         this.inFlight = new InFlightTasks(config.maxTasksPerWorker(), this::taskStarted, scheduler::nanoTime);
-        this.threadPrefix = config.poolName() + "-worker-" + slot;
-        this.output = new OutputPump(link.output(), "worker " + slot + " pid " + link.pid());
+        this.threadPrefix = config.poolName() + "-" + name(slot).replace(' ', '-');
+        this.output = new OutputPump(link.output(), name(slot) + " pid " + link.pid());
         this.ioThread = new PoolThread(this::serve, threadPrefix + "-io");
         this.probe = new ProbeClock(config.silenceNanos(), config.probeNanos(), scheduler.nanoTime());
-        this.watch = new TaskWatch(this, scheduler, inFlight, probe, config, slot, link.pid());
+        this.watch = new TaskWatch(this, scheduler, inFlight, probe, config, link.pid());
     }
 
     /** Starts the threads and the start-up deadline; called once, right after spawning. */
@@ -273,7 +282,7 @@ public final class WorkerDriver implements TaskOwner {
     /** The hello was good: start the sender, become READY, and say so. */
     private void connected(Messages.Hello hello, FrameWriter writer) {
         LatencyRecorder latency = recorders.get();
-        replies = new Replies(slot, link.pid(), inFlight, prefetch, latency, config.maxTasksPerWorker(),
+        replies = new Replies(this::slot, link.pid(), inFlight, prefetch, latency, config.maxTasksPerWorker(),
                 config.maxWorkerHeapBytes(), new Replies.Consequences() {
                     @Override
                     public void retire(String why) {
@@ -286,25 +295,71 @@ public final class WorkerDriver implements TaskOwner {
                             stop(ExitCause.RETIRED, endReason);
                         }
                     }
-                }, inputsAnswered);
+                }, n -> inputsAnswered.accept(n));
         sender = new Sender(writer, source, prefetch, inFlight, this, config.workers(), config.maxFrameLength(),
                 hello.acceptsBatches(), this::channelBroken);
-        if (!advance(WorkerState.READY)) {
+        answersPings = hello.answersPings();
+        if (spare) {
+            sender.stopPulling(); // until adopted; control frames (SHUTDOWN) still go out
+        }
+        if (!advance(spare ? WorkerState.SPARE : WorkerState.READY)) {
             sender = null;
             return; // stopped meanwhile: its lifeline is closed, its exit follows
         }
         readyNanos = scheduler.nanoTime();
         probe.heard(readyNanos);
         startupTimer.cancel();
-        new PoolThread(sender, threadPrefix + "-sender").start();
-        if (hello.answersPings()) {
+        Thread senderThread = new PoolThread(sender, threadPrefix + "-sender");
+        this.senderThread = senderThread;
+        senderThread.start();
+        if (!spare) {
+            serveTasks();
+            if (incarnation > 1) { // a replacement is news; the pool's first workers are announced together
+                LOG.info("pool {}: worker {} pid {} ready, replacing its predecessor", config.poolName(), slot,
+                        link.pid());
+            }
+        }
+        LOG.debug("{} pid {} ready ({}, features {})", name(slot), link.pid(), hello.runtime(), hello.features());
+        listener.ready(this);
+    }
+
+    /** Has the sender pull tasks from now on, and starts the liveness probe. */
+    private void serveTasks() {
+        if (spare) {
+            sender.startPulling();
+        }
+        if (answersPings) {
             watch.startProbing();
         }
-        if (incarnation > 1) { // a replacement is news; the pool's first workers are announced together
-            LOG.info("pool {}: worker {} pid {} ready, replacing its predecessor", config.poolName(), slot, link.pid());
+    }
+
+    /**
+     * Puts a warm spare to work in a slot: from SPARE to READY, its figures counted for the slot,
+     * its sender started. Any thread.
+     *
+     * @param slotId the slot it serves from now on
+     * @param answered told how many inputs each answer carried, for the slot's figures
+     * @return whether it was a spare and is now the slot's worker; {@code false} if it is being
+     *     stopped or has died (it is no use)
+     */
+    public boolean adopt(int slotId, LongConsumer answered) {
+        synchronized (lock) {
+            if (state != WorkerState.SPARE) {
+                return false;
+            }
+            slot = slotId;
+            inputsAnswered = answered;
+            threadPrefix = config.poolName() + "-" + name(slotId).replace(' ', '-');
+            advance(WorkerState.READY);
         }
-        LOG.debug("worker {} pid {} ready ({}, features {})", slot, link.pid(), hello.runtime(), hello.features());
-        listener.ready(this);
+        ioThread.setName(threadPrefix + "-io");
+        senderThread.setName(threadPrefix + "-sender"); // started before the spare was reported ready
+        output.retag(name(slotId) + " pid " + link.pid(), threadPrefix + "-output");
+        probe.heard(scheduler.nanoTime());
+        serveTasks();
+        LOG.info("pool {}: worker {} pid {} (a warm spare) serving, replacing its predecessor", config.poolName(),
+                slotId, link.pid());
+        return true;
     }
 
     /** Reports the exit, once the process has exited and the channel has been read to its end. */
@@ -365,7 +420,12 @@ public final class WorkerDriver implements TaskOwner {
 
     // ---- figures -------------------------------------------------------------------------------
 
-    /** @return the slot id */
+    /** A spare's id runs on from the slots' ids: spare k of a pool of n workers has id n + k. */
+    private String name(int id) {
+        return id < config.workers() ? "worker " + id : "spare " + (id - config.workers());
+    }
+
+    /** @return the slot id, or a spare's id (from the pool's worker count on) until it is adopted */
     public int slot() {
         return slot;
     }
@@ -398,6 +458,6 @@ public final class WorkerDriver implements TaskOwner {
 
     @Override
     public String toString() {
-        return "worker " + slot + " (pid " + link.pid() + ")";
+        return name(slot) + " (pid " + link.pid() + ")";
     }
 }

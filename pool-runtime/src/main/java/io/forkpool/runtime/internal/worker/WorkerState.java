@@ -10,9 +10,11 @@ import java.util.Set;
  *
  * <pre>
  *   STARTING --hello ok--------------------------&gt; READY
+ *   STARTING --hello ok, started as a spare------&gt; SPARE
+ *   SPARE    --adopted into a slot---------------&gt; READY
  *   READY    --task or heap limit----------------&gt; RETIRING
- *   STARTING, READY, RETIRING --stop()-----------&gt; STOPPING
- *   STARTING, READY, RETIRING, STOPPING --exit---&gt; DEAD
+ *   STARTING, SPARE, READY, RETIRING --stop()----&gt; STOPPING
+ *   STARTING, SPARE, READY, RETIRING, STOPPING --exit--&gt; DEAD
  * </pre>
  *
  * docs/ARCHITECTURE.md shows the same table; a test holds the two together.
@@ -20,6 +22,8 @@ import java.util.Set;
 public enum WorkerState {
     /** Spawned; no valid hello yet. */
     STARTING,
+    /** A warm spare: said hello, takes no tasks until the supervisor puts it into a slot. */
+    SPARE,
     /** Takes and runs tasks. */
     READY,
     /** Takes no more tasks; stops once it has answered those it holds. */
@@ -31,7 +35,8 @@ public enum WorkerState {
 
     /** Every legal transition: from each state, the states it may move to. */
     public static final Map<WorkerState, Set<WorkerState>> TRANSITIONS = Map.of(
-            STARTING, EnumSet.of(READY, STOPPING, DEAD),
+            STARTING, EnumSet.of(READY, SPARE, STOPPING, DEAD),
+            SPARE, EnumSet.of(READY, STOPPING, DEAD),
             READY, EnumSet.of(RETIRING, STOPPING, DEAD),
             RETIRING, EnumSet.of(STOPPING, DEAD),
             STOPPING, EnumSet.of(DEAD),
@@ -40,5 +45,10 @@ public enum WorkerState {
     /** @return whether the worker is being ended or has ended: no new grounds to end it count */
     boolean ending() {
         return this == STOPPING || this == DEAD;
+    }
+
+    /** @return whether a worker in this state is leaving its slot: retiring, stopping or dead */
+    public boolean leaving() {
+        return this == RETIRING || ending();
     }
 }

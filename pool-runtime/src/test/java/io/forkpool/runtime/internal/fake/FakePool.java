@@ -89,6 +89,21 @@ public final class FakePool implements AutoCloseable {
         clock.advance(by);
     }
 
+    /**
+     * Moves the clock on in steps of 50 ms until the condition holds, so that a restart after a
+     * backoff happens as it would in time; fails after 10 s of real time.
+     */
+    public void advanceUntil(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 10 s: " + what);
+            }
+            clock.advance(Duration.ofMillis(50));
+            Thread.sleep(1); // polling a condition with a deadline
+        }
+    }
+
     @Override
     public void close() {
         Thread closer = new Thread(pool::closeNow, "fake-pool-closer");

@@ -17,6 +17,14 @@ public final class FakeTasks {
         }
     }
 
+    /** Returns the pid of the fake worker it runs on. */
+    public static final class WorkerPid implements Task<String, Long> {
+        @Override
+        public Long execute(String input) {
+            return FakeWorker.current().pid();
+        }
+    }
+
     /** Arrives at the gate named by its input and waits there; a cancellation interrupts the wait. */
     public static final class AwaitGate implements Task<String, String> {
         @Override

@@ -128,6 +128,15 @@ public final class ManualScheduler implements Scheduler {
         }
     }
 
+    /**
+     * @param within how far ahead of the clock
+     * @return how many timers are pending that fall due within that time, for waits and assertions
+     */
+    public synchronized int pendingTimersDueWithin(Duration within) {
+        long until = now + within.toNanos();
+        return (int) timers.stream().filter(t -> !t.cancelled()[0] && t.atNanos() <= until).count();
+    }
+
     /** @return how many timers are pending, for assertions */
     public synchronized int pendingTimers() {
         return (int) timers.stream().filter(t -> !t.cancelled()[0]).count();

@@ -9,7 +9,7 @@ import io.forkpool.PoolStats;
 import io.forkpool.WorkerCrashedException;
 import io.forkpool.WorkerStats;
 import io.forkpool.runtime.internal.exec.PoolThread;
-import io.forkpool.runtime.internal.lifecycle.WorkerSupervisor;
+import io.forkpool.runtime.internal.lifecycle.FirstStart;
 import io.forkpool.testsupport.Await;
 import java.time.Duration;
 import java.util.List;
@@ -313,7 +313,7 @@ class SupervisionBreaksTest {
 
     @Test
     void workersStartAFewAtATimeEachAfterAnEarlierOneIsReady() throws Exception {
-        int workers = WorkerSupervisor.concurrentStarts(1_000) + 3; // more than start at once here
+        int workers = FirstStart.concurrentStarts(1_000) + 3; // more than start at once here
         try (FakePool fake = FakePool.start(workers, b -> b)) {
             assertThat(fake.pool.stats().workers()).hasSize(workers)
                     .allMatch(w -> w.state().equals("READY"), "ready");
@@ -322,6 +322,6 @@ class SupervisionBreaksTest {
         spawner.connects = n -> false; // none says hello: only the first round is ever started
         assertThatThrownBy(() -> FakePool.start(workers, spawner, b -> b.startupTimeout(Duration.ofMillis(200))))
                 .isInstanceOf(io.forkpool.PoolStartupException.class).hasMessageContaining("did not say hello");
-        assertThat(spawner.all).hasSize(WorkerSupervisor.concurrentStarts(workers));
+        assertThat(spawner.all).hasSize(FirstStart.concurrentStarts(workers));
     }
 }

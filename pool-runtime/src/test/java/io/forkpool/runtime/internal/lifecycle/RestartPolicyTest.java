@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class RestartPolicyTest {
 
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
-    private final WorkerSlot slot = new WorkerSlot(0);
+    private final WorkerSlot slot = new WorkerSlot(0, false);
 
     @Test
     void restartsAHealthyWorkerAtOnce() {

@@ -26,7 +26,7 @@ class PoolCountersTest {
     }
 
     private PoolStats stats() {
-        return counters.snapshot("p", List.of(), 0, 0);
+        return counters.snapshot("p", List.of(), 0, 0, 0);
     }
 
     private static TaskFailedException failedAt(int index) {

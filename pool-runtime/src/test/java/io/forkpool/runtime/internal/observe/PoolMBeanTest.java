@@ -35,7 +35,7 @@ class PoolMBeanTest {
             Map.of(ExitCause.SIGNAL, 1L, ExitCause.OUT_OF_MEMORY, 3L, ExitCause.RETIRED, 2L), 1, 8,
             new LatencyStats(10, 1_000, 2_000, 3_000, 4_000, 5_000),
             new LatencyStats(11, 100, 200, 300, 400, 500),
-            new LatencyStats(12, 10_000, 20_000, 30_000, 40_000, 50_000));
+            new LatencyStats(12, 10_000, 20_000, 30_000, 40_000, 50_000), 2);
 
     /** A server of this test's own (newMBeanServer keeps no reference to it): nothing to release. */
     private final MBeanServer server = MBeanServerFactory.newMBeanServer();
@@ -47,8 +47,8 @@ class PoolMBeanTest {
         assertThat(name).isEqualTo(new ObjectName("io.forkpool:type=WorkerPool,name=figures"));
         assertThat(Arrays.stream(server.getMBeanInfo(name).getAttributes()).map(MBeanAttributeInfo::getName))
                 .containsExactlyInAnyOrder("Name", "Submitted", "Succeeded", "Failed", "TimedOut", "Cancelled",
-                        "Completed", "Retried", "Crashes", "WorkerRestarts", "Queued", "WorkersAlive", "WorkerExits",
-                        "Workers", "QueueWait", "Execution", "RoundTrip");
+                        "Completed", "Retried", "Crashes", "WorkerRestarts", "Queued", "WorkersAlive", "SparesReady",
+                        "WorkerExits", "Workers", "QueueWait", "Execution", "RoundTrip");
         assertThat(server.getAttribute(name, "Name")).isEqualTo("figures");
         assertThat(server.getAttribute(name, "Submitted")).isEqualTo(100L);
         assertThat(server.getAttribute(name, "Succeeded")).isEqualTo(80L);
@@ -61,6 +61,7 @@ class PoolMBeanTest {
         assertThat(server.getAttribute(name, "WorkerRestarts")).isEqualTo(1L);
         assertThat(server.getAttribute(name, "Queued")).isEqualTo(8L);
         assertThat(server.getAttribute(name, "WorkersAlive")).isEqualTo(1);
+        assertThat(server.getAttribute(name, "SparesReady")).isEqualTo(2);
         assertThat(longsByKey((TabularData) server.getAttribute(name, "WorkerExits"))).isEqualTo(Map.of(
                 "EXIT_CODE", 0L, "UNEXPECTED_NORMAL_EXIT", 0L, "SIGNAL", 1L, "OUT_OF_MEMORY", 3L,
                 "PROTOCOL_VIOLATION", 0L, "STARTUP_FAILURE", 0L, "KILLED_FOR_TIMEOUT_OR_CANCEL", 0L, "RETIRED", 2L,
