@@ -1,5 +1,6 @@
 package io.forkpool.internal.process;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -28,6 +29,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class Sessions {
 
     private static final Path PROC = Path.of("/proc");
+    /** How much of a {@code stat} file is read: the command name is at most 64 bytes, the session field follows soon after. */
+    private static final int STAT_PREFIX = 512;
     private static final long SELF = ProcessHandle.current().pid();
 
     private Sessions() {
@@ -47,24 +50,59 @@ public final class Sessions {
      * @return the session id, or -1 if the process is a zombie or dead, or the text is not a stat line
      */
     static long liveSessionOf(String stat) {
-        int close = stat.lastIndexOf(')');
-        if (close < 0 || close + 2 > stat.length()) {
+        byte[] bytes = stat.getBytes(StandardCharsets.ISO_8859_1);
+        return liveSessionOf(bytes, bytes.length);
+    }
+
+    /**
+     * {@link #liveSessionOf(String)} over the bytes of a {@code stat} file, as read: a scan of
+     * {@code /proc} parses one per process, so it makes no strings.
+     *
+     * @param stat the file's first bytes (the fields wanted are within its first hundred or so)
+     * @param length how many of them were read
+     * @return the session id, or -1 if the process is a zombie or dead, or the text is not a stat line
+     */
+    static long liveSessionOf(byte[] stat, int length) {
+        int close = length - 1;
+        while (close >= 0 && stat[close] != ')') {
+            close--;
+        }
+        // After ") ": state ppid pgrp session, and at least one more field.
+        int field = 0;
+        int fieldStart = close + 2;
+        if (close < 0 || fieldStart >= length) {
             return -1;
         }
-        // After ") ": state ppid pgrp session ...
-        String[] fields = stat.substring(close + 2).split(" ", 5);
-        if (fields.length < 5 || fields[0].isEmpty()) {
+        byte state = stat[fieldStart];
+        if (state == ' ' || state == 'Z' || state == 'X' || state == 'x') {
             return -1;
         }
-        char state = fields[0].charAt(0);
-        if (state == 'Z' || state == 'X' || state == 'x') {
+        for (int i = fieldStart; i < length; i++) {
+            if (stat[i] != ' ') {
+                continue;
+            }
+            if (field == 3) {
+                return decimal(stat, fieldStart, i);
+            }
+            field++;
+            fieldStart = i + 1;
+        }
+        return -1;
+    }
+
+    /** @return the non-negative decimal number in {@code bytes[from, to)}, or -1 if it is not one */
+    private static long decimal(byte[] bytes, int from, int to) {
+        if (from >= to || to - from > 18) {
             return -1;
         }
-        try {
-            return Long.parseLong(fields[3]);
-        } catch (NumberFormatException e) {
-            return -1;
+        long value = 0;
+        for (int i = from; i < to; i++) {
+            if (bytes[i] < '0' || bytes[i] > '9') {
+                return -1;
+            }
+            value = value * 10 + (bytes[i] - '0');
         }
+        return value;
     }
 
     /**
@@ -75,7 +113,7 @@ public final class Sessions {
      * @return whether it does; {@code false} if it cannot be told
      */
     public static boolean leads(long pid) {
-        return sessionOf(PROC.resolve(Long.toString(pid))) == pid;
+        return sessionOf(Long.toString(pid), new byte[STAT_PREFIX]) == pid;
     }
 
     /**
@@ -86,18 +124,21 @@ public final class Sessions {
      */
     public static List<Long> members(Collection<Long> sessionIds) {
         List<Long> members = new ArrayList<>();
-        if (sessionIds.isEmpty()) {
+        String[] entries = PROC.toFile().list();
+        if (sessionIds.isEmpty() || entries == null) {
             return members;
         }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, Sessions::isPid)) {
-            for (Path entry : entries) {
-                long pid = Long.parseLong(entry.getFileName().toString());
-                if (pid != SELF && sessionIds.contains(sessionOf(entry))) {
-                    members.add(pid);
-                }
+        // A dead worker's session is scanned on the way to its replacement: one buffer, no Path
+        // or String per process (a scan of a hundred processes takes a few milliseconds cold).
+        byte[] stat = new byte[STAT_PREFIX];
+        for (String entry : entries) {
+            if (!isPid(entry)) {
+                continue;
             }
-        } catch (IOException | RuntimeException e) {
-            // /proc changed under us, or there is none; what was listed is still worth signalling
+            long pid = Long.parseLong(entry);
+            if (pid != SELF && sessionIds.contains(sessionOf(entry, stat))) {
+                members.add(pid);
+            }
         }
         return members;
     }
@@ -159,8 +200,11 @@ public final class Sessions {
     }
 
     private static boolean isPid(Path entry) {
-        String name = entry.getFileName().toString();
-        if (name.isEmpty()) {
+        return isPid(entry.getFileName().toString());
+    }
+
+    private static boolean isPid(String name) {
+        if (name.isEmpty() || name.length() > 18) {
             return false;
         }
         for (int i = 0; i < name.length(); i++) {
@@ -171,9 +215,11 @@ public final class Sessions {
         return true;
     }
 
-    private static long sessionOf(Path procEntry) {
-        try {
-            return liveSessionOf(new String(Files.readAllBytes(procEntry.resolve("stat")), StandardCharsets.ISO_8859_1));
+    /** The session of the process {@code /proc/<pid>}, read into {@code buffer}; -1 if gone or unreadable. */
+    private static long sessionOf(String pid, byte[] buffer) {
+        try (FileInputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
+            int n = in.read(buffer);
+            return n <= 0 ? -1 : liveSessionOf(buffer, n);
         } catch (IOException | RuntimeException e) {
             return -1; // gone already, or unreadable
         }

@@ -13,6 +13,10 @@ class SessionsTest {
         // a command name may hold spaces and parentheses: "a) S 9 9 9 (b"
         assertThat(Sessions.liveSessionOf("4242 (a) S 9 9 9 (b) R 1 4200 4100 0 -1")).isEqualTo(4100);
         assertThat(Sessions.liveSessionOf("7 (x y z) T 1 7 7 0")).isEqualTo(7);
+        assertThat(Sessions.liveSessionOf("7 (x) S 1 7 7 ")).as("a fifth field, empty").isEqualTo(7);
+        assertThat(Sessions.liveSessionOf("7 (x) S 1 7 7")).as("no fifth field").isEqualTo(-1);
+        assertThat(Sessions.liveSessionOf("7 (x) S 1 7  0")).as("an empty session field").isEqualTo(-1);
+        assertThat(Sessions.liveSessionOf("7 (x)  1 7 7 0")).as("an empty state").isEqualTo(-1);
     }
 
     @Test
