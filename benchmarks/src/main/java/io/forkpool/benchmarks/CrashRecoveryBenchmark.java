@@ -35,7 +35,7 @@ import org.openjdk.jmh.runner.IterationType;
  * {@code WorkerCrashedException}), the restart decision, spawning a JVM, its start-up to the hello
  * (class-data archive included, if one is recorded for this class path), and one round trip.
  *
- * <p>Two ways to crash, {@code @Param crash}:
+ * <p>Three ways to crash, {@code @Param crash}:
  * <ul>
  *   <li>{@code halt}: {@link HaltTask} calls {@code Runtime.halt(}{@value #EXIT_CODE}{@code )}, like a
  *       task calling {@code System.exit}. HotSpot's exit first waits for threads in native code to
@@ -44,6 +44,9 @@ import org.openjdk.jmh.runner.IterationType;
  *   <li>{@code sigkill}: {@link KillTask} has the worker killed by SIGKILL, as a native crash or an
  *       outside kill would end it; this adds one process start ({@code kill}) in the worker, but no
  *       exit path.</li>
+ *   <li>{@code outside}: the benchmark itself SIGKILLs the worker ({@code ProcessHandle.destroyForcibly})
+ *       and at once submits the {@code NoOp}: the time from the kill to the replacement's answer,
+ *       with no crashing task. Its split prints that whole time as the second part.</li>
  * </ul>
  * Each call checks that the crashing task's future failed with a {@link WorkerCrashedException}
  * on its first attempt, of cause {@code EXIT_CODE} and code {@value #EXIT_CODE} ({@code halt}) or
@@ -93,6 +96,9 @@ public class CrashRecoveryBenchmark {
     /** The crashing task must not be re-run on the replacement: that would crash it too. */
     private static final TaskOptions ONE_ATTEMPT = TaskOptions.builder().maxAttempts(1).build();
 
+    /** How long a spare is left to settle after its hello before the next crash. */
+    static final long SPARE_SETTLE_MILLIS = 1_000;
+
     /** Most calls one trial can record; at 5 × 10 s of calls that each start a JVM, far more than enough. */
     private static final int MAX_RECORDED = 10_000;
 
@@ -101,7 +107,7 @@ public class CrashRecoveryBenchmark {
     public static class OneWorker {
 
         /** How the worker is made to crash: {@code halt} or {@code sigkill}. */
-        @Param({"halt", "sigkill"})
+        @Param({"halt", "sigkill", "outside"})
         public String crash;
 
         /**
@@ -139,8 +145,10 @@ public class CrashRecoveryBenchmark {
         }
 
         /**
-         * With a spare, waits until one is booted and idle, outside the measured time: a crash
-         * should find one, as it would in a pool whose workers do not die every few milliseconds.
+         * With a spare, waits until one is booted and idle, and then {@value #SPARE_SETTLE_MILLIS} ms
+         * more, outside the measured time: a crash should find a spare that has finished booting
+         * (a JVM compiles for a while after its hello), as it would in a pool whose workers do not
+         * die every few hundred milliseconds.
          *
          * @throws InterruptedException if interrupted while waiting
          */
@@ -152,6 +160,9 @@ public class CrashRecoveryBenchmark {
                     throw new IllegalStateException("no spare was ready within 60 s");
                 }
                 Thread.sleep(1);
+            }
+            if (spares > 0) {
+                Thread.sleep(SPARE_SETTLE_MILLIS); // the time between two crashes, not a guess at an event
             }
         }
 
@@ -177,6 +188,9 @@ public class CrashRecoveryBenchmark {
      */
     @Benchmark
     public Integer crashToNextTask(OneWorker state) {
+        if (state.crash.equals("outside")) {
+            return killFromOutside(state);
+        }
         long start = System.nanoTime();
         boolean halt = state.crash.equals("halt");
         CompletableFuture<Integer> crashing = halt
@@ -196,6 +210,30 @@ public class CrashRecoveryBenchmark {
             state.untilCrashNanos[state.recorded] = crashed - start;
             state.untilNextTaskNanos[state.recorded] = done - crashed;
             state.recorded++;
+        }
+        return output;
+    }
+
+    /**
+     * SIGKILLs the worker from the benchmark's thread and at once submits a {@link NoOp}: the time
+     * from the kill to the answer of its replacement. The task may reach the dying worker before
+     * its death is seen; then it is retried on the replacement, as any caller's task would be.
+     */
+    private static Integer killFromOutside(OneWorker state) {
+        long pid = state.pool.stats().workers().get(0).pid();
+        long start = System.nanoTime();
+        if (!ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly).orElse(false)) {
+            throw new IllegalStateException("worker " + pid + " could not be killed");
+        }
+        int input = ++state.next;
+        Integer output = state.pool.submit(NoOp.class, input).join();
+        long done = System.nanoTime();
+        check(output, input);
+        if (state.pool.stats().workers().get(0).pid() == pid) {
+            throw new IllegalStateException("the NoOp ran on the killed worker " + pid);
+        }
+        if (state.measuring && state.recorded < MAX_RECORDED) {
+            state.untilNextTaskNanos[state.recorded++] = done - start;
         }
         return output;
     }

@@ -30,6 +30,13 @@ final class WorkerSlot {
      * and before its driver shows DEAD, so a snapshot that sees either sees the count.
      */
     volatile ExitCause lastExitCause;
+    /**
+     * A dead worker whose place an idle spare took as soon as its process was gone, before its
+     * exit was handled; {@code null} when none. With it, the spare position that spare left.
+     * Supervisor thread.
+     */
+    WorkerDriver placedFor;
+    WorkerSlot placedFrom;
     /** The backoff given when its worker last had to be replaced, in ms. Supervisor thread. */
     long backoffMillis;
     /** Inputs answered by the slot's workers, a chunk's each counted; added to by their io threads. */

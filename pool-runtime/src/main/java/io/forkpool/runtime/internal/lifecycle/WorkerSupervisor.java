@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class WorkerSupervisor {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.forkpool.pool");
+    /** The longest a spare's position waits for the spare it gave up to answer before it boots a new one. */
+    static final long SPARE_REBOOT_CAP_MILLIS = 1_000;
 
     private final String poolName;
     private final DriverConfig config;
@@ -157,21 +159,27 @@ public final class WorkerSupervisor {
     }
 
     /**
-     * A position's worker is gone (its exit handled) or retiring: an idle spare takes a slot's
+     * A position's worker is dead (its exit handled) or retiring: an idle spare takes a slot's
      * place at once and its own position boots a new spare after the backoff; with no spare idle,
      * the position's new worker boots after the backoff. So a crash loop boots no faster with
      * spares than without. Supervisor thread.
      */
-    private void replace(WorkerSlot slot, long delayMillis) {
+    private void replace(WorkerSlot slot, long delayMillis, WorkerDriver dead) {
         WorkerSlot emptied;
         synchronized (spawnLock) {
             slot.backoffMillis = delayMillis;
-            emptied = lifecycle.state().runsTasks() && needsWorker(slot) ? adoptSpare(slot) : null;
+            if (dead != null && slot.placedFor == dead) { // a spare took its place when its process was gone
+                emptied = slot.placedFrom;
+                slot.placedFor = null;
+                slot.placedFrom = null;
+            } else {
+                emptied = lifecycle.state().runsTasks() && needsWorker(slot) ? adoptSpare(slot) : null;
+            }
         }
         if (emptied != null) {
-            LOG.info("pool {}: a warm spare serves worker {}; a new spare boots in {} ms", poolName, slot.id,
-                    delayMillis);
-            fillLater(emptied, delayMillis);
+            LOG.info("pool {}: a warm spare serves worker {}; a new spare boots once it has answered", poolName,
+                    slot.id);
+            refillAfterAdoption(emptied, slot.driver, delayMillis);
         } else {
             if (delayMillis > 0) {
                 LOG.info("pool {}: restarting {} {} in {} ms", poolName, slot.spare ? "spare" : "worker", slot.id,
@@ -179,6 +187,20 @@ public final class WorkerSupervisor {
             }
             fillLater(slot, delayMillis);
         }
+    }
+
+    /**
+     * Boots a new spare into the position a spare left, once the spare it placed has answered (or
+     * after {@link #SPARE_REBOOT_CAP_MILLIS}), and not before the backoff: a JVM's start-up takes
+     * a CPU or more, and should not slow the first tasks of the worker that just took a dead one's
+     * place. {@link #fill} is idempotent, so whichever comes first boots it. Supervisor thread.
+     */
+    private void refillAfterAdoption(WorkerSlot position, WorkerDriver adopted, long backoffMillis) {
+        long adoptedAt = scheduler.nanoTime();
+        Runnable boot = () -> fillLater(position,
+                Math.max(0, backoffMillis - TimeUnit.NANOSECONDS.toMillis(scheduler.nanoTime() - adoptedAt)));
+        adopted.answered().thenRun(() -> execute(boot));
+        scheduler.schedule(boot, TimeUnit.MILLISECONDS.toNanos(SPARE_REBOOT_CAP_MILLIS));
     }
 
     private void fillLater(WorkerSlot slot, long delayMillis) {
@@ -263,7 +285,7 @@ public final class WorkerSupervisor {
                 emptied = needsWorker(slot) ? adoptSpare(slot) : null;
             }
             if (emptied != null) {
-                fillLater(emptied, slot.backoffMillis);
+                refillAfterAdoption(emptied, slot.driver, slot.backoffMillis);
             }
         }
     }
@@ -290,9 +312,14 @@ public final class WorkerSupervisor {
             WorkerSlot slot = slots[driver.slot()];
             execute(() -> {
                 if (slot.driver == driver) {
-                    replace(slot, 0);
+                    replace(slot, 0, null);
                 }
             });
+        }
+
+        @Override
+        public void gone(WorkerDriver driver) {
+            execute(() -> placeSpareAtOnce(driver));
         }
 
         @Override
@@ -300,9 +327,6 @@ public final class WorkerSupervisor {
             // A dead spare leaves the idle ones before its exit is counted: a stats snapshot that
             // sees the exit does not count the spare as ready.
             idleSpares.remove(exit.driver());
-            // Counted before the driver shows DEAD: a stats snapshot that sees it dead sees it counted.
-            counters.exited(exit.cause());
-            slotOf(exit.driver()).lastExitCause = exit.cause();
             CompletableFuture<Void> ready = readiness.remove(exit.driver());
             if (ready != null && exit.diedBeforeReady()) {
                 ready.completeExceptionally(new PoolStartupException(exit.driver() + " " + exit.description()
@@ -311,6 +335,12 @@ public final class WorkerSupervisor {
                         null));
             }
             execute(() -> onExit(exit));
+            // Counted after its handling was handed to the supervisor thread, so that whoever sees
+            // the count and then waits for that thread sees the exit handled; and before the driver
+            // shows DEAD or its slot shows the cause, so that a stats snapshot that sees either sees
+            // it counted.
+            counters.exited(exit.cause());
+            slotOf(exit.driver()).lastExitCause = exit.cause();
         }
     }
 
@@ -341,7 +371,7 @@ public final class WorkerSupervisor {
         ledger.settle(exit.orphans(), exit.cause().isCrash() ? crashReport(exit) : null,
                 state.runsTasks() || state == PoolState.STARTING);
         WorkerSlot slot = slotOf(driver); // a spare adopted before this reads its new slot
-        if (state.runsTasks() && slot.driver == driver) {
+        if (state.runsTasks() && (slot.driver == driver || slot.placedFor == driver)) {
             scheduleRestart(slot, exit.diedBeforeReady(), exit.served() > 0, exit.readyForNanos(), exit);
         }
     }
@@ -362,7 +392,26 @@ public final class WorkerSupervisor {
             fail(restartPolicy.failureReason() + last);
             return;
         }
-        replace(slot, delay);
+        replace(slot, delay, exit == null ? null : exit.driver());
+    }
+
+    /**
+     * A slot's worker process is gone: an idle spare takes its place now, before what is left of
+     * the dead worker's session is killed and its exit handled (which settles its tasks and
+     * decides, by the restart policy, when the spare's position boots a new spare). Supervisor thread.
+     */
+    private void placeSpareAtOnce(WorkerDriver dead) {
+        WorkerSlot slot = slotOf(dead);
+        synchronized (spawnLock) {
+            if (slot.spare || slot.driver != dead || !lifecycle.state().runsTasks()) {
+                return;
+            }
+            WorkerSlot emptied = adoptSpare(slot);
+            if (emptied != null) {
+                slot.placedFor = dead;
+                slot.placedFrom = emptied;
+            }
+        }
     }
 
     /** @return the slot or spare position the driver serves now (supervisor thread: adoptions are settled) */

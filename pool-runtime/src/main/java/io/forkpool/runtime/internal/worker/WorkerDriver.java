@@ -64,6 +64,8 @@ public final class WorkerDriver implements TaskOwner {
     private final OutputPump output;
     private final Thread ioThread;
     private final CompletableFuture<Void> exited = new CompletableFuture<>();
+    /** Completes when the first frame after the hello has been read: the worker has answered. */
+    private final CompletableFuture<Void> answered = new CompletableFuture<>();
     private final ProbeClock probe;
     /** Read by the in-flight record's start callback, which can run only once a task is admitted, after the constructor. */
     private final TaskWatch watch;
@@ -266,6 +268,9 @@ public final class WorkerDriver implements TaskOwner {
             while ((frame = reader.read()) != null) {
                 probe.heard(scheduler.nanoTime());
                 replies.onFrame(frame);
+                if (!answered.isDone()) {
+                    answered.complete(null);
+                }
             }
             channelBroken("closed its channel but did not exit");
         } catch (ProtocolException e) {
@@ -364,6 +369,7 @@ public final class WorkerDriver implements TaskOwner {
 
     /** Reports the exit, once the process has exited and the channel has been read to its end. */
     private void report() {
+        listener.gone(this);
         java.util.List<TaskRecord> orphans = inFlight.close();
         startupTimer.cancel();
         termTimer.cancel();
@@ -449,6 +455,15 @@ public final class WorkerDriver implements TaskOwner {
     public long heapUsedBytes() {
         Replies r = replies;
         return r == null ? -1 : r.heapUsedBytes();
+    }
+
+    /**
+     * @return completes when the worker's first frame after its hello has been read (a task's
+     *     answer, as a rule); never, if it dies first. Completed on the io thread: keep what
+     *     depends on it short, or hand it on
+     */
+    public CompletableFuture<Void> answered() {
+        return answered;
     }
 
     /** @return completes once the exit has been reported and the driver is DEAD */

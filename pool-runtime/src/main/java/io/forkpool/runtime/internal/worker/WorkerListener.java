@@ -22,6 +22,15 @@ public interface WorkerListener {
     void retiring(WorkerDriver driver);
 
     /**
+     * The worker process has exited and every reply it wrote has been read; its exit report
+     * ({@link #exited}) follows once what is left of its session has been killed, which can take
+     * milliseconds. Its tasks are not settled yet, but its slot may take a new worker now.
+     *
+     * @param driver its driver
+     */
+    void gone(WorkerDriver driver);
+
+    /**
      * The worker process has exited and every reply it wrote has been read. Called before the
      * driver shows {@link WorkerState#DEAD}, so that the exit can be counted first.
      *

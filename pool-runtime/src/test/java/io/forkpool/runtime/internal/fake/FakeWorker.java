@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -50,6 +51,8 @@ public final class FakeWorker implements WorkerLink {
     volatile boolean lifelineClosed;
     /** A worker that lives on after SHUTDOWN and its lifeline, as one with a hung shutdown hook does; SIGTERM ends it. */
     volatile boolean stubborn;
+    /** When set, the killing of its leftovers, once it is dead, waits for this gate (bounded). */
+    volatile CountDownLatch leftoversGate;
     /** Bytes the supervisor wrote so far, and whether a write of its is under way now. */
     private final AtomicLong written = new AtomicLong();
     private volatile boolean inWrite;
@@ -328,7 +331,15 @@ public final class FakeWorker implements WorkerLink {
 
     @Override
     public void killLeftovers() {
-        // an in-memory worker starts no processes
+        // an in-memory worker starts no processes; a test may hold its driver here as a slow kill would
+        CountDownLatch gate = leftoversGate;
+        if (gate != null) {
+            try {
+                gate.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override

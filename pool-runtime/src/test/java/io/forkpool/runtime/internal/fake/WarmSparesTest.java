@@ -9,6 +9,7 @@ import io.forkpool.WorkerStats;
 import io.forkpool.testsupport.Await;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -51,6 +52,28 @@ class WarmSparesTest {
             assertThat(stats.workerRestarts()).isEqualTo(1);
             assertThat(stats.workerExits().get(ExitCause.EXIT_CODE)).isEqualTo(1);
             assertThat(fake.spawner.all).hasSize(3);
+        }
+    }
+
+    @Test
+    void theSpareServesWhileTheDeadWorkersSessionIsKilledAndItsTaskWaitsForThat() throws Exception {
+        try (FakePool fake = FakePool.start(1, b -> b.warmSpares(1).maxAttempts(2))) {
+            awaitSpares(fake, 1);
+            FakeWorker first = fake.spawner.get(0);
+            FakeWorker spare = fake.spawner.get(1);
+            CountDownLatch leftovers = new CountDownLatch(1);
+            first.leftoversGate = leftovers; // its session's leftovers take long to kill
+
+            CompletableFuture<Integer> halting = fake.pool.submit(FakeTasks.HaltUntilAttempt.class, 2);
+            Await.until("the spare placed", Duration.ofSeconds(10),
+                    () -> fake.pool.stats().workers().get(0).pid() == spare.pid());
+            assertThat(await(fake.pool.submit(FakeTasks.WorkerPid.class, "q"))).isEqualTo(spare.pid());
+            assertThat(halting).as("its retry waits until the dead worker's leftovers are gone").isNotDone();
+            assertThat(fake.pool.stats().workerExits().get(ExitCause.EXIT_CODE)).isZero();
+
+            leftovers.countDown();
+            assertThat(await(halting)).isEqualTo(2);
+            assertThat(fake.pool.stats().retried()).isEqualTo(1);
         }
     }
 
@@ -143,6 +166,46 @@ class WarmSparesTest {
     private static void awaitTimers(FakePool fake, int dueWithin50Millis) throws InterruptedException {
         Await.until(dueWithin50Millis + " restart timer(s)", Duration.ofSeconds(10),
                 () -> fake.clock.pendingTimersDueWithin(Duration.ofMillis(50)) == dueWithin50Millis);
+    }
+
+    @Test
+    void theNewSpareBootsOnceThePlacedSpareHasAnswered() throws Exception {
+        try (FakePool fake = FakePool.start(1, b -> b.warmSpares(1))) {
+            awaitSpares(fake, 1);
+            FakeWorker first = fake.spawner.get(0);
+            FakeWorker spare = fake.spawner.get(1);
+            assertThat(await(fake.pool.submit(FakeTasks.WorkerPid.class, "a"))).isEqualTo(first.pid()); // healthy
+
+            first.halt(1, "crash");
+            Await.until("the exit counted", Duration.ofSeconds(10),
+                    () -> fake.pool.stats().workerExits().get(ExitCause.EXIT_CODE) == 1);
+            fake.clock.settle(); // the exit is handled: what it booted at once is spawned by now
+            assertThat(fake.pool.stats().workers().get(0).pid()).isEqualTo(spare.pid());
+            assertThat(fake.spawner.all).as("nothing boots beside the spare's first task").hasSize(2);
+
+            assertThat(await(fake.pool.submit(FakeTasks.WorkerPid.class, "b"))).isEqualTo(spare.pid());
+            assertThat(fake.spawner.get(2).slot).isEqualTo(1);
+            awaitSpares(fake, 1);
+        }
+    }
+
+    @Test
+    void withoutATaskTheNewSpareBootsASecondAfterThePlacement() throws Exception {
+        try (FakePool fake = FakePool.start(1, b -> b.warmSpares(1))) {
+            awaitSpares(fake, 1);
+            FakeWorker spare = fake.spawner.get(1);
+            assertThat(await(fake.pool.submit(FakeTasks.WorkerPid.class, "a"))).isEqualTo(fake.spawner.get(0).pid());
+
+            fake.spawner.get(0).halt(1, "crash");
+            Await.until("the exit counted", Duration.ofSeconds(10),
+                    () -> fake.pool.stats().workerExits().get(ExitCause.EXIT_CODE) == 1);
+            fake.clock.settle(); // and handled
+            assertThat(fake.pool.stats().workers().get(0).pid()).isEqualTo(spare.pid());
+            fake.advance(Duration.ofMillis(999));
+            assertThat(fake.spawner.all).hasSize(2);
+            fake.advance(Duration.ofMillis(1));
+            assertThat(fake.spawner.get(2).slot).isEqualTo(1);
+        }
     }
 
     @Test
