@@ -275,6 +275,7 @@ public final class TaskLedger implements TaskSource {
         }
         List<OrphanFates.Fate> fates = OrphanFates.decide(facts, crash != null, poolRunsTasks);
         List<TaskRecord> requeue = new ArrayList<>();
+        List<TaskRecord> retries = new ArrayList<>();
         for (int i = 0; i < orphans.size(); i++) {
             TaskRecord task = orphans.get(i);
             switch (fates.get(i)) {
@@ -287,7 +288,7 @@ public final class TaskLedger implements TaskSource {
                     requeue.add(task);
                     break;
                 case RETRY_ALONE:
-                    requeue.addAll(retryAlone(task, crash.apply(task)));
+                    retries.addAll(retryAlone(task, crash.apply(task)));
                     break;
                 case FAIL_CRASHED:
                 case FAIL_POISON:
@@ -303,6 +304,14 @@ public final class TaskLedger implements TaskSource {
         }
         if (!requeue.isEmpty()) {
             requeue(requeue);
+        }
+        if (!retries.isEmpty()) {
+            // A charged retry goes to the tail, not the head: at the head it would be the first task
+            // of the next worker, most likely a cold one, and a task that kept landing first on
+            // workers killed from outside would be charged for every one of those deaths, an
+            // innocent task failing as poison. From the tail, a death charges whichever task runs.
+            queue.addAll(retries);
+            abandonIfStopped(retries);
         }
     }
 

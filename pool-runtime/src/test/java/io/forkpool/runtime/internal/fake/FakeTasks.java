@@ -34,6 +34,15 @@ public final class FakeTasks {
         }
     }
 
+    /** Arrives at the gate named by its input, waits there, then returns its attempt. */
+    public static final class AttemptAtGate implements Task<String, Integer> {
+        @Override
+        public Integer execute(String gate) throws Exception {
+            Gates.named(gate).pass(true);
+            return TaskContext.current().orElseThrow().attempt();
+        }
+    }
+
     /** Arrives at the gate named by its input and waits there, ignoring any cancellation. */
     public static final class AwaitGateStubbornly implements Task<String, String> {
         @Override

@@ -32,6 +32,32 @@ class RetryAndPoisonTest {
         }
     }
 
+    /**
+     * A charged retry waits at the tail: the next worker runs what was queued before it first, so
+     * a second death, of a worker the retry never reached, charges the task that was running then,
+     * not the retried one again.
+     */
+    @Test
+    void aRetriedTaskGoesToTheTailSoTheNextWorkersDeathChargesTheTaskItRan() throws Exception {
+        try (FakePool fake = FakePool.start(1, b -> b.maxAttempts(5).tasksInFlightPerWorker(1))) {
+            CompletableFuture<Integer> first = fake.pool.submit(FakeTasks.AttemptAtGate.class, "first");
+            CompletableFuture<Integer> second = fake.pool.submit(FakeTasks.AttemptAtGate.class, "second");
+            Gates.named("first").awaitStarted();
+            fake.spawner.get(0).halt(137, "killed under the first task");
+
+            fake.advanceUntil("a second worker", () -> fake.spawner.all.size() == 2);
+            Gates.named("second").awaitStarted(); // the next worker runs the task queued before the retry
+            fake.spawner.get(1).halt(137, "killed under the second task");
+
+            fake.advanceUntil("a third worker", () -> fake.spawner.all.size() == 3);
+            Gates.named("first").release();
+            Gates.named("second").release();
+            assertThat(fake.awaitAdvancing(first)).as("charged for its own worker only").isEqualTo(2);
+            assertThat(fake.awaitAdvancing(second)).isEqualTo(2);
+            assertThat(fake.pool.stats().retried()).isEqualTo(2);
+        }
+    }
+
     @Test
     void aTaskThatKillsEveryWorkerItRunsOnFailsAsPoisonWithEachAttemptsCrash() throws Exception {
         try (FakePool fake = FakePool.start(1, b -> b.maxAttempts(3))) {
