@@ -1,7 +1,6 @@
 package io.forkpool.internal.protocol;
 
 import io.forkpool.internal.protocol.JsonCursor.Undecided;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -60,72 +59,40 @@ public final class BootstrapReader {
     }
 
     private Messages.Bootstrap bootstrap() throws Undecided {
-        int protocolVersion = 0;
-        String socketPath = null;
-        String token = null;
-        int workerId = 0;
-        int maxFrameLength = 0;
-        long supervisorPid = 0;
-        long supervisorStartMillis = 0;
-        List<String> allowedTasks = null;
-        JsonCursor.expect(json.skipWhitespace(), '{');
-        int c = json.skipWhitespace();
-        while (c != '}') {
-            JsonCursor.expect(c, '"');
-            String name = json.string();
-            JsonCursor.expect(json.skipWhitespace(), ':');
-            int first = json.skipWhitespace();
-            switch (name) { // a later field of the same name replaces an earlier one, as with the mapper
-                case "protocolVersion" -> protocolVersion = intValue(first);
+        Fields f = new Fields();
+        json.object(f);
+        return new Messages.Bootstrap(f.protocolVersion, f.socketPath, f.token, f.workerId, f.maxFrameLength,
+                f.supervisorPid, f.supervisorStartMillis, f.allowedTasks);
+    }
+
+    /**
+     * The fields as they are read; a later field of the same name replaces an earlier one, as with
+     * the mapper. A class, not a lambda: a worker reads its bootstrap line before anything else.
+     */
+    private final class Fields implements JsonCursor.Member {
+        private int protocolVersion;
+        private String socketPath;
+        private String token;
+        private int workerId;
+        private int maxFrameLength;
+        private long supervisorPid;
+        private long supervisorStartMillis;
+        private List<String> allowedTasks;
+
+        /** Reads one member of the object. */
+        @Override
+        public void read(String name, int first) throws Undecided {
+            switch (name) {
+                case "protocolVersion" -> protocolVersion = json.intValue(first);
                 case "socketPath" -> socketPath = json.stringOrNull(first);
                 case "token" -> token = json.stringOrNull(first);
-                case "workerId" -> workerId = intValue(first);
-                case "maxFrameLength" -> maxFrameLength = intValue(first);
+                case "workerId" -> workerId = json.intValue(first);
+                case "maxFrameLength" -> maxFrameLength = json.intValue(first);
                 case "supervisorPid" -> supervisorPid = json.integer(first);
                 case "supervisorStartMillis" -> supervisorStartMillis = json.integer(first);
-                case "allowedTasks" -> allowedTasks = stringListOrNull(first);
+                case "allowedTasks" -> allowedTasks = json.stringsOrNull(first, true);
                 default -> json.skipValue(first); // a field of a later version
             }
-            c = json.skipWhitespace();
-            if (c != '}') {
-                JsonCursor.expect(c, ',');
-                c = json.skipWhitespace();
-                JsonCursor.expect(c, '"'); // no trailing comma
-            }
         }
-        if (json.skipWhitespace() != -1) {
-            throw Undecided.INSTANCE; // a trailing token, which the mapper refuses
-        }
-        return new Messages.Bootstrap(protocolVersion, socketPath, token, workerId, maxFrameLength, supervisorPid,
-                supervisorStartMillis, allowedTasks);
-    }
-
-    private int intValue(int first) throws Undecided {
-        long value = json.integer(first);
-        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
-            throw Undecided.INSTANCE;
-        }
-        return (int) value;
-    }
-
-    private List<String> stringListOrNull(int first) throws Undecided {
-        if (first != '[') {
-            json.nullValue(first);
-            return null;
-        }
-        List<String> list = new ArrayList<>(); // what the mapper builds, nulls and all
-        int c = json.skipWhitespace();
-        while (c != ']') {
-            list.add(json.stringOrNull(c));
-            c = json.skipWhitespace();
-            if (c != ']') {
-                JsonCursor.expect(c, ',');
-                c = json.skipWhitespace();
-                if (c == ']') {
-                    throw Undecided.INSTANCE; // a trailing comma
-                }
-            }
-        }
-        return list;
     }
 }

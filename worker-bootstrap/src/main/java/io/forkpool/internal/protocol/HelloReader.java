@@ -1,7 +1,6 @@
 package io.forkpool.internal.protocol;
 
 import io.forkpool.internal.protocol.JsonCursor.Undecided;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -51,70 +50,33 @@ public final class HelloReader {
     }
 
     private Messages.Hello hello() throws Undecided {
-        int protocolVersion = 0;
-        long pid = 0;
-        String token = null;
-        String runtime = null;
-        List<String> features = null;
-        JsonCursor.expect(json.skipWhitespace(), '{');
-        int c = json.skipWhitespace();
-        while (c != '}') {
-            JsonCursor.expect(c, '"');
-            String name = json.string();
-            JsonCursor.expect(json.skipWhitespace(), ':');
-            int first = json.skipWhitespace();
-            switch (name) { // a later field of the same name replaces an earlier one, as with the mapper
-                case "protocolVersion" -> protocolVersion = intValue(first);
+        Fields f = new Fields();
+        json.object(f);
+        if (f.token == null) {
+            throw Undecided.INSTANCE; // the mapper says what is wrong
+        }
+        return new Messages.Hello(f.protocolVersion, f.pid, f.token, f.runtime, f.features);
+    }
+
+    /** The fields as they are read; a later field of the same name replaces an earlier one, as with the mapper. */
+    private final class Fields implements JsonCursor.Member {
+        private int protocolVersion;
+        private long pid;
+        private String token;
+        private String runtime;
+        private List<String> features;
+
+        /** Reads one member of the object. */
+        @Override
+        public void read(String name, int first) throws Undecided {
+            switch (name) {
+                case "protocolVersion" -> protocolVersion = json.intValue(first);
                 case "pid" -> pid = json.integer(first);
                 case "token" -> token = json.stringOrNull(first);
                 case "runtime" -> runtime = json.stringOrNull(first);
-                case "features" -> features = stringsOrNull(first);
+                case "features" -> features = json.stringsOrNull(first, false); // a null in it is the mapper's to refuse
                 default -> json.skipValue(first); // a field of a later version
             }
-            c = json.skipWhitespace();
-            if (c != '}') {
-                JsonCursor.expect(c, ',');
-                c = json.skipWhitespace();
-                JsonCursor.expect(c, '"'); // no trailing comma
-            }
         }
-        if (json.skipWhitespace() != -1 || token == null) {
-            throw Undecided.INSTANCE; // a trailing token, or no token: the mapper says what is wrong
-        }
-        return new Messages.Hello(protocolVersion, pid, token, runtime, features);
-    }
-
-    private int intValue(int first) throws Undecided {
-        long value = json.integer(first);
-        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
-            throw Undecided.INSTANCE;
-        }
-        return (int) value;
-    }
-
-    /** {@code null}, or an array of strings; a {@code null} in it is the mapper's to refuse. */
-    private List<String> stringsOrNull(int first) throws Undecided {
-        if (first != '[') {
-            json.nullValue(first);
-            return null;
-        }
-        List<String> list = new ArrayList<>();
-        int c = json.skipWhitespace();
-        while (c != ']') {
-            String feature = json.stringOrNull(c);
-            if (feature == null) {
-                throw Undecided.INSTANCE;
-            }
-            list.add(feature);
-            c = json.skipWhitespace();
-            if (c != ']') {
-                JsonCursor.expect(c, ',');
-                c = json.skipWhitespace();
-                if (c == ']') {
-                    throw Undecided.INSTANCE; // a trailing comma
-                }
-            }
-        }
-        return list;
     }
 }

@@ -1,6 +1,8 @@
 package io.forkpool.internal.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A cursor over a small JSON document in UTF-8 that reads only what it can read exactly as the
@@ -64,6 +66,81 @@ final class JsonCursor {
         } catch (NumberFormatException e) {
             throw Undecided.INSTANCE; // beyond a long
         }
+    }
+
+    /** Reads one member of an object: its name, and the first byte of its value (consumed). */
+    interface Member {
+        /**
+         * @param name the member's name
+         * @param first the first byte of its value, consumed
+         * @throws Undecided if the value is not one the reader decides
+         */
+        void read(String name, int first) throws Undecided;
+    }
+
+    /**
+     * Reads a whole document that is one object, member by member, in order (so a member given
+     * twice is read twice: the last value wins, as with the mapper); a trailing comma, or anything
+     * after the object, is undecided.
+     *
+     * @param member reads each member's value, consuming it
+     */
+    void object(Member member) throws Undecided {
+        expect(skipWhitespace(), '{');
+        int c = skipWhitespace();
+        while (c != '}') {
+            expect(c, '"');
+            String name = string();
+            expect(skipWhitespace(), ':');
+            member.read(name, skipWhitespace());
+            c = skipWhitespace();
+            if (c != '}') {
+                expect(c, ',');
+                c = skipWhitespace();
+                expect(c, '"'); // no trailing comma
+            }
+        }
+        if (skipWhitespace() != -1) {
+            throw Undecided.INSTANCE; // a trailing token, which the mapper refuses
+        }
+    }
+
+    /** A JSON integer within an int; anything else is undecided. */
+    int intValue(int first) throws Undecided {
+        long value = integer(first);
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+            throw Undecided.INSTANCE;
+        }
+        return (int) value;
+    }
+
+    /**
+     * {@code null}, or an array of strings, which may hold {@code null}s only if {@code nullsRead};
+     * anything else (a trailing comma among it) is undecided.
+     */
+    List<String> stringsOrNull(int first, boolean nullsRead) throws Undecided {
+        if (first != '[') {
+            nullValue(first);
+            return null;
+        }
+        List<String> list = new ArrayList<>(); // what the mapper builds, nulls and all
+        int c = skipWhitespace();
+        while (c != ']') {
+            String element = stringOrNull(c);
+            if (element == null && !nullsRead) {
+                throw Undecided.INSTANCE;
+            }
+            list.add(element);
+            c = skipWhitespace();
+            if (c != ']') {
+                expect(c, ',');
+                c = skipWhitespace();
+                if (c == ']') {
+                    throw Undecided.INSTANCE; // a trailing comma
+                }
+            }
+        }
+        return list;
     }
 
     /** A string or {@code null}; any other type is undecided (the mapper would turn a number into text). */

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class WorkerSupervisor {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.forkpool.pool");
-    /** The longest a spare's position waits for the spare it gave up to answer before it boots a new one. */
-    static final long SPARE_REBOOT_CAP_MILLIS = 1_000;
 
     private final String poolName;
     private final DriverConfig config;
@@ -53,13 +50,7 @@ public final class WorkerSupervisor {
     private final PoolCounters counters;
     private final RestartPolicy restartPolicy;
     private final WorkerSlot[] slots;
-    /** The warm spares' positions: ids {@code workers ..}; each holds its spare while it boots or waits. */
-    private final WorkerSlot[] spares;
-    /**
-     * Spares that said hello and wait to be adopted, oldest first: added by their io threads,
-     * taken by the supervisor thread, counted by stats readers.
-     */
-    private final ConcurrentLinkedDeque<WorkerDriver> idleSpares = new ConcurrentLinkedDeque<>();
+    private final Replacements replacements;
     private final FirstStart firstStart;
     /** Every driver whose exit has not been reported, retiring ones included. */
     private final Set<WorkerDriver> live = ConcurrentHashMap.newKeySet();
@@ -96,10 +87,7 @@ public final class WorkerSupervisor {
         for (int i = 0; i < workers; i++) {
             slots[i] = new WorkerSlot(i, false);
         }
-        this.spares = new WorkerSlot[spareCount];
-        for (int i = 0; i < spareCount; i++) {
-            spares[i] = new WorkerSlot(workers + i, true);
-        }
+        this.replacements = new Replacements(poolName, slots, spareCount, scheduler, spawnLock, new Host());
         this.firstStart = new FirstStart(slots, this::launchFirst, this::execute, spawner.program());
     }
 
@@ -139,8 +127,34 @@ public final class WorkerSupervisor {
 
     /** Boots the warm spares, once the pool runs, so that they never slow its first workers. */
     public void startSpares() {
-        for (WorkerSlot position : spares) {
-            execute(() -> fill(position));
+        replacements.startSpares();
+    }
+
+    /** What {@link Replacements} needs of the supervisor. */
+    private final class Host implements Replacements.Supervisor {
+        @Override
+        public void spawn(WorkerSlot position) throws IOException {
+            WorkerSupervisor.this.spawn(position);
+        }
+
+        @Override
+        public boolean isLive(WorkerDriver driver) {
+            return live.contains(driver);
+        }
+
+        @Override
+        public boolean runsTasks() {
+            return lifecycle.state().runsTasks();
+        }
+
+        @Override
+        public void spawnFailed(WorkerSlot position) {
+            scheduleRestart(position, true, false, 0, null);
+        }
+
+        @Override
+        public void execute(Runnable action) {
+            WorkerSupervisor.this.execute(action);
         }
     }
 
@@ -158,138 +172,6 @@ public final class WorkerSupervisor {
         return driver;
     }
 
-    /**
-     * A position's worker is dead (its exit handled) or retiring: an idle spare takes a slot's
-     * place at once and its own position boots a new spare after the backoff; with no spare idle,
-     * the position's new worker boots after the backoff. So a crash loop boots no faster with
-     * spares than without. Supervisor thread.
-     */
-    private void replace(WorkerSlot slot, long delayMillis, WorkerDriver dead) {
-        WorkerSlot emptied;
-        synchronized (spawnLock) {
-            slot.backoffMillis = delayMillis;
-            if (dead != null && slot.placedFor == dead) { // a spare took its place when its process was gone
-                emptied = slot.placedFrom;
-                slot.placedFor = null;
-                slot.placedFrom = null;
-            } else {
-                emptied = lifecycle.state().runsTasks() && needsWorker(slot) ? adoptSpare(slot) : null;
-            }
-        }
-        if (emptied != null) {
-            LOG.info("pool {}: a warm spare serves worker {}; a new spare boots once it has answered", poolName,
-                    slot.id);
-            refillAfterAdoption(emptied, slot.driver, delayMillis);
-        } else {
-            if (delayMillis > 0) {
-                LOG.info("pool {}: restarting {} {} in {} ms", poolName, slot.spare ? "spare" : "worker", slot.id,
-                        delayMillis);
-            }
-            fillLater(slot, delayMillis);
-        }
-    }
-
-    /**
-     * Boots a new spare into the position a spare left, once the spare it placed has answered (or
-     * after {@link #SPARE_REBOOT_CAP_MILLIS}), and not before the backoff: a JVM's start-up takes
-     * a CPU or more, and should not slow the first tasks of the worker that just took a dead one's
-     * place. {@link #fill} is idempotent, so whichever comes first boots it. Supervisor thread.
-     */
-    private void refillAfterAdoption(WorkerSlot position, WorkerDriver adopted, long backoffMillis) {
-        long adoptedAt = scheduler.nanoTime();
-        Runnable boot = () -> fillLater(position,
-                Math.max(0, backoffMillis - TimeUnit.NANOSECONDS.toMillis(scheduler.nanoTime() - adoptedAt)));
-        adopted.answered().thenRun(() -> execute(boot));
-        scheduler.schedule(boot, TimeUnit.MILLISECONDS.toNanos(SPARE_REBOOT_CAP_MILLIS));
-    }
-
-    private void fillLater(WorkerSlot slot, long delayMillis) {
-        if (delayMillis == 0) {
-            fill(slot);
-        } else {
-            scheduler.schedule(() -> fill(slot), TimeUnit.MILLISECONDS.toNanos(delayMillis));
-        }
-    }
-
-    /**
-     * Boots a worker into the position, unless the pool no longer runs tasks or the position got
-     * one meanwhile (a spare took a slot's place). Supervisor thread.
-     */
-    private void fill(WorkerSlot slot) {
-        synchronized (spawnLock) {
-            if (!lifecycle.state().runsTasks() || !needsWorker(slot)) {
-                return;
-            }
-            WorkerSlot emptied = adoptSpare(slot);
-            if (emptied != null) { // one became idle since the backoff began
-                fillLater(emptied, 0);
-                return;
-            }
-            try {
-                spawn(slot);
-            } catch (IOException | RuntimeException e) {
-                LOG.error("pool {}: cannot start {} {}: {}", poolName, slot.spare ? "spare" : "a replacement for worker",
-                        slot.id, e.getMessage());
-                scheduleRestart(slot, true, false, 0, null);
-            }
-        }
-    }
-
-    /**
-     * Whether the position needs a new worker: it never had one, its worker's exit has been
-     * handled, or its worker retires (and so stops). Read on the supervisor thread, where exits
-     * are handled: a worker that died but whose exit is still to be handled is replaced when it is.
-     */
-    private boolean needsWorker(WorkerSlot slot) {
-        WorkerDriver driver = slot.driver;
-        if (driver == null || !live.contains(driver)) {
-            return true;
-        }
-        WorkerState state = driver.state();
-        return state == WorkerState.RETIRING || state == WorkerState.STOPPING;
-    }
-
-    /**
-     * Puts an idle spare into a slot, if one is idle. Under the spawn lock, on the supervisor thread.
-     *
-     * @return the spare position it left, which needs a new spare; {@code null} if none was put in
-     */
-    private WorkerSlot adoptSpare(WorkerSlot slot) {
-        if (slot.spare) {
-            return null;
-        }
-        WorkerDriver spare;
-        while ((spare = idleSpares.pollFirst()) != null) {
-            WorkerSlot position = spares[spare.slot() - slots.length];
-            if (spare.adopt(slot.id, slot.inputsAnswered::add)) {
-                position.driver = null;
-                slot.incarnations++;
-                slot.driver = spare;
-                return position;
-            } // stopping or dead: its exit replaces it in its position
-        }
-        return null;
-    }
-
-    /**
-     * A spare said hello: it takes the place of any slot whose worker is gone and waits for its
-     * backoff; the position it leaves boots a new spare after that slot's backoff. Supervisor thread.
-     */
-    private void placeIdleSpares() {
-        for (WorkerSlot slot : slots) {
-            WorkerSlot emptied;
-            synchronized (spawnLock) {
-                if (idleSpares.isEmpty() || !lifecycle.state().runsTasks()) {
-                    return;
-                }
-                emptied = needsWorker(slot) ? adoptSpare(slot) : null;
-            }
-            if (emptied != null) {
-                refillAfterAdoption(emptied, slot.driver, slot.backoffMillis);
-            }
-        }
-    }
-
     // ---- what the drivers report ---------------------------------------------------------------
 
     /** The drivers' reports: counted at once, acted on by the supervisor thread. */
@@ -302,8 +184,7 @@ public final class WorkerSupervisor {
                 ready.complete(null);
             }
             if (driver.state() == WorkerState.SPARE) { // its exit, if it comes, is handled after this
-                idleSpares.addLast(driver);
-                execute(WorkerSupervisor.this::placeIdleSpares);
+                replacements.spareReady(driver);
             }
         }
 
@@ -312,21 +193,21 @@ public final class WorkerSupervisor {
             WorkerSlot slot = slots[driver.slot()];
             execute(() -> {
                 if (slot.driver == driver) {
-                    replace(slot, 0, null);
+                    replacements.replace(slot, 0, null);
                 }
             });
         }
 
         @Override
         public void gone(WorkerDriver driver) {
-            execute(() -> placeSpareAtOnce(driver));
+            execute(() -> replacements.placeSpareAtOnce(driver));
         }
 
         @Override
         public void exited(WorkerExit exit) {
             // A dead spare leaves the idle ones before its exit is counted: a stats snapshot that
             // sees the exit does not count the spare as ready.
-            idleSpares.remove(exit.driver());
+            replacements.exited(exit.driver());
             CompletableFuture<Void> ready = readiness.remove(exit.driver());
             if (ready != null && exit.diedBeforeReady()) {
                 ready.completeExceptionally(new PoolStartupException(exit.driver() + " " + exit.description()
@@ -392,32 +273,12 @@ public final class WorkerSupervisor {
             fail(restartPolicy.failureReason() + last);
             return;
         }
-        replace(slot, delay, exit == null ? null : exit.driver());
-    }
-
-    /**
-     * A slot's worker process is gone: an idle spare takes its place now, before what is left of
-     * the dead worker's session is killed and its exit handled (which settles its tasks and
-     * decides, by the restart policy, when the spare's position boots a new spare). Supervisor thread.
-     */
-    private void placeSpareAtOnce(WorkerDriver dead) {
-        WorkerSlot slot = slotOf(dead);
-        synchronized (spawnLock) {
-            if (slot.spare || slot.driver != dead || !lifecycle.state().runsTasks()) {
-                return;
-            }
-            WorkerSlot emptied = adoptSpare(slot);
-            if (emptied != null) {
-                slot.placedFor = dead;
-                slot.placedFrom = emptied;
-            }
-        }
+        replacements.replace(slot, delay, exit == null ? null : exit.driver());
     }
 
     /** @return the slot or spare position the driver serves now (supervisor thread: adoptions are settled) */
     private WorkerSlot slotOf(WorkerDriver driver) {
-        int id = driver.slot();
-        return id < slots.length ? slots[id] : spares[id - slots.length];
+        return replacements.position(driver.slot());
     }
 
     /** Crash loop: stop intake, fail what is queued, stop the workers. Supervisor thread. */
@@ -502,13 +363,7 @@ public final class WorkerSupervisor {
 
     /** @return how many warm spares have said hello and wait to be put into a slot */
     public int sparesReady() {
-        int ready = 0;
-        for (WorkerDriver spare : idleSpares) {
-            if (spare.state() == WorkerState.SPARE) {
-                ready++;
-            }
-        }
-        return ready;
+        return replacements.sparesReady();
     }
 
     /** @return how many workers are alive now */

@@ -44,8 +44,8 @@ public final class WorkerDriver implements TaskOwner {
     /** How long a worker whose channel ended may take to exit before it is killed as broken. */
     static final long CHANNEL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    /** The slot it serves; a spare's is its spare id (past the slots') until it is adopted. */
-    private volatile int slot;
+    /** The slot it serves, or a spare's position until it is adopted. */
+    private volatile Placement placement;
     private final int incarnation;
     /** Started as a warm spare: after its hello it waits in SPARE for {@link #adopt}. */
     private final boolean spare;
@@ -55,9 +55,6 @@ public final class WorkerDriver implements TaskOwner {
     private final TaskSource source;
     private final WorkerListener listener;
     private final Supplier<LatencyRecorder> recorders;
-    /** Set at construction, or at adoption for a spare (before its sender starts). */
-    private volatile LongConsumer inputsAnswered;
-    private volatile String threadPrefix;
     private final long startNanos;
     private final Prefetch prefetch;
     private final InFlightTasks inFlight;
@@ -84,8 +81,7 @@ public final class WorkerDriver implements TaskOwner {
     private volatile Thread senderThread;
     private volatile long readyNanos;
     private volatile Scheduler.Timer startupTimer = Scheduler.NONE;
-    private volatile Scheduler.Timer termTimer = Scheduler.NONE;
-    private volatile Scheduler.Timer killTimer = Scheduler.NONE;
+    private final StopEscalation escalation;
 
     /**
      * @param slot the slot id
@@ -103,7 +99,7 @@ public final class WorkerDriver implements TaskOwner {
     public WorkerDriver(int slot, int incarnation, WorkerLink link, DriverConfig config, Scheduler scheduler,
             TaskSource source, WorkerListener listener, Supplier<LatencyRecorder> recorders,
             LongConsumer inputsAnswered, boolean spare) {
-        this.slot = slot;
+        this.placement = Placement.of(config, slot, inputsAnswered);
         this.incarnation = incarnation;
         this.spare = spare;
         this.link = link;
@@ -112,20 +108,19 @@ public final class WorkerDriver implements TaskOwner {
         this.source = source;
         this.listener = listener;
         this.recorders = recorders;
-        this.inputsAnswered = inputsAnswered;
         this.startNanos = scheduler.nanoTime();
         this.prefetch = new Prefetch(config.tasksInFlight());
         this.inFlight = new InFlightTasks(config.maxTasksPerWorker(), this::taskStarted, scheduler::nanoTime);
-        this.threadPrefix = config.poolName() + "-" + name(slot).replace(' ', '-');
-        this.output = new OutputPump(link.output(), name(slot) + " pid " + link.pid());
-        this.ioThread = new PoolThread(this::serve, threadPrefix + "-io");
+        this.output = new OutputPump(link.output(), placement.name() + " pid " + link.pid());
+        this.ioThread = new PoolThread(this::serve, placement.threadPrefix() + "-io");
         this.probe = new ProbeClock(config.silenceNanos(), config.probeNanos(), scheduler.nanoTime());
         this.watch = new TaskWatch(this, scheduler, inFlight, probe, config, link.pid());
+        this.escalation = new StopEscalation(link, scheduler, config, this, () -> state() == WorkerState.DEAD);
     }
 
     /** Starts the threads and the start-up deadline; called once, right after spawning. */
     public void start() {
-        output.start(threadPrefix + "-output");
+        output.start(placement.threadPrefix() + "-output");
         ioThread.start();
         startupTimer = scheduler.schedule(() -> {
             if (state() == WorkerState.STARTING) {
@@ -200,17 +195,7 @@ public final class WorkerDriver implements TaskOwner {
             s.stop(true);
         }
         link.closeLifeline();
-        long grace = config.stopGraceNanos();
-        termTimer = scheduler.schedule(() -> escalate(false), grace);
-        killTimer = scheduler.schedule(() -> escalate(true), 2 * grace);
-    }
-
-    private void escalate(boolean forcibly) {
-        if (state() != WorkerState.DEAD && link.isAlive()) {
-            LOG.warn("pool {}: {} did not stop within {} ms; sending {}", config.poolName(), this,
-                    TimeUnit.NANOSECONDS.toMillis(config.stopGraceNanos()), forcibly ? "SIGKILL" : "SIGTERM");
-            link.signal(forcibly);
-        }
+        escalation.begin();
     }
 
     /**
@@ -300,7 +285,7 @@ public final class WorkerDriver implements TaskOwner {
                             stop(ExitCause.RETIRED, endReason);
                         }
                     }
-                }, n -> inputsAnswered.accept(n));
+                }, n -> placement.inputsAnswered().accept(n));
         sender = new Sender(writer, source, prefetch, inFlight, this, config.workers(), config.maxFrameLength(),
                 hello.acceptsBatches(), this::channelBroken);
         answersPings = hello.answersPings();
@@ -314,17 +299,17 @@ public final class WorkerDriver implements TaskOwner {
         readyNanos = scheduler.nanoTime();
         probe.heard(readyNanos);
         startupTimer.cancel();
-        Thread senderThread = new PoolThread(sender, threadPrefix + "-sender");
+        Thread senderThread = new PoolThread(sender, placement.threadPrefix() + "-sender");
         this.senderThread = senderThread;
         senderThread.start();
         if (!spare) {
             serveTasks();
             if (incarnation > 1) { // a replacement is news; the pool's first workers are announced together
-                LOG.info("pool {}: worker {} pid {} ready, replacing its predecessor", config.poolName(), slot,
+                LOG.info("pool {}: {} pid {} ready, replacing its predecessor", config.poolName(), placement.name(),
                         link.pid());
             }
         }
-        LOG.debug("{} pid {} ready ({}, features {})", name(slot), link.pid(), hello.runtime(), hello.features());
+        LOG.debug("{} pid {} ready ({}, features {})", placement.name(), link.pid(), hello.runtime(), hello.features());
         listener.ready(this);
     }
 
@@ -352,14 +337,13 @@ public final class WorkerDriver implements TaskOwner {
             if (state != WorkerState.SPARE) {
                 return false;
             }
-            slot = slotId;
-            inputsAnswered = answered;
-            threadPrefix = config.poolName() + "-" + name(slotId).replace(' ', '-');
+            placement = Placement.of(config, slotId, answered);
             advance(WorkerState.READY);
         }
-        ioThread.setName(threadPrefix + "-io");
-        senderThread.setName(threadPrefix + "-sender"); // started before the spare was reported ready
-        output.retag(name(slotId) + " pid " + link.pid(), threadPrefix + "-output");
+        Placement now = placement;
+        ioThread.setName(now.threadPrefix() + "-io");
+        senderThread.setName(now.threadPrefix() + "-sender"); // started before the spare was reported ready
+        output.retag(now.name() + " pid " + link.pid(), now.threadPrefix() + "-output");
         probe.heard(scheduler.nanoTime());
         serveTasks();
         LOG.info("pool {}: worker {} pid {} (a warm spare) serving, replacing its predecessor", config.poolName(),
@@ -372,8 +356,7 @@ public final class WorkerDriver implements TaskOwner {
         listener.gone(this);
         java.util.List<TaskRecord> orphans = inFlight.close();
         startupTimer.cancel();
-        termTimer.cancel();
-        killTimer.cancel();
+        escalation.cancel();
         Sender s = sender;
         if (s != null) {
             s.stop(false);
@@ -426,14 +409,9 @@ public final class WorkerDriver implements TaskOwner {
 
     // ---- figures -------------------------------------------------------------------------------
 
-    /** A spare's id runs on from the slots' ids: spare k of a pool of n workers has id n + k. */
-    private String name(int id) {
-        return id < config.workers() ? "worker " + id : "spare " + (id - config.workers());
-    }
-
     /** @return the slot id, or a spare's id (from the pool's worker count on) until it is adopted */
     public int slot() {
-        return slot;
+        return placement.id();
     }
 
     /** @return the worker's process id */
@@ -473,6 +451,6 @@ public final class WorkerDriver implements TaskOwner {
 
     @Override
     public String toString() {
-        return name(slot) + " (pid " + link.pid() + ")";
+        return placement.name() + " (pid " + link.pid() + ")";
     }
 }
