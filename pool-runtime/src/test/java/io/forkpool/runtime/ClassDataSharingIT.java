@@ -3,6 +3,7 @@ package io.forkpool.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forkpool.WorkerPool;
+import io.forkpool.WorkerPoolBuilder;
 import io.forkpool.WorkerStats;
 import io.forkpool.examples.CountPrimes;
 import io.forkpool.examples.Range;
@@ -43,11 +44,15 @@ class ClassDataSharingIT {
     }
 
     private static Path awaitArchive(Path cache) throws Exception {
+        return awaitArchive(cache, ".jsa");
+    }
+
+    private static Path awaitArchive(Path cache, String suffix) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
             try (Stream<Path> files = Files.list(cache)) {
                 List<Path> names = files.toList();
-                List<Path> archives = names.stream().filter(p -> p.toString().endsWith(".jsa")).toList();
+                List<Path> archives = names.stream().filter(p -> p.toString().endsWith(suffix)).toList();
                 if (!archives.isEmpty() && names.size() == archives.size()) { // no .tmp or .lock left
                     return archives.get(0);
                 }
@@ -86,6 +91,27 @@ class ClassDataSharingIT {
                         .isEqualTo(9_592L);
                 System.out.printf("ready without archive (1 worker): %d ms; with archive (2 workers): %d ms%n",
                         TimeUnit.NANOSECONDS.toMillis(firstReady), TimeUnit.NANOSECONDS.toMillis(secondReady));
+            }
+        }
+    }
+
+    /** On a JDK 25 or later the pool records an AOT cache the same way, and its workers start from it. */
+    @Test
+    void onJdk25TheFirstPoolRecordsAnAotCacheThatTheNextPoolsWorkersMap(@TempDir Path cache) throws Exception {
+        Path java25 = Path.of(System.getProperty("forkpool.test.otherJava", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(java25), "no JDK 25 at " + java25);
+        WorkerPoolBuilder builder = WorkerPool.builder().workers(1).javaExecutable(java25).classpath(jarsOnly())
+                .classDataCache(cache);
+        try (WorkerPool first = builder.build()) {
+            assertThat(first.submit(CountPrimes.class, new Range(0, 100)).get(30, TimeUnit.SECONDS)).isEqualTo(25L);
+            Path aotCache = awaitArchive(cache, ".aot");
+            try (WorkerPool second = builder.build()) {
+                long pid = second.stats().workers().get(0).pid();
+                assertThat(ProcessHandle.of(pid).flatMap(p -> p.info().commandLine()).orElse(""))
+                        .contains("-XX:AOTCache=" + aotCache).doesNotContain("-Xshare");
+                assertThat(maps(pid)).as("the AOT cache is mapped").contains(aotCache.toString());
+                assertThat(second.submit(CountPrimes.class, new Range(0, 100_000)).get(30, TimeUnit.SECONDS))
+                        .isEqualTo(9_592L);
             }
         }
     }

@@ -18,7 +18,8 @@ import java.util.List;
  * jar adds one (~10 MB). A pool marks the archive it starts workers from as used (its
  * modification time, {@link #markUsed}); after installing a new archive the recorder removes the
  * archives not used for {@link #MAX_AGE}, and all but the {@link #MAX_KEPT} most recently used.
- * Only this user's regular files named {@code worker-*.jsa} are considered, never through a link.
+ * Only this user's regular files named {@code worker-*.jsa} (AppCDS) or {@code worker-*.aot} (JDK 25+
+ * AOT caches) are considered, never through a link.
  */
 public final class ArchivePruning {
 
@@ -54,7 +55,7 @@ public final class ArchivePruning {
      */
     static int prune(Path directory, Path keep, Instant now) {
         List<Path> archives = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, "worker-*.jsa")) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, "worker-*.{jsa,aot}")) {
             for (Path entry : entries) {
                 if (!entry.equals(keep) && PrivatePaths.isOwnRegularFile(entry)) {
                     archives.add(entry);

@@ -51,8 +51,13 @@ final class ClassDataArchive {
     private static final Logger LOG = LoggerFactory.getLogger("io.forkpool.pool");
     /** The cache directories refused so far in this JVM, each reported once whatever the number of pools. */
     private static final Set<Path> REFUSED_DIRECTORIES = ConcurrentHashMap.newKeySet();
+    /** The first JDK whose workers get an AOT cache rather than an AppCDS archive. */
+    static final int FIRST_AOT_CACHE_JDK = 25;
+
     private final PoolOptions options;
     private final Path archive;
+    /** Whether {@link #archive} is a JDK 25+ AOT cache ({@code -XX:AOTCache}) rather than an AppCDS archive. */
+    private final boolean aotCache;
     /** Set once the archive was found and trusted; workers spawned later skip the checks. */
     private volatile boolean usable;
     /**
@@ -61,9 +66,10 @@ final class ClassDataArchive {
      */
     private volatile String refusal;
 
-    private ClassDataArchive(PoolOptions options, Path archive) {
+    private ClassDataArchive(PoolOptions options, Path archive, boolean aotCache) {
         this.options = options;
         this.archive = archive;
+        this.aotCache = aotCache;
     }
 
     /**
@@ -78,7 +84,7 @@ final class ClassDataArchive {
         }
         for (String option : options.jvmOptions()) {
             if (option.equals("-Xshare:off") || option.equals("-Xshare:dump") || option.contains("SharedArchiveFile")
-                    || option.contains("ArchiveClassesAt")) {
+                    || option.contains("ArchiveClassesAt") || option.contains("AOTCache") || option.contains("AOTMode")) {
                 return null;
             }
         }
@@ -96,7 +102,8 @@ final class ClassDataArchive {
             update(digest, fingerprint(path));
         }
         String key = HexFormat.of().formatHex(digest.digest(), 0, 16);
-        return new ClassDataArchive(options, directory.resolve("worker-" + key + ".jsa"));
+        boolean aot = JdkRelease.feature(options.javaExecutable()) >= FIRST_AOT_CACHE_JDK;
+        return new ClassDataArchive(options, directory.resolve("worker-" + key + (aot ? ".aot" : ".jsa")), aot);
     }
 
     /**
@@ -112,7 +119,10 @@ final class ClassDataArchive {
                 ArchivePruning.markUsed(archive); // once per pool: what is used is not pruned
             }
         }
-        return usable ? List.of("-XX:SharedArchiveFile=" + archive) : List.of();
+        if (!usable) {
+            return List.of();
+        }
+        return List.of((aotCache ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + archive);
     }
 
     /**
@@ -172,7 +182,8 @@ final class ClassDataArchive {
         // What ArchiveRecorder runs: a worker's JVM that rehearses and, at exit, writes the archive
         // where the recorder puts it in place of OUTPUT.
         command.addAll(WorkerLauncher.javaWorkerCommand(options,
-                List.of("-XX:ArchiveClassesAtExit=" + ArchiveRecorder.OUTPUT), Rehearsal.ARGUMENT));
+                List.of((aotCache ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + ArchiveRecorder.OUTPUT),
+                Rehearsal.ARGUMENT));
         try {
             Process process = WorkerLauncher.asWorker(new ProcessBuilder(command), options)
                     .redirectErrorStream(true)

@@ -74,7 +74,14 @@ public final class WorkerLauncher implements WorkerSpawner {
     static List<String> javaWorkerCommand(PoolOptions options, List<String> extraJvmOptions, String... arguments) {
         List<String> command = new ArrayList<>();
         command.add(options.javaExecutable().toString());
-        command.addAll(options.jvmOptions());
+        // A JDK 25+ AOT cache refuses to start beside any -Xshare option; -Xshare:auto (a default)
+        // only says "use class sharing if you can", which the AOT cache does.
+        boolean aotCache = extraJvmOptions.stream().anyMatch(option -> option.startsWith("-XX:AOTCache"));
+        for (String option : options.jvmOptions()) {
+            if (!(aotCache && option.equals("-Xshare:auto"))) {
+                command.add(option);
+            }
+        }
         command.addAll(REQUIRED_JVM_OPTIONS);
         command.addAll(extraJvmOptions);
         command.add("-cp");
