@@ -1,6 +1,8 @@
 package io.forkpool.benchmarks;
 
 import io.forkpool.WorkerPool;
+import io.forkpool.WorkerPoolBuilder;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -16,7 +18,9 @@ import java.time.Duration;
  *   java -cp OTHER/benchmarks.jar io.forkpool.benchmarks.FirstResultTime
  * done
  * </pre>
- * The first run of each jar records its class-data archive in the background: leave it out.
+ * The first run of each jar records its class-data archive in the background: leave it out. An
+ * argument, the path of another {@code java}, starts the workers with it (the supervisor stays on
+ * this JVM), as {@code javaExecutable} does.
  */
 public final class FirstResultTime {
 
@@ -26,11 +30,15 @@ public final class FirstResultTime {
     /**
      * Runs one measurement and prints {@code ready <ms> first-result <ms> supervisor-cpu <ms>}.
      *
-     * @param args none
+     * @param args none, or the workers' {@code java} executable
      */
     public static void main(String[] args) {
         long start = System.nanoTime();
-        try (WorkerPool pool = WorkerPool.builder().workers(2).build()) {
+        WorkerPoolBuilder builder = WorkerPool.builder().workers(2);
+        if (args.length > 0) {
+            builder.javaExecutable(Path.of(args[0]));
+        }
+        try (WorkerPool pool = builder.build()) {
             long ready = System.nanoTime();
             Integer output = pool.submit(NoOp.class, 7).join();
             long first = System.nanoTime();
