@@ -24,8 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A worker's life rehearsed without a supervisor, so that a JVM started with
- * {@code -XX:ArchiveClassesAtExit} records every class a real worker needs before its first task
- * into a class-data-sharing archive. The pool runs it once per class path and JVM options, in
+ * {@code -XX:ArchiveClassesAtExit} (on JDK 25 and later, {@code -XX:AOTCacheOutput}) records every
+ * class a real worker needs before its first task into a class-data-sharing archive (an AOT cache). The pool runs it once per class path and JVM options, in
  * the background; later workers start from the archive instead of loading and verifying the
  * protocol's and Jackson's classes one by one.
  *
