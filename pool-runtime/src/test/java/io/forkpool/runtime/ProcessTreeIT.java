@@ -27,13 +27,23 @@ class ProcessTreeIT {
         return pids;
     }
 
+    /**
+     * The task's three sleepers, once all three run {@code sleep}: a backgrounded one may still be
+     * a forked shell, not yet {@code sleep}, when the task that started it returns.
+     */
+    private static List<Long> awaitSleepers(int tag) throws InterruptedException {
+        io.forkpool.testsupport.Await.until("three sleepers of tag " + tag, Duration.ofSeconds(10),
+                () -> sleepers(tag).size() >= 3);
+        return sleepers(tag);
+    }
+
     @Test
     void grandchildrenIncludingDoubleForkedAndNohupOnesDieWithTheirWorker() throws Exception {
         int tag = TAGS.incrementAndGet();
         try (WorkerPool pool = WorkerPool.builder().workers(1).build()) {
             long worker = pool.stats().workers().get(0).pid();
             pool.submit(SpawnGrandchildren.class, tag).get(30, TimeUnit.SECONDS);
-            List<Long> sleepers = sleepers(tag);
+            List<Long> sleepers = awaitSleepers(tag);
             assertThat(sleepers).hasSize(3);
             ProcessHandle.of(worker).orElseThrow().destroyForcibly();
             Processes.assertAllGone(sleepers, Duration.ofSeconds(2));
@@ -46,7 +56,7 @@ class ProcessTreeIT {
         List<Long> sleepers;
         try (WorkerPool pool = WorkerPool.builder().workers(2).build()) {
             pool.submit(SpawnGrandchildren.class, tag).get(30, TimeUnit.SECONDS);
-            sleepers = sleepers(tag);
+            sleepers = awaitSleepers(tag);
             assertThat(sleepers).hasSize(3);
         }
         Processes.assertAllGone(sleepers, Duration.ofSeconds(2));
