@@ -391,9 +391,10 @@ class WorkerLoopTest {
 
     @Test
     void cancelInterruptsTheRunningTaskAndSkipsAQueuedOne() throws Exception {
+        Sleep.reset();
         sendTask(20, Sleep.class.getName(), "60000");
         sendTask(21, Upper.class.getName(), "{\"words\":[\"never\"]}");
-        Thread.sleep(200); // task 20 is running, 21 waits behind it
+        assertThat(Sleep.started.await(10, TimeUnit.SECONDS)).as("task 20 runs").isTrue(); // 21 waits behind it
         supervisorWriter.append(FrameType.CANCEL, 21, Frame.EMPTY);
         supervisorWriter.append(FrameType.CANCEL, 20, Frame.EMPTY);
         supervisorWriter.flush();
