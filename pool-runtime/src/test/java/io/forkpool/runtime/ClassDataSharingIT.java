@@ -98,8 +98,7 @@ class ClassDataSharingIT {
     /** On a JDK 25 or later the pool records an AOT cache the same way, and its workers start from it. */
     @Test
     void onJdk25TheFirstPoolRecordsAnAotCacheThatTheNextPoolsWorkersMap(@TempDir Path cache) throws Exception {
-        Path java25 = Path.of(System.getProperty("forkpool.test.otherJava", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"));
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(java25), "no JDK 25 at " + java25);
+        Path java25 = Jdk25.javaOrSkip();
         WorkerPoolBuilder builder = WorkerPool.builder().workers(1).javaExecutable(java25).classpath(jarsOnly())
                 .classDataCache(cache);
         try (WorkerPool first = builder.build()) {

@@ -276,8 +276,7 @@ class WorkerPoolIT {
 
     @Test
     void runsWorkersOnAnotherInstalledJdk() throws Exception {
-        Path java25 = Path.of(System.getProperty("forkpool.test.otherJava", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"));
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(java25), "no second JDK at " + java25);
+        Path java25 = Jdk25.javaOrSkip();
         try (WorkerPool own = WorkerPool.builder().workers(1).javaExecutable(java25).build()) {
             assertThat(own.submit(JavaVersion.class, null).get()).isEqualTo(25);
             assertThat(own.submit(CountPrimes.class, new Range(0, 100_000)).get()).isEqualTo(9_592L);
