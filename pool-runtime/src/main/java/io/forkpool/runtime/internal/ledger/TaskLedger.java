@@ -228,8 +228,9 @@ public final class TaskLedger implements TaskSource {
     // ---- the senders' side ---------------------------------------------------------------------
 
     @Override
-    public int take(List<TaskRecord> into, int max, BooleanSupplier wake) throws InterruptedException {
-        return queue.take(into, max, wake);
+    public int take(List<TaskRecord> into, int max, BooleanSupplier wake, IdleWorker worker)
+            throws InterruptedException {
+        return queue.take(into, max, wake, worker);
     }
 
     @Override

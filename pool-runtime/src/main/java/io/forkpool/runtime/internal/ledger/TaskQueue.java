@@ -15,17 +15,45 @@ import java.util.function.BooleanSupplier;
  * they have something else to do, such as a control frame to write: an interrupt during a write
  * would have NIO close the worker's channel.
  *
+ * <p><b>Straight to an idle worker.</b> A sender waiting here with nothing queued is an idle
+ * worker ({@link IdleWorker}). A single task added while the queue is empty goes to the idle worker
+ * that waited last, written by the adding thread itself ({@link IdleWorker#offer}), so a round trip
+ * on an idle pool costs no wake-up of a sender thread. Only when no idle worker takes it is the task
+ * queued and a sender woken. The offer runs outside the lock, and one idle worker is lent to one
+ * adding thread at a time.
+ *
  * <p>Thread-safe: one lock, held briefly; the only wait is in {@link #take}.
  */
 final class TaskQueue {
 
+    /** The largest encoded input written on the adding thread: far below any socket's buffer. */
+    static final int DIRECT_MAX_BYTES = 16 * 1024;
+
+    /** A sender waiting in {@link #take}; {@code lent} while an adding thread offers it a task. */
+    private static final class Waiter {
+        final IdleWorker worker;
+        boolean lent; // guarded by lock
+
+        Waiter(IdleWorker worker) {
+            this.worker = worker;
+        }
+    }
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<TaskRecord> deque = new ArrayDeque<>(); // guarded by lock
+    /** Senders waiting with nothing queued, the latest first (its thread and caches are warmest). */
+    private final ArrayDeque<Waiter> idle = new ArrayDeque<>(); // guarded by lock
     private long inputs; // guarded by lock
 
-    /** Appends tasks at the tail, in their order. */
+    /**
+     * Appends tasks at the tail, in their order; a single task of one input, when nothing is
+     * queued, is first offered to an idle worker on this thread.
+     */
     void addAll(List<TaskRecord> tasks) {
+        if (tasks.size() == 1 && offerToIdle(tasks.get(0))) {
+            return;
+        }
         lock.lock();
         try {
             for (TaskRecord task : tasks) {
@@ -47,6 +75,42 @@ final class TaskQueue {
             changed.signal();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** @return whether an idle worker took the task */
+    private boolean offerToIdle(TaskRecord task) {
+        if (task.size() != 1 || task.input().length > DIRECT_MAX_BYTES) {
+            return false;
+        }
+        Waiter waiter = null;
+        lock.lock();
+        try {
+            if (!deque.isEmpty()) {
+                return false; // those go first
+            }
+            for (Waiter w : idle) {
+                if (!w.lent) {
+                    w.lent = true;
+                    waiter = w;
+                    break;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (waiter == null) {
+            return false;
+        }
+        try {
+            return waiter.worker.offer(task);
+        } finally {
+            lock.lock();
+            try {
+                waiter.lent = false;
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -93,15 +157,21 @@ final class TaskQueue {
      *
      * @param max at least 1
      * @param wake read under the lock whenever the waiter is woken; true ends the wait
+     * @param worker offered single tasks while the caller waits, or {@code null}
      * @return how many tasks were moved, 0 if woken with none
      * @throws InterruptedException if the waiting thread is interrupted
      */
-    int take(List<TaskRecord> into, int max, BooleanSupplier wake) throws InterruptedException {
+    int take(List<TaskRecord> into, int max, BooleanSupplier wake, IdleWorker worker) throws InterruptedException {
         lock.lockInterruptibly();
+        Waiter waiter = null;
         try {
             while (deque.isEmpty()) {
                 if (wake.getAsBoolean()) {
                     return 0;
+                }
+                if (waiter == null && worker != null) {
+                    waiter = new Waiter(worker);
+                    idle.addFirst(waiter);
                 }
                 changed.await();
             }
@@ -114,6 +184,9 @@ final class TaskQueue {
             }
             return moved;
         } finally {
+            if (waiter != null) {
+                idle.remove(waiter); // by identity; at most a pool's worker count to look through
+            }
             lock.unlock();
         }
     }
@@ -123,6 +196,16 @@ final class TaskQueue {
         lock.lock();
         try {
             changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return how many senders wait with nothing queued (for tests) */
+    int idleWorkers() {
+        lock.lock();
+        try {
+            return idle.size();
         } finally {
             lock.unlock();
         }

@@ -12,10 +12,12 @@ public interface TaskSource {
      * @param into where the tasks go
      * @param max the most to take, at least 1
      * @param wake checked whenever the waiter is woken; true ends the wait with nothing taken
+     * @param worker while the caller waits with nothing queued, a single task submitted meanwhile
+     *     may be offered to it on the submitting thread instead ({@link IdleWorker}); or {@code null}
      * @return how many were taken; 0 only if woken by {@code wake}
      * @throws InterruptedException if the waiting thread is interrupted
      */
-    int take(List<TaskRecord> into, int max, BooleanSupplier wake) throws InterruptedException;
+    int take(List<TaskRecord> into, int max, BooleanSupplier wake, IdleWorker worker) throws InterruptedException;
 
     /** Wakes every waiting sender, so that each looks at its {@code wake} condition. */
     void wakeAll();

@@ -3,13 +3,16 @@ package io.forkpool.runtime.internal.worker;
 import io.forkpool.internal.protocol.Frame;
 import io.forkpool.internal.protocol.FrameType;
 import io.forkpool.internal.protocol.FrameWriter;
+import io.forkpool.runtime.internal.ledger.IdleWorker;
 import io.forkpool.runtime.internal.ledger.TaskOwner;
 import io.forkpool.runtime.internal.ledger.TaskRecord;
 import io.forkpool.runtime.internal.ledger.TaskSource;
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -22,8 +25,17 @@ import java.util.function.Consumer;
  *
  * <p>It is never interrupted (an interrupted NIO write closes the channel); it is woken through
  * the conditions it waits on instead ({@link #wake}).
+ *
+ * <p><b>Written by the submitting thread.</b> While this thread waits for work with nothing queued,
+ * a task submitted to the pool may be written by the submitting thread itself ({@link #offer}),
+ * if the worker holds no task: then the socket holds no unread task frame, so a frame of a few
+ * kilobytes cannot block, and the task reaches the worker without this thread's wake-up. Every
+ * write, this thread's and a submitter's, holds {@link #writeLock}, so frames never interleave.
+ * A submitting thread interrupted during its write has NIO close the channel: the worker is then
+ * ended as retired ({@code onWriteInterrupted}), and its task re-queued free, as the pool's own
+ * decision rather than a crash.
  */
-final class Sender implements Runnable {
+final class Sender implements Runnable, IdleWorker {
 
     private record Control(int type, long correlationId) {
     }
@@ -37,6 +49,9 @@ final class Sender implements Runnable {
     private final int maxFrameLength;
     private final boolean acceptsBatches;
     private final Consumer<String> onWriteFailed;
+    private final Consumer<String> onWriteInterrupted;
+    /** Held by every write to the worker: this thread's, or a submitting thread's ({@link #offer}). */
+    private final ReentrantLock writeLock = new ReentrantLock();
     private final ConcurrentLinkedQueue<Control> control = new ConcurrentLinkedQueue<>();
     /** Set once it takes no more tasks (retiring, full, stopping); control frames still go out. */
     private volatile boolean pullingStopped;
@@ -44,7 +59,8 @@ final class Sender implements Runnable {
     private volatile boolean stopping;
 
     Sender(FrameWriter writer, TaskSource source, Prefetch prefetch, InFlightTasks inFlight, TaskOwner owner,
-            int workers, int maxFrameLength, boolean acceptsBatches, Consumer<String> onWriteFailed) {
+            int workers, int maxFrameLength, boolean acceptsBatches, Consumer<String> onWriteFailed,
+            Consumer<String> onWriteInterrupted) {
         this.writer = writer;
         this.source = source;
         this.prefetch = prefetch;
@@ -54,6 +70,7 @@ final class Sender implements Runnable {
         this.maxFrameLength = maxFrameLength;
         this.acceptsBatches = acceptsBatches;
         this.onWriteFailed = onWriteFailed;
+        this.onWriteInterrupted = onWriteInterrupted;
     }
 
     /** Queues a control frame for the worker; any thread, never blocks. */
@@ -111,16 +128,49 @@ final class Sender implements Runnable {
                     continue;
                 }
                 if (!prefetch.awaitRoom(this::hasWork)
-                        || source.take(batch, Math.max(1, prefetch.room()), this::hasWork) == 0) {
+                        || source.take(batch, Math.max(1, prefetch.room()), this::hasWork, this) == 0) {
                     continue; // woken for a control frame
                 }
-                sendTasks(batch);
+                writeLock.lock();
+                try {
+                    sendTasks(batch);
+                } finally {
+                    writeLock.unlock();
+                }
                 batch.clear();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             onWriteFailed.accept("write to worker failed: " + e);
+        }
+    }
+
+    /**
+     * Writes one task on the calling (submitting) thread if the worker holds none; see the class
+     * comment. Never waits for the lock: a sender that is writing is not idle.
+     */
+    @Override
+    public boolean offer(TaskRecord task) {
+        if (pullingStopped || Thread.currentThread().isInterrupted() || !writeLock.tryLock()) {
+            return false;
+        }
+        try {
+            if (pullingStopped || !inFlight.isEmpty()) {
+                return false;
+            }
+            List<TaskRecord> one = new ArrayList<>(1); // admit() edits the list it is given
+            one.add(task);
+            sendTasks(one);
+            return true;
+        } catch (ClosedByInterruptException e) {
+            onWriteInterrupted.accept("a thread that was writing a task to it was interrupted, which closed its channel");
+            return true;
+        } catch (IOException e) {
+            onWriteFailed.accept("write to worker failed: " + e);
+            return true;
+        } finally {
+            writeLock.unlock();
         }
     }
 
@@ -164,14 +214,18 @@ final class Sender implements Runnable {
     }
 
     private void writeControl() throws IOException {
-        Control frame = control.poll();
-        if (frame == null) {
+        if (control.isEmpty()) {
             return;
         }
-        while (frame != null) {
-            writer.append(frame.type(), frame.correlationId(), Frame.EMPTY);
-            frame = control.poll();
+        writeLock.lock();
+        try {
+            Control frame;
+            while ((frame = control.poll()) != null) {
+                writer.append(frame.type(), frame.correlationId(), Frame.EMPTY);
+            }
+            writer.flush();
+        } finally {
+            writeLock.unlock();
         }
-        writer.flush();
     }
 }

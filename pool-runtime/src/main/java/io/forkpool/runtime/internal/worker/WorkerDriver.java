@@ -287,7 +287,7 @@ public final class WorkerDriver implements TaskOwner {
                     }
                 }, n -> placement.inputsAnswered().accept(n));
         sender = new Sender(writer, source, prefetch, inFlight, this, config.workers(), config.maxFrameLength(),
-                hello.acceptsBatches(), this::channelBroken);
+                hello.acceptsBatches(), this::channelBroken, why -> kill(ExitCause.RETIRED, why));
         answersPings = hello.answersPings();
         if (spare) {
             sender.stopPulling(); // until adopted; control frames (SHUTDOWN) still go out

@@ -20,7 +20,7 @@ class TaskQueueTest {
         assertThat(queue.inputs()).isEqualTo(1_001);
 
         List<TaskRecord> taken = new ArrayList<>();
-        assertThat(queue.take(taken, 1, () -> false)).isEqualTo(1);
+        assertThat(queue.take(taken, 1, () -> false, null)).isEqualTo(1);
         assertThat(taken).containsExactly(span);
         assertThat(queue.inputs()).isEqualTo(1);
         // A sender cuts 10 inputs off and puts the rest back at the head, as TaskLedger.cut does.
@@ -30,7 +30,7 @@ class TaskQueueTest {
         assertThat(queue.inputs()).isEqualTo(991);
 
         List<TaskRecord> drained = new ArrayList<>();
-        queue.take(drained, 1, () -> false);
+        queue.take(drained, 1, () -> false, null);
         assertThat(drained).containsExactly(rest);
         assertThat(queue.inputs()).isEqualTo(1);
         assertThat(queue.remove(single)).isTrue();
