@@ -33,8 +33,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Runs one TASK or BATCH frame and produces its RESULT or FAILURE frame. Loads a task class only if its
  * name passes the pool's allow-list, instantiates it only if it implements {@link Task} (checked
- * before its static initializer runs), and keeps one instance per class. {@link #run} is confined to the worker's task thread; {@link #cancel} comes from the
- * reader thread and interrupts the task thread only while the cancelled task is the one running.
+ * before its static initializer runs), and keeps one instance per class. {@link #run} is called by
+ * one thread at a time, whichever of the worker's serving threads holds the runner role (the
+ * hand-over of that role orders its calls); {@link #cancel} comes from the one reading frames and
+ * interrupts the thread that runs the cancelled task, only while it runs it.
  */
 final class TaskRunner {
 
@@ -43,7 +45,7 @@ final class TaskRunner {
 
     /** Where the data mapper comes from; asked once, by the first task, which may wait for it. */
     private final Supplier<JsonMapper> mappers;
-    /** The data mapper, once the first task has it; task thread only. */
+    /** The data mapper, once the first task has it; the running thread only. */
     private JsonMapper mapper;
     private final int maxFrameLength;
     private final ClassLoader loader;
@@ -51,9 +53,10 @@ final class TaskRunner {
     private final int workerId;
     private final Map<String, LoadedTask> loaded = new HashMap<>();
 
-    // Cancellation hand-off between the reader thread and the task thread, guarded by itself.
+    // Cancellation hand-off between the reading thread and the running one, guarded by itself.
     private final Object cancelLock = new Object();
-    private Thread taskThread;
+    /** The thread running {@link #running}: the one that called {@link #run}, not a thread bound once. */
+    private Thread runningThread;
     private long runningId;
     private RunningContext running;
     /** Tasks received and not yet started; at most tasksInFlightPerWorker of them. */
@@ -110,14 +113,8 @@ final class TaskRunner {
         this.workerId = workerId;
     }
 
-    void bindTo(Thread thread) {
-        synchronized (cancelLock) {
-            taskThread = thread;
-        }
-    }
-
     /**
-     * Notes that a task was received and waits its turn; reader thread, before the task is queued.
+     * Notes that a task was received and waits its turn; by the reading thread, before the task is queued.
      */
     void received(long taskId) {
         synchronized (cancelLock) {
@@ -134,7 +131,7 @@ final class TaskRunner {
         synchronized (cancelLock) {
             if (running != null && runningId == taskId) {
                 running.cancelled = true;
-                taskThread.interrupt();
+                runningThread.interrupt();
             } else if (waiting.contains(taskId)) {
                 cancelledBeforeStart.add(taskId);
             }
@@ -148,6 +145,7 @@ final class TaskRunner {
                 return null;
             }
             runningId = taskId;
+            runningThread = Thread.currentThread();
             running = new RunningContext(taskId, attempt, workerId);
             return running;
         }
@@ -157,7 +155,9 @@ final class TaskRunner {
         synchronized (cancelLock) {
             running = null;
             runningId = 0;
-            // A cancel that raced with the end of the task must not hit the next one.
+            runningThread = null;
+            // A cancel that raced with the end of the task must not hit the next one, nor the read
+            // this thread may do next: an interrupted read of a channel closes it.
             Thread.interrupted();
         }
     }

@@ -98,7 +98,6 @@ public final class WorkerLoop {
         mapper.get();
         send(FrameType.HELLO, 0, HelloEncoder.encode(hello));
         Thread taskThread = new Thread(this::serveTasks, "forkpool-worker-" + workerId + "-task");
-        runner.bindTo(taskThread);
         taskThread.start();
         Thread readerThread = new Thread(this::serveFrames, "forkpool-worker-" + workerId + "-reader");
         readerThread.setDaemon(true);
