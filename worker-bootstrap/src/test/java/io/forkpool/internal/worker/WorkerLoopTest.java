@@ -77,6 +77,13 @@ class WorkerLoopTest {
     void closePipes() throws Exception {
         toWorker.sink().close();
         fromWorker.source().close();
+        // The end of the stream ends the worker: both serving threads end, none is left behind.
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().matches("forkpool-worker-[78]-serve-\\d")) {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+                assertThat(thread.isAlive()).as(thread.getName() + " ended").isFalse();
+            }
+        }
     }
 
     private final java.util.List<Messages.Status> statuses = new java.util.ArrayList<>();
