@@ -268,6 +268,26 @@ class WorkerLoopTest {
     }
 
     @Test
+    void aBatchOutputThatCannotBeEncodedOrDoesNotFitIsNamedByItsIndex() throws Exception {
+        sendBatch(13, Emit.class.getName(), "[1,-1,2]");
+        Messages.TaskFailure unencodable = readFailure(13);
+        assertThat(unencodable.index()).isEqualTo(1);
+        assertThat(unencodable.message()).contains("this output cannot be encoded");
+
+        // [ + 12 + , + 600,002 + , + 600,002 bytes, and the closing bracket: past 1 MiB at input 2.
+        sendBatch(14, Emit.class.getName(), "[10,600000,600000]");
+        Messages.TaskFailure tooLong = readFailure(14);
+        assertThat(tooLong.index()).isEqualTo(2);
+        assertThat(tooLong.exceptionClass()).isEqualTo(IllegalStateException.class.getName());
+        assertThat(tooLong.message()).isEqualTo("outputs of 1200020 bytes up to input 2 exceed maxFrameLength " + MAX);
+
+        sendBatch(15, Emit.class.getName(), "[10,600000]"); // and what fits is answered
+        Frame fits = readReply();
+        assertThat(fits.type()).isEqualTo(FrameType.RESULT);
+        assertThat(fits.payload()).hasSize(1 + 12 + 1 + 600_002 + 1);
+    }
+
+    @Test
     void cancellingABatchStopsTheRunningInputAndNamesIt() throws Exception {
         Step.RUNS.set(0);
         Step.PARKED = new java.util.concurrent.CountDownLatch(1);
