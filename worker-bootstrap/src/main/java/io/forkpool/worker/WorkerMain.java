@@ -88,8 +88,8 @@ public final class WorkerMain {
                     Thread.currentThread().getContextClassLoader(), Lifeline.allowedTasks(bootstrap));
             exitCode = loop.run(WorkerLoop.hello(bootstrap.token()));
         } catch (IOException | RuntimeException | Error e) {
-            // An Error too: a main thread that died of one would leave the task thread, which is
-            // not a daemon, keeping a worker alive that no longer reads.
+            // An Error too: every end of a served worker goes through Lifeline.halt, which kills
+            // what its tasks started and ends the JVM even if task code left non-daemon threads.
             System.err.println("forkpool worker " + bootstrap.workerId() + ": " + e);
             exitCode = WorkerExitCodes.CHANNEL_FAILED;
         }

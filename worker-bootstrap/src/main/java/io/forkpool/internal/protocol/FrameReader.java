@@ -67,6 +67,17 @@ public final class FrameReader {
         return decoded.poll();
     }
 
+    /**
+     * Whether {@link #read} will return (or throw) without reading the channel: frames decoded by
+     * an earlier read are waiting, or a violation found behind them is. Never blocks. A frame only
+     * partly received does not count.
+     *
+     * @return true if the next {@link #read} needs no bytes from the channel
+     */
+    public boolean ready() {
+        return !decoded.isEmpty() || pendingFailure != null;
+    }
+
     /** @return bytes consumed so far */
     public long bytesConsumed() {
         return decoder.bytesConsumed();

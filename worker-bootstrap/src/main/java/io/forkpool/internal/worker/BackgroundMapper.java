@@ -15,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>The thread builds the data mapper ({@link Messages#newDataMapper}) and hands it over, then
  * uses it once and builds the control mapper, which the first reply needs for its STATUS: work
- * the task thread would otherwise do while the supervisor waits for that reply.
+ * the thread running the first task would otherwise do while the supervisor waits for that reply.
  */
 final class BackgroundMapper implements Supplier<JsonMapper> {
 
@@ -84,12 +84,12 @@ final class BackgroundMapper implements Supplier<JsonMapper> {
             built.writeValueAsBytes(status);
             Messages.encode(status);
         } catch (RuntimeException | Error e) {
-            // Only a head start: the task thread meets whatever failed here, and deals with it.
+            // Only a head start: the first task meets whatever failed here, and deals with it.
         }
     }
 
     /**
-     * The data mapper, waiting for it if it is not built yet; task thread only, after {@link #start}.
+     * The data mapper, waiting for it if it is not built yet; the running thread only, after {@link #start}.
      *
      * @return the mapper
      * @throws IllegalStateException if it could not be built: the worker cannot serve

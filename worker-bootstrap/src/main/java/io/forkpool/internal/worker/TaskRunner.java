@@ -10,31 +10,23 @@ import io.forkpool.internal.protocol.TaskRequest;
 import io.forkpool.internal.protocol.TaskTypes;
 import io.forkpool.spi.TaskAllowList;
 import io.forkpool.spi.TaskContextHolder;
-import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.Supplier;
-import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
-import tools.jackson.core.exc.StreamReadException;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.ObjectReader;
-import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs one TASK or BATCH frame and produces its RESULT or FAILURE frame. Loads a task class only if its
  * name passes the pool's allow-list, instantiates it only if it implements {@link Task} (checked
- * before its static initializer runs), and keeps one instance per class. {@link #run} is confined to the worker's task thread; {@link #cancel} comes from the
- * reader thread and interrupts the task thread only while the cancelled task is the one running.
+ * before its static initializer runs), and keeps one instance per class. {@link #run} is called by
+ * one thread at a time, whichever of the worker's serving threads holds the runner role (the
+ * hand-over of that role orders its calls); {@link #cancel} comes from the one reading frames and
+ * interrupts the thread that runs the cancelled task, only while it runs it.
  */
 final class TaskRunner {
 
@@ -43,7 +35,7 @@ final class TaskRunner {
 
     /** Where the data mapper comes from; asked once, by the first task, which may wait for it. */
     private final Supplier<JsonMapper> mappers;
-    /** The data mapper, once the first task has it; task thread only. */
+    /** The data mapper, once the first task has it; the running thread only. */
     private JsonMapper mapper;
     private final int maxFrameLength;
     private final ClassLoader loader;
@@ -51,22 +43,15 @@ final class TaskRunner {
     private final int workerId;
     private final Map<String, LoadedTask> loaded = new HashMap<>();
 
-    // Cancellation hand-off between the reader thread and the task thread, guarded by itself.
+    // Cancellation hand-off between the reading thread and the running one, guarded by itself.
     private final Object cancelLock = new Object();
-    private Thread taskThread;
+    /** The thread running {@link #running}: the one that called {@link #run}, not a thread bound once. */
+    private Thread runningThread;
     private long runningId;
     private RunningContext running;
     /** Tasks received and not yet started; at most tasksInFlightPerWorker of them. */
     private final Set<Long> waiting = new HashSet<>();
     private final Set<Long> cancelledBeforeStart = new HashSet<>();
-
-    /**
-     * A task instance and its codecs; {@code elementReader} reads one input of a BATCH's array,
-     * where the rest of the array follows it, so it does not insist the value ends the document.
-     */
-    private record LoadedTask(Task<Object, Object> task, ObjectReader inputReader, ObjectReader elementReader,
-            ObjectWriter outputWriter) {
-    }
 
     private static final class RunningContext implements TaskContext {
         private final long taskId;
@@ -110,14 +95,8 @@ final class TaskRunner {
         this.workerId = workerId;
     }
 
-    void bindTo(Thread thread) {
-        synchronized (cancelLock) {
-            taskThread = thread;
-        }
-    }
-
     /**
-     * Notes that a task was received and waits its turn; reader thread, before the task is queued.
+     * Notes that a task was received and waits its turn; by the reading thread, before the task is queued.
      */
     void received(long taskId) {
         synchronized (cancelLock) {
@@ -134,7 +113,7 @@ final class TaskRunner {
         synchronized (cancelLock) {
             if (running != null && runningId == taskId) {
                 running.cancelled = true;
-                taskThread.interrupt();
+                runningThread.interrupt();
             } else if (waiting.contains(taskId)) {
                 cancelledBeforeStart.add(taskId);
             }
@@ -148,6 +127,7 @@ final class TaskRunner {
                 return null;
             }
             runningId = taskId;
+            runningThread = Thread.currentThread();
             running = new RunningContext(taskId, attempt, workerId);
             return running;
         }
@@ -157,7 +137,9 @@ final class TaskRunner {
         synchronized (cancelLock) {
             running = null;
             runningId = 0;
-            // A cancel that raced with the end of the task must not hit the next one.
+            runningThread = null;
+            // A cancel that raced with the end of the task must not hit the next one, nor the read
+            // this thread may do next: an interrupted read of a channel closes it.
             Thread.interrupted();
         }
     }
@@ -195,10 +177,8 @@ final class TaskRunner {
     private Frame runOne(long id, TaskRequest request, byte[] payload) {
         try {
             LoadedTask task = load(request.taskClass());
-            Object input = task.inputReader().readValue(payload, request.inputOffset(),
-                    payload.length - request.inputOffset());
-            Object output = task.task().execute(input);
-            byte[] encoded = task.outputWriter().writeValueAsBytes(output);
+            Object output = task.task().execute(task.readInput(payload, request.inputOffset()));
+            byte[] encoded = task.writeOutput(output);
             if (encoded.length > maxFrameLength) {
                 throw new IllegalStateException("output of " + encoded.length + " bytes exceeds maxFrameLength "
                         + maxFrameLength);
@@ -211,79 +191,47 @@ final class TaskRunner {
 
     /**
      * Runs a BATCH (PROTOCOL.md 4.5): decodes every input first, so an input that does not decode
-     * fails the batch before anything runs, then runs them in order and answers with one array of
-     * outputs, or with the first failure and its index.
+     * fails the batch before anything runs, then runs them in order, and answers with one array of
+     * outputs, encoded once all have run, or with the first failure and its index.
      */
     private Frame runBatch(long id, TaskRequest request, byte[] payload, RunningContext context) {
         LoadedTask task;
-        List<Object> inputs = new ArrayList<>();
+        Object[] inputs;
         try {
             task = load(request.taskClass());
-            readInputs(task.elementReader(), payload, request.inputOffset(), inputs);
+            inputs = task.readInputs(payload, request.inputOffset());
+        } catch (LoadedTask.ElementFailure e) {
+            return failure(id, e.getCause(), e.index);
         } catch (Throwable t) {
-            return failure(id, t, inputs.size()); // the input that did not decode, or 0
+            return failure(id, t, 0); // the task cannot be loaded
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxFrameLength, 64 + 16 * inputs.size()));
+        Object[] outputs = new Object[inputs.length];
         int index = 0;
-        try (JsonGenerator generator = mapper.createGenerator(out)) {
-            generator.writeStartArray();
-            for (; index < inputs.size(); index++) {
+        Throwable failed;
+        try {
+            for (; index < inputs.length; index++) {
                 if (context.isCancelled()) {
                     throw new CancellationException("batch " + id + " was cancelled before input " + index);
                 }
-                task.outputWriter().writeValue(generator, task.task().execute(inputs.get(index)));
+                outputs[index] = task.task().execute(inputs[index]);
                 if (context.isCancelled()) { // it ran on regardless: it counts as the one stopped
                     throw new CancellationException("batch " + id + " was cancelled while input " + index + " ran");
                 }
-                generator.flush();
-                if (out.size() + 1 > maxFrameLength) { // the closing bracket must fit too
-                    throw new IllegalStateException("outputs of " + (out.size() + 1) + " bytes up to input " + index
-                            + " exceed maxFrameLength " + maxFrameLength);
-                }
             }
-            generator.writeEndArray();
+            index = inputs.length - 1; // a failure from here on is an output's, found by writeOutputs
+            byte[] encoded = task.writeOutputs(outputs, maxFrameLength);
+            if (context.isCancelled()) { // a batch that saw a CANCEL never answers with a RESULT
+                throw new CancellationException("batch " + id + " was cancelled after its last input ran");
+            }
+            return new Frame(FrameType.RESULT, id, encoded);
+        } catch (LoadedTask.ElementFailure e) {
+            index = e.index;
+            failed = e.getCause();
         } catch (Throwable t) {
-            return failure(id, context.isCancelled() && !(t instanceof CancellationException)
-                    ? new CancellationException("batch " + id + " was cancelled at input " + index) : t, index);
+            failed = t;
         }
-        return new Frame(FrameType.RESULT, id, out.toByteArray());
-    }
-
-    /** Decodes a JSON array of 1 to {@link TaskRequest#MAX_BATCH_INPUTS} inputs; {@code into} holds those decoded before a failure. */
-    private void readInputs(ObjectReader reader, byte[] payload, int offset, List<Object> into) {
-        try (JsonParser parser = mapper.createParser(payload, offset, payload.length - offset)) {
-            if (nextToken(parser, into) != JsonToken.START_ARRAY) {
-                throw new IllegalArgumentException("the inputs of a BATCH must be a JSON array");
-            }
-            while (nextToken(parser, into) != JsonToken.END_ARRAY) {
-                if (into.size() == TaskRequest.MAX_BATCH_INPUTS) {
-                    into.clear(); // the failure is the array's: index 0
-                    throw new IllegalArgumentException("a BATCH holds at most " + TaskRequest.MAX_BATCH_INPUTS + " inputs");
-                }
-                into.add(reader.readValue(parser));
-            }
-            if (into.isEmpty()) {
-                throw new IllegalArgumentException("a BATCH holds at least one input");
-            }
-            if (nextToken(parser, into) != null) {
-                into.clear();
-                throw new IllegalArgumentException("trailing data after the inputs of a BATCH");
-            }
-        }
-    }
-
-    /** The next token; malformed JSON is the array's failure (index 0), not an element's. */
-    private static JsonToken nextToken(JsonParser parser, List<Object> decoded) {
-        try {
-            return parser.nextToken();
-        } catch (RuntimeException e) {
-            // Not a catch of StreamReadException: the verifier would load Jackson's exception
-            // classes with this class, which a worker creates before its hello.
-            if (e instanceof StreamReadException) {
-                decoded.clear();
-            }
-            throw e;
-        }
+        return failure(id, context.isCancelled() && !(failed instanceof CancellationException)
+                ? new CancellationException("batch " + id + " was cancelled at input " + index) : failed, index);
     }
 
     private LoadedTask load(String className) throws ReflectiveOperationException {
@@ -297,10 +245,7 @@ final class TaskRunner {
             TaskTypes.Resolved types = TaskTypes.resolve(mapper.getTypeFactory(), candidate);
             @SuppressWarnings("unchecked")
             Task<Object, Object> instance = (Task<Object, Object>) candidate.getConstructor().newInstance();
-            ObjectReader inputReader = mapper.readerFor(types.inputType());
-            task = new LoadedTask(instance, inputReader,
-                    inputReader.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS),
-                    mapper.writerFor(types.outputType()));
+            task = new LoadedTask(instance, mapper, types);
             loaded.put(className, task);
         }
         return task;

@@ -45,6 +45,32 @@ class FrameReaderTest {
         assertThatThrownBy(reader::read).as("still failed, not a clean end").isInstanceOf(ProtocolException.class);
     }
 
+    /**
+     * {@code ready()} says whether the next read is served from frames already decoded: true while
+     * frames of the last read wait, and for a violation behind them; false for a partial frame.
+     */
+    @Test
+    void isReadyExactlyWhileDecodedFramesOrAViolationWait() throws Exception {
+        byte[] second = frame(FrameType.CANCEL, 2, new byte[0]);
+        byte[] bytes = stream(frame(FrameType.TASK, 1, new byte[] {1, 2, 3}), second,
+                java.util.Arrays.copyOf(second, 5));
+        FrameReader reader = new FrameReader(Channels.newChannel(new ByteArrayInputStream(bytes)), 1024);
+        assertThat(reader.ready()).as("nothing read yet").isFalse();
+
+        assertThat(reader.read().correlationId()).isEqualTo(1);
+        assertThat(reader.ready()).as("the CANCEL of the same read").isTrue();
+        assertThat(reader.read().correlationId()).isEqualTo(2);
+        assertThat(reader.ready()).as("5 of 14 header bytes are no frame").isFalse();
+
+        byte[] corrupt = stream(frame(FrameType.RESULT, 7, new byte[] {'4', '2'}),
+                FuzzInputs.header(0, FrameType.STATUS, 0x01, 0));
+        FrameReader failing = new FrameReader(Channels.newChannel(new ByteArrayInputStream(corrupt)), 1024);
+        assertThat(failing.read().correlationId()).isEqualTo(7);
+        assertThat(failing.ready()).as("the violation behind it").isTrue();
+        assertThatThrownBy(failing::read).isInstanceOf(CorruptFrameException.class);
+        assertThat(failing.ready()).isFalse();
+    }
+
     /** After a violation, a channel at end of stream is not reported as a clean end ({@code null}). */
     @Test
     void doesNotReportACleanEndAfterAViolation() throws Exception {

@@ -77,6 +77,13 @@ class WorkerLoopTest {
     void closePipes() throws Exception {
         toWorker.sink().close();
         fromWorker.source().close();
+        // The end of the stream ends the worker: both serving threads end, none is left behind.
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().matches("forkpool-worker-[78]-serve-\\d")) {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+                assertThat(thread.isAlive()).as(thread.getName() + " ended").isFalse();
+            }
+        }
     }
 
     private final java.util.List<Messages.Status> statuses = new java.util.ArrayList<>();
@@ -258,6 +265,26 @@ class WorkerLoopTest {
         assertThat(failure.index()).isEqualTo(0);
         assertThat(failure.message()).contains("at most 65536 inputs");
         assertThat(Step.RUNS).hasValue(0);
+    }
+
+    @Test
+    void aBatchOutputThatCannotBeEncodedOrDoesNotFitIsNamedByItsIndex() throws Exception {
+        sendBatch(13, Emit.class.getName(), "[1,-1,2]");
+        Messages.TaskFailure unencodable = readFailure(13);
+        assertThat(unencodable.index()).isEqualTo(1);
+        assertThat(unencodable.message()).contains("this output cannot be encoded");
+
+        // [ + 12 + , + 600,002 + , + 600,002 bytes, and the closing bracket: past 1 MiB at input 2.
+        sendBatch(14, Emit.class.getName(), "[10,600000,600000]");
+        Messages.TaskFailure tooLong = readFailure(14);
+        assertThat(tooLong.index()).isEqualTo(2);
+        assertThat(tooLong.exceptionClass()).isEqualTo(IllegalStateException.class.getName());
+        assertThat(tooLong.message()).isEqualTo("outputs of 1200020 bytes up to input 2 exceed maxFrameLength " + MAX);
+
+        sendBatch(15, Emit.class.getName(), "[10,600000]"); // and what fits is answered
+        Frame fits = readReply();
+        assertThat(fits.type()).isEqualTo(FrameType.RESULT);
+        assertThat(fits.payload()).hasSize(1 + 12 + 1 + 600_002 + 1);
     }
 
     @Test
