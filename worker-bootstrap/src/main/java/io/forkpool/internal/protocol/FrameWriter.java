@@ -133,44 +133,6 @@ public final class FrameWriter {
         put((byte) ']');
     }
 
-    /**
-     * Appends a BATCH frame of the inputs {@code from} (inclusive) to {@code to} (exclusive) of
-     * separate documents, as one JSON array.
-     *
-     * @param taskId the task id (correlation id)
-     * @param namePrefix the length-prefixed name from {@link TaskRequest#encodeName}
-     * @param attempt the attempt number, 1..{@link io.forkpool.PoolOptions#MAX_ATTEMPTS}
-     * @param inputs encoded input documents
-     * @param from the first input to send
-     * @param to one past the last; 1 to {@link TaskRequest#MAX_BATCH_INPUTS} inputs in all
-     * @throws IOException if flushing fails
-     * @throws IllegalArgumentException if the attempt or the number of inputs is out of range, or the
-     *     payload exceeds {@code maxFrameLength}
-     */
-    public void appendBatch(long taskId, byte[] namePrefix, int attempt, byte[][] inputs, int from, int to)
-            throws IOException {
-        checkAttempt(attempt);
-        int count = to - from;
-        if (count < 1 || count > TaskRequest.MAX_BATCH_INPUTS) {
-            throw new IllegalArgumentException("a batch holds 1.." + TaskRequest.MAX_BATCH_INPUTS + " inputs: " + count);
-        }
-        long length = namePrefix.length + 1L + 2 + (count - 1); // brackets and commas
-        for (int i = from; i < to; i++) {
-            length += inputs[i].length;
-        }
-        startFrame(FrameType.BATCH, taskId, length);
-        put(namePrefix, 0, namePrefix.length);
-        put((byte) attempt);
-        put((byte) '[');
-        for (int i = from; i < to; i++) {
-            if (i > from) {
-                put((byte) ',');
-            }
-            put(inputs[i], 0, inputs[i].length);
-        }
-        put((byte) ']');
-    }
-
     /** Copies bytes into the buffer, flushing it whenever it fills; a part larger than it goes straight out. */
     private void put(byte[] bytes, int offset, int length) throws IOException {
         if (length > buffer.remaining()) {

@@ -3,7 +3,9 @@ package io.forkpool.runtime.internal.ledger;
 import io.forkpool.internal.protocol.ProtocolException;
 import io.forkpool.internal.protocol.TaskRequest;
 import io.forkpool.internal.protocol.TaskTypes;
+import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -13,6 +15,8 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.SequenceWriter;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -20,6 +24,11 @@ import tools.jackson.databind.json.JsonMapper;
  * name prefix of its TASK frames, a writer for its input type and a reader for its output type;
  * and what it has measured of it so far (the chunk size that takes about a millisecond, bytes per
  * output), which sizes chunks.
+ *
+ * <p>A batch is encoded whole, in one Jackson call, rather than input by input: creating a
+ * generator and its context per input is most of what a small input costs. It falls back to
+ * input by input when it fails, so that a failure is reported exactly as that way reports it,
+ * naming the same input.
  *
  * <p>A task class may also be known by name only ({@link #documents}): its inputs are then already
  * encoded JSON documents and its outputs are handed over as the documents the worker wrote, so a
@@ -36,9 +45,19 @@ public final class TaskType {
     /** The declared output type, or {@code null} for a task known by name only. */
     private final JavaType outputType;
     private final ObjectWriter inputWriter;
+    /**
+     * Writes a batch's inputs as a run of root values separated by commas, each exactly as
+     * {@link #inputWriter} writes it alone (the same root serializer, nesting counted per input);
+     * {@code null} when only that writer can say how an input is written.
+     */
+    private final ObjectWriter inputsWriter;
+    /** The input type's class: a batch holding anything else is encoded input by input, which reports it. */
+    private final Class<?> inputClass;
     private final ObjectReader outputReader;
     /** Reads one output of a chunk's array; the rest of the array follows it. */
     private final ObjectReader outputElementReader;
+    /** Bytes per encoded input of the last batch, to size the next one's buffer. */
+    private volatile int bytesPerInput = 16;
     private volatile int chunkInputs = -1;
     private volatile long bytesPerOutput = -1;
 
@@ -50,6 +69,14 @@ public final class TaskType {
         this.inputWriter = typed ? mapper.writerFor(inputType) : null;
         this.outputReader = typed ? mapper.readerFor(outputType) : mapper.reader();
         this.outputElementReader = typed ? outputReader.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS) : null;
+        // The writer's root serializer, found once, serves every input of a sequence as it serves
+        // one input; without one (an Object input, or a type whose serializer could not be
+        // prefetched) a sequence would look serializers up by each input's class, as the writer
+        // alone does only for Object.
+        this.inputClass = typed ? inputType.getRawClass() : null;
+        this.inputsWriter = typed && (inputWriter.hasPrefetchedSerializer() || inputClass == Object.class)
+                ? inputWriter.withRootValueSeparator(",").without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
+                : null;
     }
 
     /**
@@ -99,6 +126,91 @@ public final class TaskType {
             return inputWriter.writeValueAsBytes(input);
         } catch (JacksonException e) {
             throw new IllegalArgumentException("cannot encode the input of " + name + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Encodes a batch's inputs with one Jackson call, as one JSON array, on the submitting thread.
+     * Each input is encoded exactly as {@link #encodeInput} encodes it alone: the array's
+     * elements are the same root values, written by the same serializer, and separated by
+     * commas. Nothing is checked here: when this answers {@code null} the caller encodes the
+     * inputs one by one, which reports a bad input as it always has.
+     *
+     * @param inputs the inputs, in order
+     * @return the encoded inputs, or {@code null} if they cannot all be encoded this way: a task
+     *     known by name only (its inputs are documents already), an input Jackson cannot encode or
+     *     that is not of the input type, or encodings that are not one JSON value each
+     */
+    EncodedInputs encodeInputs(List<?> inputs) {
+        return encodeInputs(inputs, EncodedInputs.MAX_ARRAY_CONTENT);
+    }
+
+    /** As {@link #encodeInputs(List)}, giving up once the inputs take more than {@code maxBytes} in all. */
+    EncodedInputs encodeInputs(List<?> inputs, int maxBytes) {
+        if (inputsWriter == null) {
+            return null;
+        }
+        int count = inputs.size();
+        if (inputClass != Object.class) {
+            for (Object input : inputs) {
+                if (input != null && !inputClass.isInstance(input)) {
+                    return null; // the writer alone refuses it, with its own message
+                }
+            }
+        }
+        ArraySink sink = new ArraySink((int) Math.min(maxBytes, 2 + (long) count * (bytesPerInput + 1)), maxBytes + 2L);
+        try {
+            sink.write('[');
+            try (SequenceWriter values = inputsWriter.writeValues(sink)) {
+                values.writeAll(inputs);
+            }
+            sink.write(']');
+        } catch (RuntimeException e) {
+            return null; // the inputs one by one say which one, and why
+        }
+        if (count > 0) {
+            bytesPerInput = Math.max(1, (sink.size - 2) / count);
+        }
+        return EncodedInputs.scanned(sink.trimmed(), sink.size, count);
+    }
+
+    /** A growing byte array for one batch's inputs, which refuses to grow past a limit. */
+    private static final class ArraySink extends OutputStream {
+        private byte[] bytes;
+        private int size;
+        private final long limit;
+
+        ArraySink(int capacity, long limit) {
+            this.bytes = new byte[Math.max(16, capacity)];
+            this.limit = limit;
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            bytes[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] source, int offset, int length) {
+            ensure(length);
+            System.arraycopy(source, offset, bytes, size, length);
+            size += length;
+        }
+
+        private void ensure(int more) {
+            long needed = (long) size + more;
+            if (needed > limit) {
+                throw new IllegalStateException("a batch's inputs take more than " + (limit - 2) + " bytes");
+            }
+            if (needed > bytes.length) {
+                bytes = Arrays.copyOf(bytes, (int) Math.min(limit, Math.max(needed, 2L * bytes.length)));
+            }
+        }
+
+        /** @return the bytes, copied into an array of their length only if much of it would go unused */
+        byte[] trimmed() {
+            return bytes.length - size > size / 4 ? Arrays.copyOf(bytes, size) : bytes;
         }
     }
 

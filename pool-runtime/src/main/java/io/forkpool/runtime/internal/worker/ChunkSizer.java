@@ -1,6 +1,7 @@
 package io.forkpool.runtime.internal.worker;
 
 import io.forkpool.internal.protocol.TaskRequest;
+import io.forkpool.runtime.internal.ledger.EncodedInputs;
 import io.forkpool.runtime.internal.ledger.TaskRecord;
 import io.forkpool.runtime.internal.ledger.TaskType;
 
@@ -44,11 +45,12 @@ final class ChunkSizer {
         if (outputBytes > 0) {
             limit = Math.min(limit, maxFrameLength / 4 / outputBytes);
         }
-        byte[][] inputs = span.batch.inputs;
+        EncodedInputs inputs = span.batch.inputs;
+        limit = Math.min(limit, inputs.runEnd(span.from) - span.from); // a range of one array
         long bytes = span.type.namePrefix().length + 3L;
         int count = 0;
         while (count < limit) {
-            bytes += inputs[span.from + count].length + 1;
+            bytes += inputs.length(span.from + count) + 1;
             if (bytes > maxFrameLength / 4 && count > 0) {
                 break;
             }

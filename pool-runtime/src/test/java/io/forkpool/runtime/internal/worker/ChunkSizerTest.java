@@ -1,6 +1,7 @@
 package io.forkpool.runtime.internal.worker;
 
 import io.forkpool.runtime.internal.ledger.Batch;
+import io.forkpool.runtime.internal.ledger.EncodedInputs;
 import io.forkpool.runtime.internal.ledger.TaskRecord;
 import io.forkpool.runtime.internal.ledger.TaskType;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,9 +18,15 @@ class ChunkSizerTest {
     private final TaskType type = TaskType.of(Echo.class, Messages.newDataMapper(MAX_FRAME));
 
     private TaskRecord span(int inputs, int inputBytes) {
+        return span(inputs, inputBytes, Integer.MAX_VALUE);
+    }
+
+    /** A span of a whole batch, whose inputs are held in arrays of at most {@code arrayBytes} each. */
+    private TaskRecord span(int inputs, int inputBytes, int arrayBytes) {
         byte[][] encoded = new byte[inputs][];
         Arrays.fill(encoded, new byte[inputBytes]);
-        return new TaskRecord(1, new Batch(type, encoded, 3, null, io.forkpool.ProgressListener.NONE, null), 0, inputs);
+        return new TaskRecord(1, new Batch(type, EncodedInputs.of(encoded, arrayBytes), 3, null,
+                io.forkpool.ProgressListener.NONE, null), 0, inputs);
     }
 
     @Test
@@ -65,16 +72,25 @@ class ChunkSizerTest {
     void keepsAChunksInputAndExpectedOutputWithinAQuarterOfAFrame() {
         type.measured(1_000, 1_000, 8_000);
         // 1,000-byte inputs: a quarter of 1 MiB holds 261 of them with their commas and the name.
-        int chunk = ChunkSizer.chunkSize(span(100_000, 1_000), 1, MAX_FRAME);
-        assertThat(chunk).isBetween(250, 262);
+        int chunk = ChunkSizer.chunkSize(span(10_000, 1_000), 1, MAX_FRAME);
+        assertThat(chunk).isEqualTo(261);
         assertThat((long) chunk * 1_001).isLessThanOrEqualTo(MAX_FRAME / 4);
         // An input larger than the quarter still goes, alone: it fits a frame, as submit checked.
-        assertThat(ChunkSizer.chunkSize(span(100, 300_000), 1, MAX_FRAME)).isEqualTo(1);
+        assertThat(ChunkSizer.chunkSize(span(8, 300_000), 1, MAX_FRAME)).isEqualTo(1);
     }
 
     @Test
     void keepsTheExpectedOutputWithinAQuarterOfAFrame() {
         type.measured(1_000, 1_000, 100_000_000); // 100 kB per output
         assertThat(ChunkSizer.chunkSize(span(100_000, 8), 1, MAX_FRAME)).isEqualTo(2);
+    }
+
+    @Test
+    void aChunkEndsWhereTheArrayHoldingItsInputsEnds() {
+        type.measured(1_000, 1_000, 8_000);
+        TaskRecord span = span(4_000, 8, 1_000); // 111 inputs of 8 bytes and their commas per array
+
+        assertThat(span.batch.inputs.runEnd(0)).isEqualTo(111);
+        assertThat(ChunkSizer.chunkSize(span, 1, MAX_FRAME)).isEqualTo(111);
     }
 }
