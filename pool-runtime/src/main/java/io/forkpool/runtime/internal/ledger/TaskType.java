@@ -25,10 +25,10 @@ import tools.jackson.databind.json.JsonMapper;
  * and what it has measured of it so far (the chunk size that takes about a millisecond, bytes per
  * output), which sizes chunks.
  *
- * <p>A batch is encoded whole, in one Jackson call, rather than input by input: creating a
- * generator and its context per input is most of what a small input costs. It falls back to
- * input by input when it fails, so that a failure is reported exactly as that way reports it,
- * naming the same input.
+ * <p>A batch is encoded and decoded whole, one Jackson call each way, rather than input by input:
+ * creating a generator, a parser and their contexts per element is most of what a small input
+ * costs. Each falls back to the element-by-element way when it fails, so that a failure is
+ * reported exactly as that way reports it, naming the same input.
  *
  * <p>A task class may also be known by name only ({@link #documents}): its inputs are then already
  * encoded JSON documents and its outputs are handed over as the documents the worker wrote, so a
@@ -56,6 +56,8 @@ public final class TaskType {
     private final ObjectReader outputReader;
     /** Reads one output of a chunk's array; the rest of the array follows it. */
     private final ObjectReader outputElementReader;
+    /** Reads a chunk's whole array of outputs, each element as {@link #outputElementReader} would. */
+    private final ObjectReader outputArrayReader;
     /** Bytes per encoded input of the last batch, to size the next one's buffer. */
     private volatile int bytesPerInput = 16;
     private volatile int chunkInputs = -1;
@@ -69,6 +71,9 @@ public final class TaskType {
         this.inputWriter = typed ? mapper.writerFor(inputType) : null;
         this.outputReader = typed ? mapper.readerFor(outputType) : mapper.reader();
         this.outputElementReader = typed ? outputReader.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS) : null;
+        this.outputArrayReader = typed
+                ? outputElementReader.forType(mapper.getTypeFactory().constructArrayType(outputType))
+                : null;
         // The writer's root serializer, found once, serves every input of a sequence as it serves
         // one input; without one (an Object input, or a type whose serializer could not be
         // prefetched) a sequence would look serializers up by each input's class, as the writer
@@ -238,6 +243,39 @@ public final class TaskType {
      * @return one output per input, in order
      */
     public Object[] decodeOutputs(byte[] document, int count) throws ProtocolException {
+        if (outputType != null) {
+            try {
+                Object[] outputs = decodeArray(document, count);
+                if (outputs != null) {
+                    return outputs;
+                }
+            } catch (RuntimeException e) {
+                // an output that does not decode, or JSON that does not parse: output by output
+                // names the same fault, at the same output, as it always has
+            }
+        }
+        return decodeEach(document, count);
+    }
+
+    /**
+     * Decodes a typed RESULT with one call of the array reader, whose elements are read with the
+     * same features as {@link #outputElementReader} reads each alone.
+     *
+     * @return the outputs, or {@code null} if the document is not an array of {@code count}
+     *     outputs and nothing else, which {@link #decodeEach} then reports
+     */
+    Object[] decodeArray(byte[] document, int count) {
+        try (JsonParser parser = outputArrayReader.createParser(document)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                return null;
+            }
+            Object[] outputs = outputArrayReader.readValue(parser);
+            return outputs.length == count && parser.nextToken() == null ? outputs : null;
+        }
+    }
+
+    /** Decodes a RESULT output by output, which tells exactly where and how it breaks the protocol or the output type. */
+    Object[] decodeEach(byte[] document, int count) throws ProtocolException {
         Object[] outputs = new Object[count];
         int n = 0;
         try (JsonParser parser = outputReader.createParser(document)) {

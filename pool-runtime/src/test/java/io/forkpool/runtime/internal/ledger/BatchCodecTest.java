@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.forkpool.internal.protocol.Messages;
+import io.forkpool.internal.protocol.ProtocolException;
 import io.forkpool.runtime.internal.ledger.CodecTasks.Base;
 import io.forkpool.runtime.internal.ledger.CodecTasks.Circle;
 import io.forkpool.runtime.internal.ledger.CodecTasks.Color;
@@ -24,8 +25,9 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A batch's inputs are encoded in one Jackson call, and exactly as one by one: the same bytes,
- * and on failure the same exception naming the same input.
+ * A batch's inputs are encoded, and a chunk's outputs decoded, in one Jackson call each, and
+ * exactly as one by one: the same bytes, the same values, and on failure the same exception
+ * naming the same input.
  */
 class BatchCodecTest {
 
@@ -34,6 +36,8 @@ class BatchCodecTest {
 
     private final TaskTypes types = new TaskTypes(TaskAllowList.of(List.of(TaskAllowList.ANY)),
             CompletableFuture.completedFuture(MAPPER), MAX_FRAME);
+
+    // ---- encoding --------------------------------------------------------------------------------
 
     @Test
     void encodesEachInputInOneCallExactlyAsItIsEncodedAlone() {
@@ -166,6 +170,114 @@ class BatchCodecTest {
             value = List.of(value);
         }
         return value;
+    }
+
+    // ---- decoding --------------------------------------------------------------------------------
+
+    @Test
+    void decodesAChunksOutputsInOneCall() throws Exception {
+        TaskType points = types.of(CodecTasks.Points.class);
+        byte[] result = bytes("[{\"x\":1,\"y\":2}, null ,{\"y\":4,\"x\":3}]");
+
+        assertThat(points.decodeArray(result, 3)).containsExactly(new Point(1, 2), null, new Point(3, 4));
+        assertThat(points.decodeOutputs(result, 3)).containsExactly(new Point(1, 2), null, new Point(3, 4));
+        assertThat(types.of(CodecTasks.Ints.class).decodeArray(bytes("[1,2,3]"), 3)).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void anOutputThatDoesNotDecodeFailsAsItDidOneByOne() throws Exception {
+        TaskType points = types.of(CodecTasks.Points.class);
+        byte[] result = bytes("[{\"x\":1,\"y\":2},{\"x\":1,\"z\":2},{\"x\":\"a\"}]");
+
+        String expected = messageOf(() -> points.decodeEach(result, 3));
+        assertThat(expected).contains("\"z\""); // the second output's unknown property, not the third's
+        assertThatThrownBy(() -> points.decodeOutputs(result, 3)).hasMessage(expected);
+    }
+
+    @Test
+    void aResultThatBreaksTheProtocolIsReportedAsOneByOne() {
+        TaskType ints = types.of(CodecTasks.Ints.class);
+        assertProtocolError(ints, "[1,2]", 3, "the RESULT of a BATCH of 3 holds 2 outputs");
+        assertProtocolError(ints, "[1,2,3,4]", 3, "the RESULT of a BATCH of 3 holds more outputs");
+        assertProtocolError(ints, "[1,2,3,\"x\"]", 3, "the RESULT of a BATCH of 3 holds more outputs");
+        assertProtocolError(ints, "{\"a\":1}", 1, "the RESULT of a BATCH is not a JSON array");
+        assertProtocolError(ints, "null", 1, "the RESULT of a BATCH is not a JSON array");
+        assertProtocolError(types.of(CodecTasks.Bytes.class), "\"AQID\"", 1, "the RESULT of a BATCH is not a JSON array");
+        assertProtocolError(ints, "[1,2] [3]", 2, "trailing data after the RESULT of a BATCH");
+        assertProtocolError(ints, "[1,2", 2, "the RESULT of a BATCH is not valid JSON: ");
+        assertProtocolError(ints, "[1,2]]", 2, "the RESULT of a BATCH is not valid JSON: ");
+        assertProtocolError(ints, "[1,tru]", 2, "the RESULT of a BATCH is not valid JSON: ");
+    }
+
+    private static void assertProtocolError(TaskType type, String result, int count, String message) {
+        String oneByOne = messageOf(() -> type.decodeEach(bytes(result), count));
+        assertThat(oneByOne).startsWith(message);
+        assertThatThrownBy(() -> type.decodeOutputs(bytes(result), count)).isInstanceOf(ProtocolException.class)
+                .hasMessage(oneByOne);
+    }
+
+    /**
+     * Random arrays of awkward elements for outputs of many types: whenever the one call decodes an
+     * array, one by one decodes it to the same values; and whatever the array, the answer is one by
+     * one's, values or failure.
+     */
+    @Test
+    void decodesRandomResultsInOneCallExactlyAsOneByOne() throws Exception {
+        String[] elements = {"1", "-7", "0", "2147483648", "9223372036854775808", "1.5", "1e2", "1.0", "-0.0", "\"1\"",
+            "\"x\"", "\"\"", "\"RED\"", "\"AQID\"", "\"2.5\"", "true", "false", "null", "[]", "[1]", "[1,2]", "[\"a\"]",
+            "[1,[2]]", "{}", "{\"a\":1}", "{\"x\":1,\"y\":2}", "{\"x\":1,\"y\":2,\"z\":3}", "{\"a\":\"b\"}", "\"circle\"",
+            "{\"@type\":\"circle\",\"r\":2}", "{\"@type\":\"square\",\"side\":\"3\"}", "{\"@type\":\"hexagon\"}",
+            "{\"a\":1,\"b\":2}", " 3 "};
+        Class<?>[] tasks = {CodecTasks.Ints.class, CodecTasks.Longs.class, CodecTasks.Doubles.class,
+            CodecTasks.Decimals.class, CodecTasks.Booleans.class, CodecTasks.Strings.class, CodecTasks.Anything.class,
+            CodecTasks.Bytes.class, CodecTasks.IntArrays.class, CodecTasks.StringLists.class, CodecTasks.IntMaps.class,
+            CodecTasks.Points.class, CodecTasks.Colors.class, CodecTasks.Shapes.class, CodecTasks.Nodes.class};
+        Random random = new Random(5);
+        int decodedInOneCall = 0;
+        for (Class<?> task : tasks) {
+            TaskType type = types.of(task);
+            List<String> accepted = new ArrayList<>(); // the elements one by one decodes for this type
+            for (String element : elements) {
+                if (outcome(() -> type.decodeEach(bytes("[" + element + "]"), 1)) instanceof Object[]) {
+                    accepted.add(element);
+                }
+            }
+            assertThat(accepted).as(task.getSimpleName()).isNotEmpty();
+            for (int round = 0; round < 400; round++) {
+                int n = 1 + random.nextInt(4);
+                List<String> chosen = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    chosen.add(random.nextInt(3) == 0 ? elements[random.nextInt(elements.length)]
+                            : accepted.get(random.nextInt(accepted.size())));
+                }
+                byte[] result = bytes("[" + String.join(",", chosen) + "]");
+                int count = random.nextInt(8) == 0 ? n + random.nextInt(3) - 1 : n;
+                String what = task.getSimpleName() + " " + count + " of " + new String(result, StandardCharsets.UTF_8);
+
+                Object oneByOne = outcome(() -> type.decodeEach(result, count));
+                Object oneCall = outcome(() -> type.decodeArray(result, count));
+                Object answer = outcome(() -> type.decodeOutputs(result, count));
+
+                assertSameOutcome(what, answer, oneByOne);
+                if (oneCall instanceof Object[]) {
+                    decodedInOneCall++;
+                    assertSameOutcome(what + " (one call)", oneCall, oneByOne);
+                }
+            }
+        }
+        assertThat(decodedInOneCall).isGreaterThan(2_000);
+    }
+
+    private static void assertSameOutcome(String what, Object actual, Object expected) {
+        if (expected instanceof Object[] values) {
+            assertThat(actual).as(what).isInstanceOf(Object[].class);
+            assertThat(Arrays.deepEquals((Object[]) actual, values)).as("%s: %s vs %s", what,
+                    Arrays.deepToString((Object[]) actual), Arrays.deepToString(values)).isTrue();
+        } else {
+            assertThat(actual).as(what).isInstanceOf(Throwable.class);
+            assertThat(actual.getClass()).as(what).isEqualTo(expected.getClass());
+            assertThat(((Throwable) actual).getMessage()).as(what).isEqualTo(((Throwable) expected).getMessage());
+        }
     }
 
     private interface Call {
