@@ -40,6 +40,9 @@ public final class TaskType {
     /** The work one chunk aims at: far above the ~0.1 ms a round trip costs, far below a user's patience. */
     public static final long CHUNK_BUDGET_NANOS = 1_000_000;
 
+    /** The most one reply grows the next chunk by; it shrinks it by at most 2. */
+    static final double MAX_GROWTH = 16;
+
     private final String name;
     private final byte[] namePrefix;
     /** The declared output type, or {@code null} for a task known by name only. */
@@ -325,13 +328,16 @@ public final class TaskType {
     /**
      * Folds in one answered task or chunk: how long it was its worker's running task, how many
      * inputs it held and how large its reply was. The next chunk is this one scaled by how far its
-     * time fell from {@link #CHUNK_BUDGET_NANOS}, by at most 2 either way. Scaling the measured
-     * chunk, rather than dividing the budget by a time per input, lets chunks grow past the cost
-     * of a round trip: a chunk of one input costs a whole round trip, so its time per input says
-     * nothing about how cheap an input is, while "it took a tenth of the budget" still doubles it.
+     * time fell from {@link #CHUNK_BUDGET_NANOS}: grown by up to {@link #MAX_GROWTH} (a chunk far
+     * below the budget reaches it in two or three replies, not ten), shrunk by at most 2 (one
+     * slow chunk, a pause or a cold worker, does not throw away what was learnt). Scaling the
+     * measured chunk, rather than dividing the budget by a time per input, lets chunks grow past
+     * the cost of a round trip: a chunk of one input costs a whole round trip, so its time per
+     * input says nothing about how cheap an input is, while "it took a tenth of the budget" still
+     * grows it tenfold, and as the round trip's share falls, the next step grows more.
      * Racy by design: two io threads may update it at once and one update is lost.
      * @param serviceNanos how long the chunk ran, or a negative value if unknown
-     * @param inputs the encoded inputs, in order
+     * @param inputs how many inputs it held
      * @param replyBytes the length of its RESULT payload
      */
     public void measured(long serviceNanos, int inputs, int replyBytes) {
@@ -339,7 +345,7 @@ public final class TaskType {
             return;
         }
         bytesPerOutput = average(bytesPerOutput, Math.max(1, replyBytes / inputs));
-        double factor = Math.max(0.5, Math.min(2.0, (double) CHUNK_BUDGET_NANOS / Math.max(1, serviceNanos)));
+        double factor = Math.max(0.5, Math.min(MAX_GROWTH, (double) CHUNK_BUDGET_NANOS / Math.max(1, serviceNanos)));
         chunkInputs = (int) Math.max(1, Math.min(TaskRequest.MAX_BATCH_INPUTS, Math.round(inputs * factor)));
     }
 

@@ -10,15 +10,17 @@ import io.forkpool.runtime.internal.ledger.TaskType;
  * {@link #BUDGET_NANOS}, so the frame, the reply and the JSON parsing are paid once per
  * millisecond of work instead of once per input, while a crash, a cancellation or the last chunk
  * of a batch never costs more than about that. The size is learnt from the replies
- * ({@link TaskType#measured}): each chunk's time scales the next one, by at most 2 either way, so
- * chunks grow from one input to hundreds in a handful of round trips and follow inputs that get
- * dearer.
+ * ({@link TaskType#measured}): each chunk's time scales the next one, grown by up to 16 when it
+ * took far less than the budget and shrunk by at most 2, so chunks grow from one input to
+ * thousands in three or four round trips and follow inputs that get dearer.
  *
- * <p>Limits, smallest wins: one input while nothing is measured yet; the learnt size;
- * {@link TaskRequest#MAX_BATCH_INPUTS}; a quarter of {@code maxFrameLength} of input, and of
- * output at the measured bytes per output; and the inputs still waiting divided by four times the
- * number of workers (guided self-scheduling), so chunks shrink towards the end of a batch and
- * every worker stays busy to the end.
+ * <p>Limits, smallest wins: one input while nothing is measured yet (an unknown task may be
+ * slow); the learnt size; {@link TaskRequest#MAX_BATCH_INPUTS}; a quarter of
+ * {@code maxFrameLength} of input, and of output at the measured bytes per output; the inputs
+ * held in the same array of the batch's encoded inputs (all of them, unless the batch is larger
+ * than one Java array); and the inputs still waiting divided by four times the number of workers
+ * (guided self-scheduling), so chunks shrink towards the end of a batch and every worker stays
+ * busy to the end.
  */
 final class ChunkSizer {
 

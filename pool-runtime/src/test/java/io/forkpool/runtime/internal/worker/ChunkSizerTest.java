@@ -9,7 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.forkpool.internal.protocol.Messages;
 import io.forkpool.internal.protocol.TaskRequest;
 import io.forkpool.runtime.tasks.Echo;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ChunkSizerTest {
@@ -36,8 +38,10 @@ class ChunkSizerTest {
 
     @Test
     void growsAChunkThatTookLessThanTheBudgetAndShrinksOneThatTookMore() {
-        type.measured(100_000, 100, 800); // a tenth of the budget: at most doubled
-        assertThat(ChunkSizer.chunkSize(span(100_000, 8), 2, MAX_FRAME)).isEqualTo(200);
+        type.measured(100_000, 100, 800); // a tenth of the budget: ten times as many
+        assertThat(ChunkSizer.chunkSize(span(100_000, 8), 2, MAX_FRAME)).isEqualTo(1_000);
+        type.measured(10_000, 100, 800); // a hundredth of the budget: grown by at most 16
+        assertThat(ChunkSizer.chunkSize(span(100_000, 8), 2, MAX_FRAME)).isEqualTo(1_600);
         type.measured(1_250_000, 200, 1_600); // a quarter over: scaled by 0.8
         assertThat(ChunkSizer.chunkSize(span(100_000, 8), 2, MAX_FRAME)).isEqualTo(160);
         type.measured(50_000_000, 160, 1_280); // fifty times over: at most halved
@@ -45,13 +49,25 @@ class ChunkSizerTest {
     }
 
     @Test
-    void aChunkOfOneThatCostsAWholeRoundTripStillGrows() {
-        for (int chunk = 1, reply = 0; reply < 12; reply++) {
+    void aChunkOfOneThatCostsAWholeRoundTripReachesTheBudgetInAFewReplies() {
+        List<Integer> chunks = new ArrayList<>();
+        for (int chunk = 1, reply = 0; reply < 8; reply++) {
             type.measured(100_000 + chunk * 500L, chunk, chunk * 8); // 100 µs per frame, 0.5 µs per input
             chunk = ChunkSizer.chunkSize(span(1_000_000, 8), 2, MAX_FRAME);
+            chunks.add(chunk);
         }
-        // Settles where a chunk takes the budget: (1 ms - 0.1 ms) / 0.5 µs = 1,800 inputs.
-        assertThat(ChunkSizer.chunkSize(span(1_000_000, 8), 2, MAX_FRAME)).isBetween(1_200, 2_400);
+        // Each reply scales by how far it fell short; the frame's share shrinks as the chunk grows,
+        // so the steps shrink too, and it settles where a chunk takes the budget:
+        // (1 ms - 0.1 ms) / 0.5 µs = 1,800 inputs. At most 2x per reply took 12 replies to get near.
+        assertThat(chunks).containsExactly(10, 95, 644, 1_526, 1_768, 1_797, 1_800, 1_800);
+    }
+
+    @Test
+    void theFirstChunkOfATaskNeverMeasuredHoldsOneInputWhateverTheBatch() {
+        assertThat(type.chunkInputs()).isEqualTo(-1);
+        assertThat(ChunkSizer.chunkSize(span(65_536, 1), 1, MAX_FRAME)).isEqualTo(1);
+        type.measured(-1, 1, 8); // answered while still waiting: nothing learnt
+        assertThat(ChunkSizer.chunkSize(span(65_536, 1), 1, MAX_FRAME)).isEqualTo(1);
     }
 
     @Test
