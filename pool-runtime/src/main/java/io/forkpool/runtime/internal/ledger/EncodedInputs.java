@@ -100,6 +100,17 @@ public final class EncodedInputs {
         return count;
     }
 
+    /** @return the length in bytes of all the inputs together, the commas between them included: no input is longer */
+    public long totalLength() {
+        long total = 0;
+        for (Run run : runs) {
+            if (run.count() > 0) {
+                total += run.starts[run.count()] - 1 - run.starts[0];
+            }
+        }
+        return total;
+    }
+
     /**
      * @param i an input's index
      * @return the length of its encoding in bytes

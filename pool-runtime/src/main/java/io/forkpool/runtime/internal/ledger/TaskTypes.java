@@ -112,8 +112,10 @@ public final class TaskTypes {
             }
             return EncodedInputs.of(each);
         }
-        for (int i = 0; i < encoded.count(); i++) {
-            checkLength(type, encoded.length(i));
+        if (type.namePrefix().length + 1L + encoded.totalLength() > maxFrameLength) { // else none can be too long
+            for (int i = 0; i < encoded.count(); i++) {
+                checkLength(type, encoded.length(i));
+            }
         }
         return encoded;
     }

@@ -50,6 +50,9 @@ final class ChunkSizer {
         EncodedInputs inputs = span.batch.inputs;
         limit = Math.min(limit, inputs.runEnd(span.from) - span.from); // a range of one array
         long bytes = span.type.namePrefix().length + 3L;
+        if (limit > 1 && bytes + inputs.rangeLength(span.from, span.from + (int) limit) + 1 <= maxFrameLength / 4) {
+            return (int) limit; // the whole range fits: what the loop below would find, without the loop
+        }
         int count = 0;
         while (count < limit) {
             bytes += inputs.length(span.from + count) + 1;

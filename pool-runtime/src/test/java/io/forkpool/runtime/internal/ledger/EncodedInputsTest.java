@@ -29,6 +29,7 @@ class EncodedInputsTest {
         assertThat(range(inputs, 1, 4)).isEqualTo(" \"a,b\" ,{\"x\":[1,2]},null");
         assertThat(range(inputs, 0, 5)).isEqualTo("1, \"a,b\" ,{\"x\":[1,2]},null,[]");
         assertThat(range(inputs, 4, 5)).isEqualTo("[]");
+        assertThat(inputs.totalLength()).isEqualTo(range(inputs, 0, 5).length());
     }
 
     @Test
@@ -48,6 +49,7 @@ class EncodedInputsTest {
         assertThat(text(inputs.array(3), 0, inputs.array(3).length)).isEqualTo("[null,[]]");
         assertThat(range(inputs, 0, 2)).isEqualTo("1, \"a,b\" ");
         assertThat(range(inputs, 3, 5)).isEqualTo("null,[]");
+        assertThat(inputs.totalLength()).isEqualTo(9 + 11 + 7); // each array's inputs and commas
         assertThatThrownBy(() -> inputs.rangeLength(1, 3)).isInstanceOf(IndexOutOfBoundsException.class)
                 .hasMessage("inputs [1, 3) are not a range of one array");
         // An input longer than an array's share still has one of its own.
@@ -74,6 +76,7 @@ class EncodedInputsTest {
         EncodedInputs inputs = EncodedInputs.of(new byte[0][]);
 
         assertThat(inputs.count()).isZero();
+        assertThat(inputs.totalLength()).isZero();
         assertThatThrownBy(() -> inputs.length(0)).isInstanceOf(IndexOutOfBoundsException.class)
                 .hasMessage("input 0 of 0");
         assertThat(EncodedInputs.scanned(bytes("[]"), 2, 0).count()).isZero();
