@@ -166,7 +166,11 @@ public final class TaskType {
                 }
             }
         }
-        ArraySink sink = new ArraySink((int) Math.min(maxBytes, 2 + (long) count * (bytesPerInput + 1)), maxBytes + 2L);
+        // Sized as the last batch's inputs were, up to 16 MiB, and grown past that as needed: a
+        // batch of large inputs must not make the next, longer batch of small ones allocate a
+        // gigabyte up front.
+        long expected = 2 + (long) count * (bytesPerInput + 1);
+        ArraySink sink = new ArraySink((int) Math.min(Math.min(maxBytes, 16 << 20), expected), maxBytes + 2L);
         try {
             sink.write('[');
             try (SequenceWriter values = inputsWriter.writeValues(sink)) {
