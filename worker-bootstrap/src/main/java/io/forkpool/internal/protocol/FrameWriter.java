@@ -41,9 +41,9 @@ public final class FrameWriter {
      */
     public void append(int type, long correlationId, byte[] first, byte[] second) throws IOException {
         startFrame(type, correlationId, (long) first.length + (second == null ? 0 : second.length));
-        put(first);
+        put(first, 0, first.length);
         if (second != null) {
-            put(second);
+            put(second, 0, second.length);
         }
     }
 
@@ -74,62 +74,75 @@ public final class FrameWriter {
      * @throws IllegalArgumentException if the attempt is out of range or the payload exceeds {@code maxFrameLength}
      */
     public void appendTask(long taskId, byte[] namePrefix, int attempt, byte[] input) throws IOException {
-        checkAttempt(attempt);
-        startFrame(FrameType.TASK, taskId, namePrefix.length + 1L + input.length);
-        put(namePrefix);
-        put((byte) attempt);
-        put(input);
+        appendTask(taskId, namePrefix, attempt, input, 0, input.length);
     }
 
     /**
-     * Appends a BATCH frame: the encoded name prefix, the attempt byte, then the inputs
-     * {@code from} (inclusive) to {@code to} (exclusive) as one JSON array, copied straight from
-     * their encodings into the buffer, which is flushed as often as a large batch needs.
+     * Appends a TASK frame whose input is a range of a larger array (one element of a batch's
+     * encoded inputs), copied straight from there.
      *
      * @param taskId the task id (correlation id)
      * @param namePrefix the length-prefixed name from {@link TaskRequest#encodeName}
      * @param attempt the attempt number, 1..{@link io.forkpool.PoolOptions#MAX_ATTEMPTS}
-     * @param inputs encoded input documents
-     * @param from the first input to send
-     * @param to one past the last; 1 to {@link TaskRequest#MAX_BATCH_INPUTS} inputs in all
+     * @param bytes holds the input document
+     * @param offset where the input starts in {@code bytes}
+     * @param length the input's length in bytes
+     * @throws IOException if flushing a full buffer fails
+     * @throws IllegalArgumentException if the attempt is out of range or the payload exceeds {@code maxFrameLength}
+     */
+    public void appendTask(long taskId, byte[] namePrefix, int attempt, byte[] bytes, int offset, int length)
+            throws IOException {
+        checkAttempt(attempt);
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        startFrame(FrameType.TASK, taskId, namePrefix.length + 1L + length);
+        put(namePrefix, 0, namePrefix.length);
+        put((byte) attempt);
+        put(bytes, offset, length);
+    }
+
+    /**
+     * Appends a BATCH frame: the encoded name prefix, the attempt byte, then {@code count} inputs
+     * as one JSON array. The inputs are a range of a larger array that already holds them with
+     * their separating commas (the elements {@code [from, to)} of a batch's encoded inputs), so
+     * the frame is the range between brackets, copied straight into the buffer, which is flushed
+     * as often as a large batch needs.
+     *
+     * @param taskId the task id (correlation id)
+     * @param namePrefix the length-prefixed name from {@link TaskRequest#encodeName}
+     * @param attempt the attempt number, 1..{@link io.forkpool.PoolOptions#MAX_ATTEMPTS}
+     * @param elements holds the inputs, separated by commas
+     * @param offset where the first input starts in {@code elements}
+     * @param length the length of the range, from the first input's first byte to the last one's last
+     * @param count how many inputs the range holds; 1 to {@link TaskRequest#MAX_BATCH_INPUTS}
      * @throws IOException if flushing fails
      * @throws IllegalArgumentException if the attempt or the number of inputs is out of range, or the
      *     payload exceeds {@code maxFrameLength}
      */
-    public void appendBatch(long taskId, byte[] namePrefix, int attempt, byte[][] inputs, int from, int to)
-            throws IOException {
+    public void appendBatch(long taskId, byte[] namePrefix, int attempt, byte[] elements, int offset, int length,
+            int count) throws IOException {
         checkAttempt(attempt);
-        int count = to - from;
         if (count < 1 || count > TaskRequest.MAX_BATCH_INPUTS) {
             throw new IllegalArgumentException("a batch holds 1.." + TaskRequest.MAX_BATCH_INPUTS + " inputs: " + count);
         }
-        long length = namePrefix.length + 1L + 2 + (count - 1); // brackets and commas
-        for (int i = from; i < to; i++) {
-            length += inputs[i].length;
-        }
-        startFrame(FrameType.BATCH, taskId, length);
-        put(namePrefix);
+        Objects.checkFromIndexSize(offset, length, elements.length);
+        startFrame(FrameType.BATCH, taskId, namePrefix.length + 1L + 2 + length); // and the brackets
+        put(namePrefix, 0, namePrefix.length);
         put((byte) attempt);
         put((byte) '[');
-        for (int i = from; i < to; i++) {
-            if (i > from) {
-                put((byte) ',');
-            }
-            put(inputs[i]);
-        }
+        put(elements, offset, length);
         put((byte) ']');
     }
 
     /** Copies bytes into the buffer, flushing it whenever it fills; a part larger than it goes straight out. */
-    private void put(byte[] bytes) throws IOException {
-        if (bytes.length > buffer.remaining()) {
+    private void put(byte[] bytes, int offset, int length) throws IOException {
+        if (length > buffer.remaining()) {
             flush();
-            if (bytes.length > buffer.capacity()) {
-                writeFully(ByteBuffer.wrap(bytes));
+            if (length > buffer.capacity()) {
+                writeFully(ByteBuffer.wrap(bytes, offset, length));
                 return;
             }
         }
-        buffer.put(bytes);
+        buffer.put(bytes, offset, length);
     }
 
     private void put(byte b) throws IOException {

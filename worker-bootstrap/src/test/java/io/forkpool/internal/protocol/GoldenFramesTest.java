@@ -32,10 +32,14 @@ class GoldenFramesTest {
 
     private static final Messages.Hello HELLO_WITH_FEATURES = new Messages.Hello(1, 4242,
             "9f86d081884c7d659a2feaa0c55ad015", "java 17.0.15", List.of("batch", "ping"));
-    /** The batch's inputs are 1..3 of these: the writer must honour the range. */
-    private static final byte[][] BATCH_INPUTS = {"\"not sent\"".getBytes(StandardCharsets.UTF_8),
-        "{\"from\":0,\"to\":10}".getBytes(StandardCharsets.UTF_8), "{\"from\":10,\"to\":20}".getBytes(StandardCharsets.UTF_8),
-        "{\"from\":20,\"to\":30}".getBytes(StandardCharsets.UTF_8), "\"not sent either\"".getBytes(StandardCharsets.UTF_8)};
+    /**
+     * A batch's encoded inputs as the supervisor holds them, one JSON array; the frame sends
+     * inputs 1..3 of them: the writer must honour the range.
+     */
+    private static final byte[] BATCH_INPUTS = ("[\"not sent\",{\"from\":0,\"to\":10},{\"from\":10,\"to\":20},"
+            + "{\"from\":20,\"to\":30},\"not sent either\"]").getBytes(StandardCharsets.UTF_8);
+    private static final int BATCH_FROM = indexOf(BATCH_INPUTS, "{\"from\":0,");
+    private static final int BATCH_TO = indexOf(BATCH_INPUTS, ",\"not sent either\"");
     private static final Messages.TaskFailure BATCH_FAILURE = new Messages.TaskFailure(
             "java.lang.IllegalArgumentException", "to < from", "", 1);
 
@@ -66,13 +70,17 @@ class GoldenFramesTest {
                 Arguments.of("hello-features", (Encoder) w -> w.append(FrameType.HELLO, 0,
                         Messages.encode(HELLO_WITH_FEATURES))),
                 Arguments.of("batch", (Encoder) w -> w.appendBatch(10, TaskRequest.encodeName("com.example.CountPrimes"), 1,
-                        BATCH_INPUTS, 1, 4)),
+                        BATCH_INPUTS, BATCH_FROM, BATCH_TO - BATCH_FROM, 3)),
                 Arguments.of("batch-result", (Encoder) w -> w.append(FrameType.RESULT, 10,
                         "[4,4,2]".getBytes(StandardCharsets.UTF_8))),
                 Arguments.of("batch-failure", (Encoder) w -> w.append(FrameType.FAILURE, 11,
                         Messages.encode(BATCH_FAILURE))),
                 Arguments.of("ping", (Encoder) w -> w.append(FrameType.PING, BIG_ID, Frame.EMPTY)),
                 Arguments.of("pong", (Encoder) w -> w.append(FrameType.PONG, BIG_ID, Frame.EMPTY)));
+    }
+
+    private static int indexOf(byte[] bytes, String part) {
+        return new String(bytes, StandardCharsets.ISO_8859_1).indexOf(part); // ASCII: a char per byte
     }
 
     private static byte[] golden(String name) throws IOException {

@@ -28,7 +28,7 @@ public final class Batch implements ProgressReporter.Figures {
 
     final TaskType type;
     /** The encoded inputs, in order; a span sends its share of them. */
-    public final byte[][] inputs;
+    public final EncodedInputs inputs;
     final int maxAttempts;
     /** The per-attempt limit of each input, or {@code null}; batches with one are never chunked. */
     final Duration timeout;
@@ -55,15 +55,15 @@ public final class Batch implements ProgressReporter.Figures {
      * @param maxAttempts how often each input may run
      * @param timeout the limit of one attempt of each input, or {@code null}
      */
-    public Batch(TaskType type, byte[][] inputs, int maxAttempts, Duration timeout, ProgressListener progress,
+    public Batch(TaskType type, EncodedInputs inputs, int maxAttempts, Duration timeout, ProgressListener progress,
             OutputHandler<Object> handler) {
         this.type = type;
         this.inputs = inputs;
         this.maxAttempts = maxAttempts;
         this.timeout = timeout;
         this.handler = handler;
-        this.outputs = handler == null ? new Object[inputs.length] : null;
-        this.remaining = new AtomicInteger(inputs.length);
+        this.outputs = handler == null ? new Object[inputs.count()] : null;
+        this.remaining = new AtomicInteger(inputs.count());
         this.progress = progress == ProgressListener.NONE ? null : new ProgressReporter(progress, this, startNanos);
         future.whenCompleteInline((list, error) -> {
             if (error != null) {
@@ -144,12 +144,12 @@ public final class Batch implements ProgressReporter.Figures {
 
     @Override
     public long done() {
-        return inputs.length - remaining.get() + failedInputs.get();
+        return inputs.count() - remaining.get() + failedInputs.get();
     }
 
     @Override
     public long total() {
-        return inputs.length;
+        return inputs.count();
     }
 
     @Override

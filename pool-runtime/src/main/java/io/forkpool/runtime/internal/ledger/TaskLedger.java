@@ -100,17 +100,17 @@ public final class TaskLedger implements TaskSource {
      * @param options the caller's overrides of the pool's settings
      * @param progress receives progress reports, or {@link ProgressListener#NONE}
      */
-    public Batch submitBatch(TaskType type, byte[][] encoded, TaskOptions options, ProgressListener progress,
+    public Batch submitBatch(TaskType type, EncodedInputs encoded, TaskOptions options, ProgressListener progress,
             OutputHandler<Object> handler) {
         Batch batch = new Batch(type, encoded, options.maxAttempts().orElse(defaultAttempts),
                 options.timeout().orElse(defaultTimeout), progress, handler);
-        if (encoded.length == 0) {
+        if (encoded.count() == 0) {
             batch.deliver(0, new Object[0]);
         } else if (batch.timeout == null && !bounded) {
-            enqueue(List.of(newSpan(batch, 0, encoded.length)));
+            enqueue(List.of(newSpan(batch, 0, encoded.count())));
         } else {
-            List<TaskRecord> tasks = new ArrayList<>(encoded.length);
-            for (int i = 0; i < encoded.length; i++) {
+            List<TaskRecord> tasks = new ArrayList<>(encoded.count());
+            for (int i = 0; i < encoded.count(); i++) {
                 tasks.add(newSpan(batch, i, i + 1));
             }
             if (bounded) {

@@ -80,7 +80,7 @@ final class TaskQueue {
 
     /** @return whether an idle worker took the task */
     private boolean offerToIdle(TaskRecord task) {
-        if (task.size() != 1 || task.input().length > DIRECT_MAX_BYTES) {
+        if (task.size() != 1 || task.firstInputLength() > DIRECT_MAX_BYTES) {
             return false;
         }
         Waiter waiter = null;

@@ -2,6 +2,8 @@ package io.forkpool.runtime.internal.ledger;
 
 import io.forkpool.TaskFailedException;
 import io.forkpool.WorkerCrashedException;
+import io.forkpool.internal.protocol.FrameWriter;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,14 +129,37 @@ public final class TaskRecord {
         return batch != null && to - from > 1;
     }
 
+    /** @return the encoded length of its first (for a single task, its only) input */
+    public int firstInputLength() {
+        return batch == null ? input.length : batch.inputs.length(from);
+    }
+
     /** @return one past its last input */
     public int to() {
         return to;
     }
 
-    /** @return the encoded input of a task that travels as a TASK frame */
-    public byte[] input() {
-        return batch == null ? input : batch.inputs[from];
+    /**
+     * Writes it to its worker: a single task, or a span of one input, as a TASK frame; a span of
+     * several as one BATCH frame of its inputs' range of the batch's array. Each is copied
+     * straight from the encoded inputs into the writer's buffer.
+     *
+     * @param writer the worker's writer
+     * @throws IOException if the writer fails
+     */
+    public void appendTo(FrameWriter writer) throws IOException {
+        if (batch == null) {
+            writer.appendTask(id, type.namePrefix(), attempt, input);
+            return;
+        }
+        EncodedInputs inputs = batch.inputs;
+        int end = to;
+        if (end - from == 1) {
+            writer.appendTask(id, type.namePrefix(), attempt, inputs.array(from), inputs.offset(from), inputs.length(from));
+        } else {
+            writer.appendBatch(id, type.namePrefix(), attempt, inputs.array(from), inputs.offset(from),
+                    inputs.rangeLength(from, end), end - from);
+        }
     }
 
     /**

@@ -75,29 +75,47 @@ public final class TaskTypes {
      * @return the input, encoded
      * @throws IllegalArgumentException if it cannot be encoded, or is longer than a frame
      * @param type the task type
-     * @param input the encoded input
+     * @param input the input
      */
     public byte[] encode(TaskType type, Object input) {
         byte[] encoded = type.encodeInput(input);
-        long payload = (long) type.namePrefix().length + 1 + encoded.length;
+        checkLength(type, encoded.length);
+        return encoded;
+    }
+
+    private void checkLength(TaskType type, int length) {
+        long payload = (long) type.namePrefix().length + 1 + length;
         if (payload > maxFrameLength) {
             throw new IllegalArgumentException("the input of " + type.name() + " encodes to " + payload
                     + " bytes, more than maxFrameLength " + maxFrameLength);
         }
-        return encoded;
     }
 
     /**
-     * Encodes every input before any is queued, so that a bad one queues nothing.
+     * Encodes every input before any is queued, so that a bad one queues nothing: all of them as
+     * one JSON array in one Jackson call ({@link TaskType#encodeInputs}), then each checked
+     * against the frame limit in order. If that call cannot encode them (or the task's inputs are
+     * documents already), they are encoded and checked one by one, as {@link #encode} does, so
+     * that the first bad input fails the call with the message it always had, and then joined.
      *
      * @return the inputs, encoded, in order
+     * @throws IllegalArgumentException if an input cannot be encoded, or is longer than a frame
      * @param type the task type
-     * @param inputs the encoded inputs, in order
+     * @param inputs the inputs, in order
      */
-    public byte[][] encodeAll(TaskType type, List<?> inputs) {
-        byte[][] encoded = new byte[inputs.size()][];
-        for (int i = 0; i < encoded.length; i++) {
-            encoded[i] = encode(type, inputs.get(i));
+    public EncodedInputs encodeAll(TaskType type, List<?> inputs) {
+        EncodedInputs encoded = type.encodeInputs(inputs);
+        if (encoded == null) {
+            byte[][] each = new byte[inputs.size()][];
+            for (int i = 0; i < each.length; i++) {
+                each[i] = encode(type, inputs.get(i));
+            }
+            return EncodedInputs.of(each);
+        }
+        if (type.namePrefix().length + 1L + encoded.totalLength() > maxFrameLength) { // else none can be too long
+            for (int i = 0; i < encoded.count(); i++) {
+                checkLength(type, encoded.length(i));
+            }
         }
         return encoded;
     }

@@ -200,12 +200,7 @@ final class Sender implements Runnable, IdleWorker {
         }
         prefetch.took(batch.size());
         for (TaskRecord task : batch) {
-            if (task.isChunk()) {
-                writer.appendBatch(task.id, task.type.namePrefix(), task.attempt, task.batch.inputs, task.from,
-                        task.to());
-            } else {
-                writer.appendTask(task.id, task.type.namePrefix(), task.attempt, task.input());
-            }
+            task.appendTo(writer);
         }
         writer.flush();
         if (admission == InFlightTasks.Admission.FULL) {

@@ -75,6 +75,17 @@ public final class FakeTasks {
         }
     }
 
+    /** Returns its input, unless it is negative: then it throws. */
+    public static final class FailOnNegative implements Task<Integer, Integer> {
+        @Override
+        public Integer execute(Integer input) {
+            if (input < 0) {
+                throw new IllegalArgumentException("negative: " + input);
+            }
+            return input;
+        }
+    }
+
     /** Halts the fake worker running this task and never returns, as {@code Runtime.halt} does not. */
     static void haltNow(int code, String line) throws InterruptedException {
         FakeWorker.current().halt(code, line);

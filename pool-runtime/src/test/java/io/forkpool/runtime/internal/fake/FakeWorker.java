@@ -157,8 +157,11 @@ public final class FakeWorker implements WorkerLink {
             } catch (IOException e) {
                 // nobody reads the output any more
             }
-            closeQuietly(toWorker.source());
+            // What it writes from now on is lost, as with a real kill: its way out closes first,
+            // else closing its way in would wake its loop, which could still write a reply (an
+            // interrupted task's FAILURE) before the end of a death that had already begun.
             closeQuietly(fromWorker.sink());
+            closeQuietly(toWorker.source());
             closeQuietly(output.sink());
             synchronized (valve) {
                 valve.notifyAll();

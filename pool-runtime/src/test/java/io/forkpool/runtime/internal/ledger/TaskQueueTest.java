@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class TaskQueueTest {
 
-    private final Batch batch = new Batch(null, new byte[1_000][], 1, null, ProgressListener.NONE, null);
+    private final Batch batch = new Batch(null, EncodedInputs.of(new byte[1_000][0]), 1, null, ProgressListener.NONE, null);
 
     @Test
     void countsABatchSpanByItsInputsThroughTakesCutsAndPutBacks() throws Exception {

@@ -1,6 +1,7 @@
 package io.forkpool.runtime.internal.observe;
 
 import io.forkpool.runtime.internal.ledger.Batch;
+import io.forkpool.runtime.internal.ledger.EncodedInputs;
 import io.forkpool.runtime.internal.ledger.TaskRecord;
 import io.forkpool.runtime.internal.ledger.TaskType;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,7 +56,7 @@ class LatencyHistogramsTest {
     @Test
     void aChunkCountsEachInputWithAnEvenShareOfItsExecution() {
         TaskType type = null;
-        Batch batch = new Batch(type, new byte[10][], 1, null, io.forkpool.ProgressListener.NONE, null);
+        Batch batch = new Batch(type, EncodedInputs.of(new byte[10][0]), 1, null, io.forkpool.ProgressListener.NONE, null);
         TaskRecord chunk = new TaskRecord(2, batch, 0, 10);
         chunk.sentNanos = chunk.queuedNanos + MS;
         chunk.startedNanos = chunk.sentNanos;

@@ -1,6 +1,7 @@
 package io.forkpool.runtime.internal.observe;
 
 import io.forkpool.runtime.internal.ledger.Batch;
+import io.forkpool.runtime.internal.ledger.EncodedInputs;
 import io.forkpool.runtime.internal.ledger.TaskRecord;
 import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class PoolCountersTest {
 
     private final PoolCounters counters = new PoolCounters(false);
-    private final Batch batch = new Batch(null, new byte[100][], 1, null, ProgressListener.NONE, null);
+    private final Batch batch = new Batch(null, EncodedInputs.of(new byte[100][0]), 1, null, ProgressListener.NONE, null);
 
     private void complete(TaskRecord task, Throwable error) {
         counters.completed(task.size(), task.failedOffset(error), error);
