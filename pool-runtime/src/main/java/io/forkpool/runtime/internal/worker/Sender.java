@@ -16,8 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * The body of a worker's {@code -sender} thread, the only thread that ever writes to that
- * worker. It refills the worker from the pool's queue whenever it holds at most half its
+ * The body of a worker's {@code -sender} thread, which writes everything to that worker but the
+ * single tasks submitting threads write to it while it is idle ({@link #offer}). It refills the worker from the pool's queue whenever it holds at most half its
  * {@link Prefetch} depth, and writes the control frames (CANCEL, PING, SHUTDOWN) other threads
  * hand it through {@link #control}. A write that blocks — a worker that stopped reading — blocks
  * this thread alone: the supervisor thread and every other worker go on, and the worker's death
@@ -128,8 +128,9 @@ final class Sender implements Runnable, IdleWorker {
                     continue;
                 }
                 if (!prefetch.awaitRoom(this::hasWork)
-                        || source.take(batch, Math.max(1, prefetch.room()), this::hasWork, this) == 0) {
-                    continue; // woken for a control frame
+                        || source.take(batch, Math.max(1, prefetch.room()), this::hasWork, this) == 0
+                        || !keepRoomFor(batch)) {
+                    continue; // woken for a control frame, or a submitter filled the worker meanwhile
                 }
                 writeLock.lock();
                 try {
@@ -172,6 +173,21 @@ final class Sender implements Runnable, IdleWorker {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * Gives back, to the head of the queue and in their order, the tasks taken beyond the worker's
+     * room now: while this thread waited in the queue, submitters may have written tasks to the
+     * worker ({@link #offer}), so the room it took for is no longer all there.
+     *
+     * @return whether any task is left to send
+     */
+    private boolean keepRoomFor(List<TaskRecord> batch) {
+        int room = prefetch.room();
+        for (int i = batch.size() - 1; i >= room; i--) {
+            source.putBack(batch.remove(i));
+        }
+        return !batch.isEmpty();
     }
 
     /** Waits for a control frame, the stop, or (a spare's) leave to pull. */

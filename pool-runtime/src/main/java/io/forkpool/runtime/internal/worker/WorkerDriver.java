@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Drives one worker process from spawn to exit. Owns the process's {@link WorkerLink}, its
  * channel and three threads: {@code -io} accepts the connection, checks the hello and reads
- * every frame ({@link Replies}) until the channel ends; {@code -sender} ({@link Sender}) is the
- * only thread that writes to the worker; {@code -output} pumps its stdout/stderr. Its timers —
+ * every frame ({@link Replies}) until the channel ends; {@code -sender} ({@link Sender}) writes
+ * to the worker (all but the single tasks a submitting thread writes to it while it is idle,
+ * under the same write lock); {@code -output} pumps its stdout/stderr. Its timers —
  * start-up deadline, task timeouts, cancel grace, liveness probe, stop escalation — run on the
  * pool's {@link Scheduler}, and never block it. It reports to a {@link WorkerListener} and holds
  * no reference to the pool.
