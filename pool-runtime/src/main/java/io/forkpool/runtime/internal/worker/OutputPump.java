@@ -4,11 +4,14 @@ import io.forkpool.runtime.internal.exec.PoolThread;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BiConsumer;
+import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.NOPLoggerFactory;
 
 /**
  * Copies a worker's merged stdout/stderr to the log, one line at a time, tagged with the worker,
@@ -27,9 +30,18 @@ final class OutputPump implements Runnable {
     private final OutputTail tail = new OutputTail();
     private volatile Thread thread;
 
-    /** Logs each line at INFO under {@code io.forkpool.worker.output} as {@code [tag] line}. */
+    /**
+     * Where every pump's lines go: logged at INFO under {@code io.forkpool.worker.output} as
+     * {@code [tag] line}, or, when no SLF4J provider is bound (SLF4J then drops everything, and a
+     * task's {@code System.out.println} would vanish without a word), printed as that same line
+     * on the supervisor's standard error.
+     */
+    private static final BiConsumer<String, String> SINK = sink(LoggerFactory.getILoggerFactory(),
+            classPresent("org.slf4j.nop.NOPServiceProvider"), System.err);
+
+    /** Sends each line to {@link #SINK}. */
     OutputPump(InputStream output, String tag) {
-        this(output, tag, (lineTag, line) -> LOG.info("[{}] {}", lineTag, line));
+        this(output, tag, SINK);
     }
 
     /** Hands each line with its tag to {@code log} instead; for tests. */
@@ -127,6 +139,32 @@ final class OutputPump implements Runnable {
             }
         } catch (IOException e) {
             // the pipe closed under us: the worker is gone
+        }
+    }
+
+    /**
+     * The sink for worker output: the log, unless SLF4J found no provider and fell back to its
+     * no-operation factory by itself. One who chose {@code slf4j-nop} chose silence, and gets it.
+     *
+     * @param factory the factory SLF4J bound
+     * @param nopChosen whether {@code slf4j-nop}, the deliberate no-operation provider, is present
+     * @param stderr where lines go when nothing logs them
+     * @return the sink
+     */
+    static BiConsumer<String, String> sink(ILoggerFactory factory, boolean nopChosen, PrintStream stderr) {
+        if (factory instanceof NOPLoggerFactory && !nopChosen) {
+            return (lineTag, line) -> stderr.println("[" + lineTag + "] " + line);
+        }
+        Logger log = factory.getLogger(LOG.getName());
+        return (lineTag, line) -> log.info("[{}] {}", lineTag, line);
+    }
+
+    private static boolean classPresent(String name) {
+        try {
+            Class.forName(name, false, LoggerFactory.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 

@@ -3,10 +3,15 @@ package io.forkpool.runtime.internal.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.NOPLoggerFactory;
 
 class OutputPumpTest {
 
@@ -35,5 +40,27 @@ class OutputPumpTest {
         assertThat(logged).hasSize(3);
         assertThat(logged.get(0)).isEqualTo("[worker 3 pid 42] " + "x".repeat(4096));
         assertThat(logged.get(2)).isEqualTo("[worker 3 pid 42] " + "x".repeat(10_000 - 2 * 4096));
+    }
+
+    @Test
+    void withNoSlf4jProviderBoundWorkerOutputGoesToStandardErrorTagged() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        BiConsumer<String, String> sink = OutputPump.sink(new NOPLoggerFactory(), false,
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        sink.accept("worker 0 pid 7", "hello from a task");
+
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("[worker 0 pid 7] hello from a task" + System.lineSeparator());
+    }
+
+    @Test
+    void slf4jNopChosenOnPurposeStaysSilentAndABoundProviderLogsInsteadOfPrinting() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
+
+        OutputPump.sink(new NOPLoggerFactory(), true, stderr).accept("worker 0 pid 7", "quiet");
+        OutputPump.sink(LoggerFactory.getILoggerFactory(), false, stderr).accept("worker 0 pid 7", "logged");
+
+        assertThat(err.size()).isZero();
     }
 }
