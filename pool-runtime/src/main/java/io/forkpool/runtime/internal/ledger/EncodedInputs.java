@@ -56,7 +56,14 @@ public final class EncodedInputs {
         return of(documents, MAX_ARRAY_CONTENT);
     }
 
-    /** As {@link #of(byte[][])}, with each array holding at most {@code maxArrayContent} bytes unless one input is longer. */
+    /**
+     * As {@link #of(byte[][])}, with each array holding at most {@code maxArrayContent} bytes
+     * unless one input is longer.
+     *
+     * @param documents one encoded input each, in order; not modified
+     * @param maxArrayContent the most bytes of inputs one array holds, unless one input is longer
+     * @return the inputs
+     */
     public static EncodedInputs of(byte[][] documents, int maxArrayContent) {
         if (documents.length == 0) {
             return new EncodedInputs(0, new Run[] {new Run(0, new byte[] {'[', ']'}, new int[] {2})});
