@@ -1,5 +1,7 @@
 package io.forkpool.cluster;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -153,6 +155,11 @@ public final class ForkpoolNode implements AutoCloseable {
     public static void main(String[] args) throws InterruptedException {
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true"); // a node's log is read later
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss.SSS");
+        // Hazelcast's INFO (its banner, its engines, its security hints: ~40 lines) would bury the
+        // node's own lines; -Dorg.slf4j.simpleLogger.log.com.hazelcast=info brings it back.
+        if (System.getProperty(HAZELCAST_LOG_LEVEL) == null) {
+            System.setProperty(HAZELCAST_LOG_LEVEL, "warn");
+        }
         NodeArguments parsed;
         try {
             parsed = NodeArguments.parse(args);
@@ -184,14 +191,37 @@ public final class ForkpoolNode implements AutoCloseable {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        String address = node.address();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
+            System.out.println("forkpool node at " + address + " left the cluster and stopped its workers");
+            System.out.flush();
             stopped.countDown();
         }, "forkpool-node-shutdown"));
         System.out.println("forkpool node ready at " + node.address() + ": member " + node.uuid() + ", "
                 + node.localPool().stats().workers().size() + " workers, cluster of " + node.clusterSize());
         System.out.flush();
+        node.member.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+                System.out.println(membershipLine(event, "joined"));
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                System.out.println(membershipLine(event, "left"));
+            }
+        });
         stopped.await();
+    }
+
+    /** The simple logger's level for Hazelcast, which the launcher sets to WARN unless it was set. */
+    private static final String HAZELCAST_LOG_LEVEL = "org.slf4j.simpleLogger.log.com.hazelcast";
+
+    /** The one line a node prints when another member joins or leaves the cluster. */
+    static String membershipLine(MembershipEvent event, String what) {
+        return "forkpool node: member " + event.getMember().getAddress().getHost() + ":"
+                + event.getMember().getAddress().getPort() + " " + what + ", cluster of " + event.getMembers().size();
     }
 
     /** Configures and starts a {@link ForkpoolNode}. */

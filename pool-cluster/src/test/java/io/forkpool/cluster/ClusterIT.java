@@ -15,6 +15,7 @@ import io.forkpool.cluster.tasks.FailOn;
 import io.forkpool.cluster.tasks.Sleep;
 import io.forkpool.examples.CountPrimes;
 import io.forkpool.examples.Range;
+import io.forkpool.testsupport.Await;
 import io.forkpool.testsupport.ChildJvm;
 import io.forkpool.testsupport.ClusterNode;
 import io.forkpool.testsupport.Gate;
@@ -121,6 +122,18 @@ class ClusterIT {
         assertThat(completedOn(a)).isPositive();
         assertThat(completedOn(b)).isPositive();
         assertThat(pool.submit(CountPrimes.class, new Range(0, 100)).get(30, TimeUnit.SECONDS)).isEqualTo(25);
+    }
+
+    @Test
+    @Order(0)
+    void nodesLogHazelcastAtWarnOnlyAndSayInOneLineWhoJoined() throws Exception {
+        Await.until("A says B joined", NODE_START, () -> a.output().contains(
+                "forkpool node: member 127.0.0.1:" + portB + " joined, cluster of 2"));
+        for (ClusterNode node : List.of(a, b)) {
+            assertThat(node.output().lines().filter(line -> line.contains(" INFO com.hazelcast")))
+                    .as("Hazelcast INFO lines of node %d", node.port()).isEmpty();
+            assertThat(node.output()).contains(ClusterNode.READY_PREFIX);
+        }
     }
 
     @Test
