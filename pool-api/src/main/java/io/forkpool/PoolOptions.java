@@ -38,6 +38,7 @@ public final class PoolOptions {
     private final int workers;
     private final Path javaExecutable;
     private final List<String> classpath;
+    private final boolean classpathGiven;
     private final List<String> jvmOptions;
     private final Set<String> inheritedEnvironment;
     private final Map<String, String> environment;
@@ -76,7 +77,9 @@ public final class PoolOptions {
         this.name = name;
         this.workers = requireRange("workers", builder.workers, 1, 4096);
         this.javaExecutable = Objects.requireNonNull(builder.javaExecutable, "javaExecutable");
-        this.classpath = List.copyOf(Objects.requireNonNull(builder.classpath, "classpath"));
+        this.classpathGiven = builder.classpath != null;
+        this.classpath = classpathGiven ? List.copyOf(builder.classpath)
+                : WorkerPoolBuilder.splitClasspath(System.getProperty("java.class.path", ""));
         this.jvmOptions = List.copyOf(Objects.requireNonNull(builder.jvmOptions, "jvmOptions"));
         this.inheritedEnvironment = Set.copyOf(Objects.requireNonNull(builder.inheritedEnvironment, "inheritedEnvironment"));
         this.environment = Map.copyOf(Objects.requireNonNull(builder.environment, "environment"));
@@ -85,7 +88,7 @@ public final class PoolOptions {
         if (!workerCommand.isEmpty() && workerCommand.get(0).isBlank()) {
             throw new IllegalArgumentException("workerCommand must start with a program: " + workerCommand);
         }
-        if (workerCommand.isEmpty() && classpath.isEmpty()) {
+        if (workerCommand.isEmpty() && classpathGiven && classpath.isEmpty()) {
             throw new IllegalArgumentException("classpath must not be empty");
         }
         this.allowedTasks = TaskAllowList.of(Objects.requireNonNull(builder.allowedTasks, "allowedTasks")).entries();
@@ -142,7 +145,7 @@ public final class PoolOptions {
         builder.name = name;
         builder.workers = workers;
         builder.javaExecutable = javaExecutable;
-        builder.classpath = classpath;
+        builder.classpath = classpathGiven ? classpath : null;
         builder.jvmOptions = jvmOptions;
         builder.inheritedEnvironment.clear();
         builder.inheritedEnvironment.addAll(inheritedEnvironment);
@@ -183,9 +186,22 @@ public final class PoolOptions {
         return javaExecutable;
     }
 
-    /** @return the workers' class path entries, not empty unless {@link #workerCommand()} is set */
+    /**
+     * @return the workers' class path entries as given to {@link WorkerPoolBuilder#classpath}, not
+     *     empty unless {@link #workerCommand()} is set; when it was not given, the building JVM's
+     *     {@code java.class.path} (possibly empty), which the runtime widens to what the workers
+     *     need when it starts them
+     */
     public List<String> classpath() {
         return classpath;
+    }
+
+    /**
+     * @return whether {@link WorkerPoolBuilder#classpath} was called; when it was not, the runtime
+     *     finds the workers' class path itself, from where forkpool and the tasks were loaded
+     */
+    public boolean classpathGiven() {
+        return classpathGiven;
     }
 
     /** @return the options placed before the worker's main class, possibly empty */
@@ -315,6 +331,7 @@ public final class PoolOptions {
                 && workers == o.workers
                 && javaExecutable.equals(o.javaExecutable)
                 && classpath.equals(o.classpath)
+                && classpathGiven == o.classpathGiven
                 && jvmOptions.equals(o.jvmOptions)
                 && inheritedEnvironment.equals(o.inheritedEnvironment)
                 && environment.equals(o.environment)
@@ -340,7 +357,7 @@ public final class PoolOptions {
     /** @return a hash of every setting, consistent with {@link #equals} */
     @Override
     public int hashCode() {
-        return Objects.hash(name, workers, javaExecutable, classpath, jvmOptions, inheritedEnvironment, environment,
+        return Objects.hash(name, workers, javaExecutable, classpath, classpathGiven, jvmOptions, inheritedEnvironment, environment,
                 workingDirectory, workerCommand, allowedTasks, classDataCache, maxFrameLength, tasksInFlightPerWorker,
                 maxPendingTasks, startupTimeout, closeTimeout, maxAttempts, taskTimeout, maxTasksPerWorker,
                 maxWorkerHeapBytes, maxRestarts, restartWindow, recordLatencies, warmSpares);
@@ -350,7 +367,7 @@ public final class PoolOptions {
     @Override
     public String toString() {
         return "PoolOptions[name=" + name + ", workers=" + workers + ", javaExecutable=" + javaExecutable
-                + ", classpath=" + classpath + ", jvmOptions=" + jvmOptions
+                + ", classpath=" + (classpathGiven ? classpath : "default") + ", jvmOptions=" + jvmOptions
                 + ", inheritedEnvironment=" + inheritedEnvironment + ", environment=" + environment
                 + ", workingDirectory=" + workingDirectory + ", workerCommand=" + workerCommand
                 + ", allowedTasks=" + allowedTasks + ", classDataCache=" + classDataCache

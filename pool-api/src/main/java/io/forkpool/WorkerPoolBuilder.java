@@ -47,7 +47,7 @@ public final class WorkerPoolBuilder {
     String name;
     int workers = Runtime.getRuntime().availableProcessors();
     Path javaExecutable = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> classpath = splitClasspath(System.getProperty("java.class.path", ""));
+    List<String> classpath; // null: not set, so the runtime finds what the workers need
     List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
     final Set<String> inheritedEnvironment = new HashSet<>(DEFAULT_INHERITED_ENVIRONMENT);
     final Map<String, String> environment = new HashMap<>();
@@ -110,7 +110,16 @@ public final class WorkerPoolBuilder {
 
     /**
      * Sets the workers' class path; it must hold forkpool's worker bootstrap, its dependencies
-     * and the task classes. Default: the building JVM's own {@code java.class.path}.
+     * and the task classes. The workers get exactly these entries.
+     *
+     * <p>Default: found when the pool is built, from where the classes were really loaded: the
+     * building JVM's {@code java.class.path}, then its module path ({@code jdk.module.path}), then
+     * the jars and directories of the class loaders that loaded forkpool, Jackson and SLF4J and of
+     * the thread's context class loader (walking up their {@code URLClassLoader} parents), then
+     * those classes' code sources; only existing local files, each once, the JDK's own left out.
+     * That covers a plain class path, a shaded jar, {@code mvn exec:java}, the module path and
+     * child class loaders. Set it when the workers need something else, such as a Spring Boot
+     * executable jar's extracted {@code BOOT-INF/lib} jars and {@code BOOT-INF/classes}.
      *
      * @param entries class path entries (jars or directories)
      * @return this builder
@@ -481,7 +490,7 @@ public final class WorkerPoolBuilder {
         return Path.of(System.getProperty("user.home"), ".cache", "forkpool");
     }
 
-    private static List<String> splitClasspath(String classpath) {
+    static List<String> splitClasspath(String classpath) {
         return Arrays.stream(classpath.split(File.pathSeparator)).filter(s -> !s.isEmpty()).toList();
     }
 }

@@ -15,7 +15,9 @@ class WorkerPoolBuilderTest {
         PoolOptions options = WorkerPool.builder().options();
         assertThat(options.workers()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(options.javaExecutable()).isEqualTo(Path.of(System.getProperty("java.home"), "bin", "java"));
-        assertThat(options.classpath()).isNotEmpty();
+        assertThat(options.classpath()).isNotEmpty()
+                .isEqualTo(WorkerPoolBuilder.splitClasspath(System.getProperty("java.class.path")));
+        assertThat(options.classpathGiven()).isFalse();
         assertThat(options.jvmOptions()).isEqualTo(WorkerPoolBuilder.DEFAULT_JVM_OPTIONS);
         assertThat(options.environment()).isEmpty();
         assertThat(options.inheritedEnvironment()).isEqualTo(WorkerPoolBuilder.DEFAULT_INHERITED_ENVIRONMENT)
@@ -47,6 +49,32 @@ class WorkerPoolBuilderTest {
                 .taskTimeout(Duration.ofSeconds(3)).maxTasksPerWorker(100).maxWorkerHeapBytes(1 << 20)
                 .restartLimit(7, Duration.ofSeconds(9)).workerCommand("python3", "w.py")
                 .allowTasks("com.example.*", "org.acme.Count$Task").classDataCache(Path.of("/cache")).warmSpares(2);
+    }
+
+    @Test
+    void aGivenClasspathIsKeptExactlyAndTellsFromTheDefault() {
+        PoolOptions given = WorkerPool.builder().classpath(List.of("a.jar", "b")).options();
+        assertThat(given.classpath()).containsExactly("a.jar", "b");
+        assertThat(given.classpathGiven()).isTrue();
+        assertThat(given.toBuilder().options().classpathGiven()).isTrue();
+        PoolOptions byDefault = WorkerPool.builder().name("d").options();
+        assertThat(byDefault.toBuilder().options()).isEqualTo(byDefault);
+        assertThat(byDefault.toBuilder().options().classpathGiven()).isFalse();
+        assertThat(byDefault).isNotEqualTo(byDefault.toBuilder().classpath(byDefault.classpath()).options());
+        assertThat(byDefault.toString()).contains("classpath=default");
+    }
+
+    @Test
+    void anEmptyJavaClassPathIsNoErrorWhenTheClasspathIsLeftToTheRuntime() {
+        String saved = System.getProperty("java.class.path");
+        System.setProperty("java.class.path", ""); // as under java -p ... -m ...
+        try {
+            PoolOptions options = WorkerPool.builder().options();
+            assertThat(options.classpath()).isEmpty();
+            assertThat(options.classpathGiven()).isFalse();
+        } finally {
+            System.setProperty("java.class.path", saved);
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.forkpool.runtime.DocumentPool;
 import io.forkpool.runtime.internal.exec.PoolThread;
 import io.forkpool.runtime.internal.exec.Scheduler;
 import io.forkpool.runtime.internal.exec.SupervisorThread;
+import io.forkpool.runtime.internal.launch.WorkerClasspath;
 import io.forkpool.runtime.internal.launch.WorkerLauncher;
 import io.forkpool.runtime.internal.ledger.Batch;
 import io.forkpool.runtime.internal.ledger.TaskLedger;
@@ -71,6 +72,10 @@ public final class ProcessPool implements DocumentPool {
      * @throws PoolStartupException if any worker cannot start; nothing is left running
      */
     public ProcessPool(PoolOptions options) {
+        this(WorkerClasspath.complete(options), true);
+    }
+
+    private ProcessPool(PoolOptions options, boolean classpathComplete) {
         this(options, spawnerFor(options), new SupervisorThread(options.name()), DriverConfig.of(options));
     }
 

@@ -118,6 +118,11 @@ public final class WorkerLauncher implements WorkerSpawner {
         return options.workerCommand().isEmpty() ? options.javaExecutable().toString() : options.workerCommand().get(0);
     }
 
+    @Override
+    public String startupHint(String outputTail) {
+        return options.workerCommand().isEmpty() ? WorkerClasspath.missingClassHint(outputTail, options.classpath()) : "";
+    }
+
     /**
      * Binds a fresh socket, starts the process and writes its bootstrap line. Does not wait for
      * the worker to connect.

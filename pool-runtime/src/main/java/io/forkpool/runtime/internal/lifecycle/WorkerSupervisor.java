@@ -212,7 +212,8 @@ public final class WorkerSupervisor {
             if (ready != null && exit.diedBeforeReady()) {
                 ready.completeExceptionally(new PoolStartupException(exit.driver() + " " + exit.description()
                         + " before it said hello, after " + exit.uptimeMillis() + " ms"
-                        + (exit.outputTail().isEmpty() ? "; it wrote no output" : "; its output:\n" + exit.outputTail()),
+                        + (exit.outputTail().isEmpty() ? "; it wrote no output" : "; its output:\n" + exit.outputTail())
+                        + spawner.startupHint(exit.outputTail()),
                         null));
             }
             execute(() -> onExit(exit));

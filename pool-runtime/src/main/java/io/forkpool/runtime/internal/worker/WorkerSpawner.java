@@ -18,6 +18,17 @@ public interface WorkerSpawner extends AutoCloseable {
     /** @return the program that starts a worker, for messages */
     String program();
 
+    /**
+     * What to add to the message of a worker that died before its hello, such as how to fix its
+     * class path.
+     *
+     * @param outputTail the worker's last output
+     * @return the addition, starting with a line break, or empty
+     */
+    default String startupHint(String outputTail) {
+        return "";
+    }
+
     /** Releases what the spawner holds (its socket directory). */
     @Override
     void close();
