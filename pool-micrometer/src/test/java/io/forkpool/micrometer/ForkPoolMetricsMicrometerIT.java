@@ -1,5 +1,8 @@
 package io.forkpool.micrometer;
 
+import static io.forkpool.micrometer.Meters.counter;
+import static io.forkpool.micrometer.Meters.gauge;
+import static io.forkpool.micrometer.Meters.nanos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -9,11 +12,11 @@ import io.forkpool.TaskFailedException;
 import io.forkpool.TaskOptions;
 import io.forkpool.TaskTimeoutException;
 import io.forkpool.WorkerPool;
-import io.forkpool.WorkerStats;
 import io.forkpool.examples.CountPrimes;
 import io.forkpool.examples.Range;
 import io.forkpool.micrometer.tasks.Fail;
 import io.forkpool.micrometer.tasks.SpinForever;
+import io.forkpool.testsupport.Await;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -23,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -136,28 +140,11 @@ class ForkPoolMetricsMicrometerIT {
         throw new AssertionError("the task succeeded");
     }
 
-    /** Polls the pool's own figures until they settle as expected, within 30 s. */
+    /** Waits until the pool's own figures settle as expected, within 30 s; returns the settled ones. */
     private static PoolStats await(WorkerPool pool, Predicate<PoolStats> settled) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        PoolStats stats = pool.stats();
-        while (!settled.test(stats) && System.nanoTime() < deadline) {
-            Thread.sleep(10); // polls for the figures, within the deadline
-            stats = pool.stats();
-        }
-        WorkerStats worker = stats.workers().get(0);
-        assertThat(settled.test(stats)).as("settled: %s", worker).isTrue();
-        return stats;
-    }
-
-    private static double counter(MeterRegistry registry, String name, String... tags) {
-        return registry.get(name).tags(tags).functionCounter().count();
-    }
-
-    private static double gauge(MeterRegistry registry, String name, String... tags) {
-        return registry.get(name).tags(tags).gauge().value();
-    }
-
-    private static double nanos(MeterRegistry registry, String name, String... tags) {
-        return registry.get(name).tags(tags).timeGauge().value(TimeUnit.NANOSECONDS);
+        AtomicReference<PoolStats> last = new AtomicReference<>();
+        Await.until("the pool's figures to settle", Duration.ofSeconds(30),
+                () -> settled.test(last.updateAndGet(ignored -> pool.stats())));
+        return last.get();
     }
 }

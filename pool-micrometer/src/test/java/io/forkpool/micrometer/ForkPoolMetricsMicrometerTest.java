@@ -1,5 +1,8 @@
 package io.forkpool.micrometer;
 
+import static io.forkpool.micrometer.Meters.counter;
+import static io.forkpool.micrometer.Meters.gauge;
+import static io.forkpool.micrometer.Meters.nanos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -8,6 +11,7 @@ import io.forkpool.ExitCause;
 import io.forkpool.LatencyStats;
 import io.forkpool.PoolStats;
 import io.forkpool.WorkerStats;
+import io.forkpool.testsupport.Await;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -240,12 +244,10 @@ class ForkPoolMetricsMicrometerTest {
         Bound bound = bindAndForget(registry);
         assertThat(counter(registry, "forkpool.tasks.submitted")).isEqualTo(100);
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (bound.pool().get() != null && System.nanoTime() < deadline) {
+        Await.until("the pool collected while its binder and meters live", Duration.ofSeconds(30), () -> {
             System.gc();
-            Thread.sleep(10);
-        }
-        assertThat(bound.pool().get()).as("the pool was collected while its binder and meters live").isNull();
+            return bound.pool().get() == null;
+        });
 
         assertThat(gauge(registry, "forkpool.tasks.queued")).isNaN();
         assertThat(gauge(registry, "forkpool.worker.heap.used", "worker", "0")).isNaN();
@@ -318,18 +320,6 @@ class ForkPoolMetricsMicrometerTest {
         // SimpleMeterRegistry's base time unit: seconds.
         assertThat(registry.get(name + ".max").timeGauge().value()).isCloseTo(expected.maxNanos() / 1e9,
                 within(1e-12));
-    }
-
-    private static double counter(MeterRegistry registry, String name, String... tags) {
-        return registry.get(name).tags(tags).functionCounter().count();
-    }
-
-    private static double gauge(MeterRegistry registry, String name, String... tags) {
-        return registry.get(name).tags(tags).gauge().value();
-    }
-
-    private static double nanos(MeterRegistry registry, String name, String... tags) {
-        return registry.get(name).tags(tags).timeGauge().value(TimeUnit.NANOSECONDS);
     }
 
     /** Reads every meter, as a registry publishing them does. */
