@@ -1,7 +1,9 @@
 package io.forkpool.cluster;
 
+import com.hazelcast.cluster.InitialMembershipEvent;
+import com.hazelcast.cluster.InitialMembershipListener;
+import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -18,6 +20,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -201,7 +204,14 @@ public final class ForkpoolNode implements AutoCloseable {
         System.out.println("forkpool node ready at " + node.address() + ": member " + node.uuid() + ", "
                 + node.localPool().stats().workers().size() + " workers, cluster of " + node.clusterSize());
         System.out.flush();
-        node.member.getCluster().addMembershipListener(new MembershipListener() {
+        // An initial listener sees the members as they are now and then every change, none missed:
+        // the other node may have joined before this line, or this node joined it.
+        node.member.getCluster().addMembershipListener(new InitialMembershipListener() {
+            @Override
+            public void init(InitialMembershipEvent event) {
+                System.out.println(membersLine(event.getMembers()));
+            }
+
             @Override
             public void memberAdded(MembershipEvent event) {
                 System.out.println(membershipLine(event, "joined"));
@@ -220,8 +230,23 @@ public final class ForkpoolNode implements AutoCloseable {
 
     /** The one line a node prints when another member joins or leaves the cluster. */
     static String membershipLine(MembershipEvent event, String what) {
-        return "forkpool node: member " + event.getMember().getAddress().getHost() + ":"
-                + event.getMember().getAddress().getPort() + " " + what + ", cluster of " + event.getMembers().size();
+        return "forkpool node: member " + hostPort(event.getMember()) + " " + what + ", cluster of "
+                + event.getMembers().size();
+    }
+
+    /** The line a node prints once it is ready: every member of the cluster it is in. */
+    static String membersLine(Collection<Member> members) {
+        StringBuilder line = new StringBuilder("forkpool node: cluster of ").append(members.size()).append(':');
+        String separator = " ";
+        for (Member member : members) {
+            line.append(separator).append(hostPort(member));
+            separator = ", ";
+        }
+        return line.toString();
+    }
+
+    private static String hostPort(Member member) {
+        return member.getAddress().getHost() + ":" + member.getAddress().getPort();
     }
 
     /** Configures and starts a {@link ForkpoolNode}. */
