@@ -243,7 +243,11 @@ public final class ClusterWorkerPool implements ClusterPool, Dispatcher.Transpor
 
                 @Override
                 public void onFailure(Throwable t) {
-                    dispatcher.lost(chunk, t.toString(), !(t instanceof TargetNotMemberException));
+                    if (t instanceof TargetNotMemberException) {
+                        dispatcher.notAMember(chunk, t.toString());
+                    } else {
+                        dispatcher.lost(chunk, t.toString(), true);
+                    }
                 }
             });
         } catch (RuntimeException e) { // the client is shutting down: the chunk was not sent

@@ -220,6 +220,7 @@ final class Dispatcher {
         }
         synchronized (lock) {
             release(chunk);
+            chunk.member.answeredOnce = true;
             if (completed) {
                 chunk.member.tasksCompleted += chunk.size();
                 chunk.member.chunksCompleted++;
@@ -270,6 +271,19 @@ final class Dispatcher {
             dropJob(job);
         }
         pump();
+    }
+
+    /**
+     * Hazelcast said a chunk's member is not a member. Before the client has reached a member (it
+     * joined a moment ago) that means the chunk was never sent; after, the member left while the
+     * chunk was sent or running, so it may have run and costs an attempt like any other loss.
+     */
+    void notAMember(Chunk chunk, String why) {
+        boolean reached;
+        synchronized (lock) {
+            reached = chunk.member.answeredOnce;
+        }
+        lost(chunk, why, reached);
     }
 
     private void release(Chunk chunk) {

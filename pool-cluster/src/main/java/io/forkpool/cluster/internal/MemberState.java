@@ -19,6 +19,8 @@ final class MemberState {
     long tasksCompleted;
     long chunksCompleted;
     long tasksLost;
+    /** Whether it has answered a chunk: the client has reached it, so a chunk sent since may have run. */
+    boolean answeredOnce;
 
     MemberState(Member member, int workers) {
         this.member = member;

@@ -122,6 +122,30 @@ class DispatcherTest {
     }
 
     @Test
+    void notAMemberMeansNeverSentOnlyUntilTheMemberHasAnswered() {
+        Member reached = member(5701, 1);
+        Member fresh = member(5702, 1);
+        dispatcher.memberAdded(reached);
+        dispatcher.memberAdded(fresh);
+        dispatcher.submit(job(10_000, 3));
+        List<Chunk> onReached = sent.stream().filter(c -> c.member.member == reached).toList();
+        Chunk onFresh = sent.stream().filter(c -> c.member.member == fresh).findFirst().orElseThrow();
+
+        dispatcher.notAMember(onFresh, "not connected yet");
+        assertThat(counters.retried.sum()).as("retried before the member answered").isZero();
+
+        dispatcher.answered(onReached.get(0), 1, true);
+        dispatcher.memberRemoved(reached, Long.MAX_VALUE);
+        dispatcher.notAMember(onReached.get(1), "left while running it");
+
+        assertThat(counters.retried.sum()).isEqualTo(onReached.get(1).size());
+        Map<String, Long> lostByMember = new java.util.HashMap<>();
+        dispatcher.members().forEach(m -> lostByMember.put(m.address(), m.tasksLost()));
+        assertThat(lostByMember).containsEntry("127.0.0.1:5701", (long) onReached.get(1).size())
+                .containsEntry("127.0.0.1:5702", 0L);
+    }
+
+    @Test
     void losingAChunkOnItsLastAttemptFailsTheJobAndDropsItsQueuedInputs() throws Exception {
         dispatcher.memberAdded(member(5701, 1));
         dispatcher.memberAdded(member(5702, 1));
