@@ -6,6 +6,7 @@ import io.forkpool.Task;
 import io.forkpool.worker.WorkerMain;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -15,8 +16,10 @@ import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,8 +33,10 @@ import java.util.stream.Stream;
  * forkpool's jars, automatic modules, work as well); the jars and directories of the class
  * loaders that loaded forkpool, Jackson and SLF4J and of the thread's context class loader,
  * walking up their {@link URLClassLoader} parents ({@code mvn exec:java}'s class realm, a test's
- * or an application server's child loader); and those classes' code sources. Only local files
- * that exist are kept, and nothing under the JDK's own {@code java.home}.
+ * or an application server's child loader); and those classes' code sources. A Spring Boot
+ * executable jar that one of those URLs points into stands for its classes and libraries,
+ * unpacked once into a private cache ({@link BootJars}), in its place. Only local files that
+ * exist are kept, and nothing under the JDK's own {@code java.home}.
  *
  * <p>Also words the hint a start-up failure gets when a worker could not load forkpool's classes.
  */
@@ -60,8 +65,16 @@ public final class WorkerClasspath {
         if (options.classpathGiven() || !options.workerCommand().isEmpty()) {
             return options;
         }
-        List<String> resolved = resolve(options.classpath(), split(System.getProperty("jdk.module.path", "")),
-                loaders(), anchors(), Path.of(System.getProperty("java.home")));
+        BootJars bootJars = new BootJars(nestedJarCache(options.classDataCache()));
+        List<String> resolved;
+        try {
+            resolved = resolve(options.classpath(), split(System.getProperty("jdk.module.path", "")),
+                    loaders(), anchors(), Path.of(System.getProperty("java.home")), bootJars);
+        } catch (UncheckedIOException e) {
+            throw new PoolStartupException("cannot give the workers the libraries of a Spring Boot jar: "
+                    + e.getCause().getMessage() + ". Set the cache directory with classDataCache(...), or " + lower(fix()),
+                    e.getCause());
+        }
         if (resolved.isEmpty()) {
             throw new PoolStartupException("cannot find a class path for the workers: java.class.path, the module "
                     + "path and the class loaders of forkpool's classes hold no local jar or directory. "
@@ -78,37 +91,78 @@ public final class WorkerClasspath {
      * @param loaders the class loaders to take the URLs of, each with its parents
      * @param classes the classes the workers need, whose code sources are taken last
      * @param javaHome the JDK, whose files are never taken
+     * @param bootJars where a Spring Boot jar that a URL points into is unpacked
      * @return absolute paths of existing files and directories, each once, in that order
+     * @throws UncheckedIOException if a Spring Boot jar cannot be unpacked
      */
     static List<String> resolve(List<String> classPath, List<String> modulePath, List<ClassLoader> loaders,
-            List<Class<?>> classes, Path javaHome) {
+            List<Class<?>> classes, Path javaHome, BootJars bootJars) {
         Path jdk = javaHome.toAbsolutePath().normalize();
-        Set<String> entries = new LinkedHashSet<>();
-        for (String entry : classPath) {
-            add(entries, Path.of(entry), jdk);
-        }
-        for (String entry : modulePath) {
-            for (Path module : modules(Path.of(entry))) {
-                add(entries, module, jdk);
-            }
-        }
+        List<URL> urls = new ArrayList<>();
         Set<ClassLoader> seen = new LinkedHashSet<>();
         for (ClassLoader loader : loaders) {
             for (ClassLoader current = loader; current != null && seen.add(current); current = current.getParent()) {
                 if (current instanceof URLClassLoader urlLoader) {
-                    for (URL url : urlLoader.getURLs()) {
-                        addUrl(entries, url, jdk);
-                    }
+                    urls.addAll(Arrays.asList(urlLoader.getURLs()));
                 }
             }
         }
         for (Class<?> type : classes) {
             CodeSource source = type.getProtectionDomain().getCodeSource();
             if (source != null && source.getLocation() != null) {
-                addUrl(entries, source.getLocation(), jdk);
+                urls.add(source.getLocation());
             }
         }
+        // A Spring Boot jar stands for what it holds: its classes and libraries, unpacked; not itself.
+        Map<Path, List<Path>> unpacked = new LinkedHashMap<>();
+        for (URL url : urls) {
+            BootJars.outerJar(url).map(jar -> jar.toAbsolutePath().normalize())
+                    .filter(jar -> !unpacked.containsKey(jar))
+                    .ifPresent(jar -> unpacked.put(jar, unpack(bootJars, jar)));
+        }
+        Set<String> entries = new LinkedHashSet<>();
+        for (String entry : classPath) {
+            Path path = Path.of(entry).toAbsolutePath().normalize();
+            List<Path> contents = unpacked.getOrDefault(path, List.of());
+            if (contents.isEmpty()) {
+                add(entries, path, jdk);
+            } else {
+                contents.forEach(content -> add(entries, content, jdk));
+            }
+        }
+        for (String entry : modulePath) {
+            for (Path module : modules(Path.of(entry))) {
+                add(entries, module, jdk);
+            }
+        }
+        for (URL url : urls) {
+            addUrl(entries, url, jdk);
+            BootJars.outerJar(url).ifPresent(jar -> unpacked.get(jar.toAbsolutePath().normalize())
+                    .forEach(content -> add(entries, content, jdk)));
+        }
         return List.copyOf(entries);
+    }
+
+    private static List<Path> unpack(BootJars bootJars, Path jar) {
+        try {
+            return bootJars.unpack(jar);
+        } catch (IOException e) {
+            throw new UncheckedIOException(new IOException(jar + ": " + e.getMessage(), e));
+        }
+    }
+
+    /**
+     * Where Spring Boot jars are unpacked: {@code nested-jars} in the class-data cache directory,
+     * else in a directory of this user's under {@code java.io.tmpdir}.
+     */
+    static Path nestedJarCache(Path classDataCache) {
+        Path base = classDataCache != null ? classDataCache
+                : Path.of(System.getProperty("java.io.tmpdir"), "forkpool-" + System.getProperty("user.name"));
+        return base.resolve("nested-jars");
+    }
+
+    private static String lower(String sentence) {
+        return Character.toLowerCase(sentence.charAt(0)) + sentence.substring(1);
     }
 
     /**

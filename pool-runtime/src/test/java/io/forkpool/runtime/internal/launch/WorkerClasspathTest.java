@@ -30,6 +30,10 @@ class WorkerClasspathTest {
         return Files.createDirectories(dir.resolve(name));
     }
 
+    private BootJars boot() {
+        return new BootJars(dir.resolve("cache"));
+    }
+
     private String abs(Path path) {
         return path.toAbsolutePath().normalize().toString();
     }
@@ -42,7 +46,7 @@ class WorkerClasspathTest {
         Path jdkJar = file("jdk/lib/x.jar");
         List<String> resolved = WorkerClasspath.resolve(
                 List.of(a.toString(), dir.resolve("missing.jar").toString(), b.toString(), a.toString(), jdkJar.toString()),
-                List.of(), List.of(), List.of(), jdk);
+                List.of(), List.of(), List.of(), jdk, boot());
         assertThat(resolved).containsExactly(abs(a), abs(b));
     }
 
@@ -57,7 +61,7 @@ class WorkerClasspathTest {
         Path module = directory("module");
         file("module/module-info.class");
         List<String> resolved = WorkerClasspath.resolve(List.of(), List.of(jar.toString(), libs.toString(), module.toString()),
-                List.of(), List.of(), directory("jdk"));
+                List.of(), List.of(), directory("jdk"), boot());
         assertThat(resolved).containsExactly(abs(jar), abs(exploded), abs(m), abs(z), abs(module));
     }
 
@@ -71,7 +75,7 @@ class WorkerClasspathTest {
                 URLClassLoader child = new URLClassLoader(new URL[] {childJar.toUri().toURL(), classes.toUri().toURL(),
                         new URL("jar:" + parentJar.toUri() + "!/BOOT-INF/lib/nested.jar")}, parent)) {
             List<String> resolved = WorkerClasspath.resolve(List.of(classes.toString()), List.of(),
-                    List.of(child, parent), List.of(), directory("jdk"));
+                    List.of(child, parent), List.of(), directory("jdk"), boot());
             assertThat(resolved).containsExactly(abs(classes), abs(childJar), abs(parentJar));
         }
     }
@@ -80,10 +84,38 @@ class WorkerClasspathTest {
     void addsTheCodeSourcesOfTheClassesTheWorkersNeedAndNeverTheJdksClasses() throws Exception {
         Path jdk = Path.of(System.getProperty("java.home"));
         List<String> resolved = WorkerClasspath.resolve(List.of(), List.of(), List.of(),
-                List.of(WorkerMain.class, Task.class, String.class), jdk);
+                List.of(WorkerMain.class, Task.class, String.class), jdk, boot());
         assertThat(resolved).containsExactly(
                 abs(Path.of(WorkerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())),
                 abs(Path.of(Task.class.getProtectionDomain().getCodeSource().getLocation().toURI())));
+    }
+
+    @Test
+    void aSpringBootJarOnTheClassPathStandsForItsUnpackedClassesAndLibraries() throws IOException {
+        Path app = dir.resolve("app.jar");
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Spring-Boot-Classes", "BOOT-INF/classes/");
+        manifest.getMainAttributes().putValue("Spring-Boot-Lib", "BOOT-INF/lib/");
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(app), manifest)) {
+            for (String name : List.of("BOOT-INF/classes/app/Main.class", "BOOT-INF/lib/forkpool.jar")) {
+                out.putNextEntry(new java.util.zip.ZipEntry(name));
+                out.write(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        Path other = file("other.jar");
+        // What Boot's class loader (before 3.2) lists: the jar's classes and each library, inside the jar.
+        try (URLClassLoader launched = new URLClassLoader(new URL[] {
+                new URL("jar:" + app.toUri() + "!/BOOT-INF/classes!/"), new URL("jar:" + app.toUri() + "!/BOOT-INF/lib/forkpool.jar!/")},
+                null)) {
+            List<String> resolved = WorkerClasspath.resolve(List.of(app.toString(), other.toString()), List.of(),
+                    List.of(launched), List.of(), directory("jdk"), boot());
+            assertThat(resolved).hasSize(3);
+            assertThat(resolved.get(0)).startsWith(abs(dir.resolve("cache"))).contains("app-classes-");
+            assertThat(resolved.get(1)).startsWith(abs(dir.resolve("cache"))).contains("forkpool-");
+            assertThat(resolved.get(2)).isEqualTo(abs(other));
+        }
     }
 
     @Test
@@ -101,7 +133,7 @@ class WorkerClasspathTest {
         assertThat(options.name()).isEqualTo("d");
         List<String> classPath = WorkerClasspath.resolve(
                 List.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)),
-                List.of(), List.of(), List.of(), Path.of(System.getProperty("java.home")));
+                List.of(), List.of(), List.of(), Path.of(System.getProperty("java.home")), boot());
         assertThat(options.classpath()).startsWith(classPath.toArray(String[]::new))
                 .contains(abs(Path.of(WorkerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())))
                 .doesNotHaveDuplicates();
