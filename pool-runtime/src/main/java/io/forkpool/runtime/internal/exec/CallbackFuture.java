@@ -44,9 +44,7 @@ public class CallbackFuture<T> extends CompletableFuture<T> {
         AtomicInteger threads = new AtomicInteger();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> {
-                    Thread t = new Thread(r, "forkpool-callback-" + threads.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
+                    return JvmThreads.create(r, "forkpool-callback-" + threads.incrementAndGet());
                 });
         return executor;
     }

@@ -1,5 +1,6 @@
 package io.forkpool.runtime.internal.launch;
 
+import io.forkpool.runtime.internal.exec.JvmThreads;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -26,8 +27,7 @@ final class Spawner {
     }
 
     private static Thread startThread() {
-        Thread thread = new Thread(Spawner::serve, "forkpool-spawner");
-        thread.setDaemon(true);
+        Thread thread = JvmThreads.create(Spawner::serve, "forkpool-spawner");
         thread.start();
         return thread;
     }

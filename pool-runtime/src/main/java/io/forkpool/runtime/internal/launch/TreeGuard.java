@@ -2,6 +2,7 @@ package io.forkpool.runtime.internal.launch;
 
 import io.forkpool.internal.process.Sessions;
 import io.forkpool.internal.process.Warden;
+import io.forkpool.runtime.internal.exec.JvmThreads;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -132,8 +133,7 @@ final class TreeGuard {
                 listening = false;
                 return; // no /proc: nothing a warden could find
             }
-            Thread thread = new Thread(this::run, "forkpool-warden");
-            thread.setDaemon(true);
+            Thread thread = JvmThreads.create(this::run, "forkpool-warden");
             thread.start();
         }
 
