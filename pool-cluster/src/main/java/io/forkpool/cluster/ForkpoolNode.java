@@ -66,7 +66,8 @@ public final class ForkpoolNode implements AutoCloseable {
                 : new URLClassLoader("forkpool-tasks", urls.toArray(URL[]::new), ForkpoolNode.class.getClassLoader());
         WorkerPoolBuilder local = WorkerPool.builder().name(builder.name).workers(builder.workers)
                 .allowTasks(builder.allowedTasks.toArray(String[]::new));
-        List<String> classpath = new ArrayList<>(local.options().classpath()); // the node's own, by default
+        // The node's own, found as any default pool's is (its shaded jar, or where it was loaded from), then the tasks'.
+        List<String> classpath = new ArrayList<>(DocumentPool.workerClasspath(local.options()));
         builder.taskClasspath.forEach(entry -> classpath.add(Path.of(entry).toAbsolutePath().toString()));
         local.classpath(classpath);
         try {

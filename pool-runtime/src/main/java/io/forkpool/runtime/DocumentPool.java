@@ -4,6 +4,7 @@ import io.forkpool.PoolOptions;
 import io.forkpool.TaskOptions;
 import io.forkpool.WorkerPool;
 import io.forkpool.runtime.internal.ProcessPool;
+import io.forkpool.runtime.internal.launch.WorkerClasspath;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,6 +25,19 @@ public interface DocumentPool extends WorkerPool {
      */
     static DocumentPool start(PoolOptions options) {
         return new ProcessPool(options);
+    }
+
+    /**
+     * The class path a pool built from these options gives its workers: the one set, or else the
+     * one found where forkpool and the tasks were loaded from (README, "Packaging"), for a pool
+     * that adds entries of its own to the default (a cluster node adds its task jars).
+     *
+     * @param options the pool's settings
+     * @return the workers' class path
+     * @throws io.forkpool.PoolStartupException if none was set and none can be found
+     */
+    static List<String> workerClasspath(PoolOptions options) {
+        return WorkerClasspath.complete(options).classpath();
     }
 
     /**
