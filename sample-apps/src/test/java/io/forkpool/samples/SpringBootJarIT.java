@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The sample application as the Spring Boot plugin packs it, launched with {@code java -jar}: its
  * pool, built without {@code classpath(...)}, unpacks the jar's libraries and classes once into
- * its cache and counts exactly; a second launch reuses what the first unpacked.
+ * its cache and counts exactly, with no warning (the warden, also inside the jar, starts); a
+ * second launch reuses what the first unpacked.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SpringBootJarIT {
@@ -63,6 +64,8 @@ class SpringBootJarIT {
         try {
             assertThat(child.awaitExit(Duration.ofSeconds(120))).as("the application ended").isTrue();
             assertThat(child.process().exitValue()).as(child.stderr()).isZero();
+            // Nothing degraded either: the warden, whose class is inside the jar too, started.
+            assertThat(child.stderr().lines().filter(line -> line.contains("WARN"))).as("warnings").isEmpty();
             return child.stdout().lines().toList();
         } finally {
             child.process().descendants().forEach(ProcessHandle::destroyForcibly);

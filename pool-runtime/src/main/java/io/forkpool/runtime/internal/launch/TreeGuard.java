@@ -1,5 +1,6 @@
 package io.forkpool.runtime.internal.launch;
 
+import io.forkpool.WorkerPool;
 import io.forkpool.internal.process.Sessions;
 import io.forkpool.internal.process.Warden;
 import io.forkpool.runtime.internal.exec.JvmThreads;
@@ -8,13 +9,16 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -226,13 +230,34 @@ final class TreeGuard {
             return warden;
         }
 
-        /** Where the warden's class was loaded from: a jar, or a directory of classes. */
+        /**
+         * Where the warden's class was loaded from: a jar, or a directory of classes; inside a
+         * Spring Boot jar, the library that holds it, unpacked as a pool's workers get it.
+         */
         private static String codeSource() throws IOException {
+            URL location;
             try {
-                return Path.of(Warden.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+                location = Warden.class.getProtectionDomain().getCodeSource().getLocation();
+                if ("file".equals(location.getProtocol())) {
+                    return Path.of(location.toURI()).toString();
+                }
             } catch (URISyntaxException | RuntimeException e) {
                 throw new IOException("cannot tell where " + Warden.class.getName() + " was loaded from", e);
             }
+            Optional<Path> bootJar = BootJars.outerJar(location);
+            if (bootJar.isPresent()) {
+                BootJars unpacker = new BootJars(WorkerClasspath.nestedJarCache(WorkerPool.builder().options().classDataCache()));
+                String entry = Warden.class.getName().replace('.', '/') + ".class";
+                for (Path jar : unpacker.unpack(bootJar.get())) {
+                    try (JarFile file = new JarFile(jar.toFile())) {
+                        if (file.getEntry(entry) != null) {
+                            return jar.toString();
+                        }
+                    }
+                }
+            }
+            throw new IOException("cannot give the warden a class path: " + Warden.class.getName() + " was loaded from "
+                    + location);
         }
     }
 }
