@@ -43,9 +43,7 @@ public class CallbackFuture<T> extends CompletableFuture<T> {
     private static ExecutorService callbackExecutor() {
         AtomicInteger threads = new AtomicInteger();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), r -> {
-                    return JvmThreads.create(r, "forkpool-callback-" + threads.incrementAndGet());
-                });
+                new SynchronousQueue<>(), r -> JvmThreads.create(r, "forkpool-callback-" + threads.incrementAndGet()));
         return executor;
     }
 

@@ -184,20 +184,15 @@ final class BootJars {
         if (current(target, entry.getSize())) {
             return target;
         }
-        Path temporary = Files.createTempFile(cache, ".extracting-", ".jar");
-        try {
+        writeAtomically(target, stream -> {
             CRC32 crc = new CRC32();
-            try (InputStream in = file.getInputStream(entry);
-                    OutputStream out = new CheckedOutputStream(Files.newOutputStream(temporary), crc)) {
+            try (InputStream in = file.getInputStream(entry); OutputStream out = new CheckedOutputStream(stream, crc)) {
                 in.transferTo(out);
             }
             if (entry.getCrc() != -1 && crc.getValue() != entry.getCrc()) {
                 throw new IOException(entry.getName() + " in " + file.getName() + " does not match its CRC-32");
             }
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        });
         return target;
     }
 
@@ -224,9 +219,8 @@ final class BootJars {
         if (current(target, -1)) {
             return Optional.of(target);
         }
-        Path temporary = Files.createTempFile(cache, ".extracting-", ".jar");
-        try {
-            try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(temporary))) {
+        writeAtomically(target, stream -> {
+            try (ZipOutputStream out = new ZipOutputStream(stream)) {
                 for (ZipEntry entry : classes) {
                     out.putNextEntry(new ZipEntry(entry.getName().substring(prefix.length())));
                     if (!entry.isDirectory()) {
@@ -237,11 +231,24 @@ final class BootJars {
                     out.closeEntry();
                 }
             }
+        });
+        return Optional.of(target);
+    }
+
+    /** What writes a file's content to a stream, and closes it. */
+    private interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Writes a file under a temporary name in the cache, then moves it into place in one step. */
+    private void writeAtomically(Path target, Content content) throws IOException {
+        Path temporary = Files.createTempFile(cache, ".extracting-", ".jar");
+        try {
+            content.writeTo(Files.newOutputStream(temporary));
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temporary);
         }
-        return Optional.of(target);
     }
 
     /** Whether an earlier run left the file complete: one of this user's, of the expected size if known. */
