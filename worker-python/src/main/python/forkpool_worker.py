@@ -12,7 +12,8 @@ As a script::
     python3 forkpool_worker.py [--tasks-module PATH.py ...] [--no-status]
 
 Each ``--tasks-module`` is a Python file that defines ``TASKS = {name: function}``; its tasks are
-registered next to the built-in ``io.forkpool.examples.CountPrimes``. Neither this file nor a tasks
+registered next to the built-in ``io.forkpool.examples.CountPrimes`` (also named
+``io.forkpool.examples.Primes::count``). Neither this file nor a tasks
 module gets a ``__pycache__`` written next to it.
 
 As a library, from your own worker script::
@@ -843,7 +844,9 @@ class TaskAllowList:
         return all(_is_java_identifier(part) for part in parts)
 
     def allows(self, name: str) -> bool:
-        """Tells whether the task ``name`` may run."""
+        """Tells whether the task ``name`` may run: a class name, or a method's ``Class::method``,
+        which is allowed exactly when its class part is (spec 4.1)."""
+        name = name.split("::", 1)[0]
         return self._any or name in self._names or name.startswith(self._prefixes)
 
     def refusal(self, name: str) -> "TaskNotAllowedError":
@@ -1385,7 +1388,10 @@ def count_primes_task(range_input: Any) -> int:
     return count_primes(start, end, poll)
 
 
-BUILTIN_TASKS: dict[str, Callable[[Any], Any]] = {COUNT_PRIMES: count_primes_task}
+PRIMES_COUNT = "io.forkpool.examples.Primes::count"
+"""The same task named as a method, as ``pool.submit(Primes::count, range)`` names it."""
+
+BUILTIN_TASKS: dict[str, Callable[[Any], Any]] = {COUNT_PRIMES: count_primes_task, PRIMES_COUNT: count_primes_task}
 
 
 # --------------------------------------------------------------------------------------------

@@ -475,6 +475,13 @@ class TaskAllowListTest(unittest.TestCase):
         for name in ("com.example.CountEvil", "com.example.Count$Inner", "org.acme.Outer", "com.example.count"):
             self.assertFalse(allow.allows(name), name)
 
+    def test_a_method_is_allowed_exactly_when_its_class_is(self):
+        allow = fw.TaskAllowList(["com.example.Count", "org.acme.tasks.*"])
+        self.assertTrue(allow.allows("com.example.Count::count"))
+        self.assertTrue(allow.allows("org.acme.tasks.Primes::count"))
+        for name in ("com.example.CountEvil::count", "com.example::Count", "org.acme.tasks::count"):
+            self.assertFalse(allow.allows(name), name)
+
     def test_refusal_names_the_name_and_the_list(self):
         allow = fw.TaskAllowList(["com.example.*", "a.B"])
         refusal = allow.refusal("org.evil.Task")
@@ -1234,6 +1241,7 @@ class WorkerProcessTest(unittest.TestCase):
         self.assertIn("not valid UTF-8", not_utf8.message)
         self.assertEqual("served", s.result(5, "test.Echo", "served"))
         self.assertEqual(25, s.result(6, COUNT_PRIMES, {"from": 0, "to": 100}))
+        self.assertEqual(25, s.result(60, "io.forkpool.examples.Primes::count", {"from": 0, "to": 100}))
         s.task(7, "test.Sleep", 0.3)
         s.task(8, "test.Print", "refused while another task runs")
         s.send(fw.Cancel(99))

@@ -3,6 +3,9 @@ package io.forkpool;
 /**
  * A unit of work that runs inside a worker JVM.
  *
+ * <p>A task can also be a public static one-parameter method, submitted as a method reference
+ * such as {@code Primes::count} ({@link TaskFunction}); this interface is the form for a class.
+ *
  * <p>The pool names the implementing class on the wire; the worker loads it, creates one instance
  * with its public no-argument constructor and calls {@link #execute} for each input it receives.
  * The input and output types are taken from the class's declaration (for example

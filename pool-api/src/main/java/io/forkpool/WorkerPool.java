@@ -10,11 +10,20 @@ import java.util.concurrent.RejectedExecutionException;
  * {@link CompletableFuture}s with their results.
  *
  * <pre>{@code
- * try (WorkerPool pool = WorkerPool.builder().build()) {           // one worker per core
- *     CompletableFuture<Long> one = pool.submit(CountPrimes.class, new Range(0, 100_000));
- *     List<Long> all = pool.invokeAll(CountPrimes.class, ranges); // in input order
+ * public final class Primes {
+ *     public static long count(Range range) { ... }
+ * }
+ *
+ * try (WorkerPool pool = WorkerPool.builder().build()) {          // one worker per core
+ *     CompletableFuture<Long> one = pool.submit(Primes::count, new Range(0, 100_000));
+ *     List<Long> all = pool.invokeAll(Primes::count, ranges);    // in input order; blocks
  * }
  * }</pre>
+ *
+ * <p>A task is either a {@link Task} class, passed as {@code CountPrimes.class}, or a reference to
+ * a public static one-parameter method, such as {@code Primes::count} ({@link TaskFunction} says
+ * which references work and why lambdas do not). Either way only a name and the JSON input cross
+ * to the worker.
  *
  * <p><b>Every future completes</b>: with the task's output; with a {@link TaskFailedException}
  * when the task threw; with a {@link WorkerCrashedException} when the worker process running it
@@ -241,7 +250,171 @@ public interface WorkerPool extends AutoCloseable {
      */
     default <I, O> List<O> invokeAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs,
             TaskOptions options, ProgressListener progress) throws InterruptedException {
-        CompletableFuture<List<O>> all = submitAll(taskClass, inputs, options, progress);
+        return await(submitAll(taskClass, inputs, options, progress));
+    }
+
+    // ---- method references: the same calls, with a task named by Owner::method ----------------
+
+    /**
+     * Queues one task that runs a public static method in a worker, named by a reference such as
+     * {@code Primes::count}; otherwise as {@link #submit(Class, Object)}. The method's parameter
+     * and return types, generic arguments included, are the task's input and output types.
+     *
+     * @param function a reference to a public static one-parameter method
+     * @param input its input, encoded with Jackson on this thread
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return a future completed with the output, or exceptionally as described on {@link WorkerPool}
+     * @throws IllegalArgumentException if {@code function} is not such a reference (a lambda, a
+     *     bound {@code obj::method}, an overloaded or generic method...; the message says why and
+     *     what to write instead), the allow-list refuses its class, or the input cannot be encoded
+     * @throws RejectedExecutionException as for {@link #submit(Class, Object)}
+     */
+    default <I, O> CompletableFuture<O> submit(TaskFunction<I, O> function, I input) {
+        return submit(function, input, TaskOptions.DEFAULT);
+    }
+
+    /**
+     * Queues one method-reference task with its own settings; as {@link #submit(Class, Object, TaskOptions)}.
+     *
+     * @param function a reference to a public static one-parameter method
+     * @param input its input
+     * @param options overrides of the pool's settings for this task
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return a future completed with the output, or exceptionally as described on {@link WorkerPool}
+     * @throws IllegalArgumentException as for {@link #submit(TaskFunction, Object)}
+     * @throws RejectedExecutionException as for {@link #submit(Class, Object)}
+     */
+    <I, O> CompletableFuture<O> submit(TaskFunction<I, O> function, I input, TaskOptions options);
+
+    /**
+     * Queues one method-reference task per input; as {@link #submitAll(Class, List)}.
+     *
+     * @param function a reference to a public static one-parameter method
+     * @param inputs the inputs, one task each
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return a future of the outputs, in the order of {@code inputs}
+     * @throws IllegalArgumentException as for {@link #submit(TaskFunction, Object)}, for any input
+     * @throws RejectedExecutionException as for {@link #submit(Class, Object)}
+     */
+    default <I, O> CompletableFuture<List<O>> submitAll(TaskFunction<I, O> function, List<? extends I> inputs) {
+        return submitAll(function, inputs, TaskOptions.DEFAULT);
+    }
+
+    /**
+     * Queues one method-reference task per input with the given settings; as
+     * {@link #submitAll(Class, List, TaskOptions)}.
+     *
+     * @param function a reference to a public static one-parameter method
+     * @param inputs the inputs, one task each
+     * @param options overrides of the pool's settings for every task of the batch
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return a future of the outputs, in the order of {@code inputs}
+     * @throws IllegalArgumentException as for {@link #submitAll(TaskFunction, List)}
+     * @throws RejectedExecutionException as for {@link #submit(Class, Object)}
+     */
+    default <I, O> CompletableFuture<List<O>> submitAll(TaskFunction<I, O> function, List<? extends I> inputs,
+            TaskOptions options) {
+        return submitAll(function, inputs, options, ProgressListener.NONE);
+    }
+
+    /**
+     * Queues one method-reference task per input and reports progress; as
+     * {@link #submitAll(Class, List, TaskOptions, ProgressListener)}.
+     *
+     * @param function a reference to a public static one-parameter method
+     * @param inputs the inputs, one task each
+     * @param options overrides of the pool's settings for every task of the batch
+     * @param progress receives the batch's progress; {@link ProgressListener#NONE} for none
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return a future of the outputs, in the order of {@code inputs}
+     * @throws IllegalArgumentException as for {@link #submitAll(TaskFunction, List)}
+     * @throws RejectedExecutionException as for {@link #submit(Class, Object)}
+     */
+    <I, O> CompletableFuture<List<O>> submitAll(TaskFunction<I, O> function, List<? extends I> inputs,
+            TaskOptions options, ProgressListener progress);
+
+    /**
+     * The streaming batch call for a method reference; as
+     * {@link #submitAllStreaming(Class, List, TaskOptions, ProgressListener, OutputHandler)}.
+     *
+     * @param function a reference to a public static one-parameter method
+     * @param inputs the inputs, one task each
+     * @param options overrides of the pool's settings for every task of the batch
+     * @param progress receives the batch's progress; {@link ProgressListener#NONE} for none
+     * @param handler receives each output with its input's index; must be thread-safe
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return a future completed, with {@code null}, once every output has been handed over
+     * @throws IllegalArgumentException as for {@link #submitAll(TaskFunction, List)}
+     * @throws RejectedExecutionException as for {@link #submit(Class, Object)}
+     */
+    <I, O> CompletableFuture<Void> submitAllStreaming(TaskFunction<I, O> function, List<? extends I> inputs,
+            TaskOptions options, ProgressListener progress, OutputHandler<? super O> handler);
+
+    /**
+     * Runs one method-reference task per input and waits for all outputs, in input order; as
+     * {@link #invokeAll(Class, List)}. Blocks.
+     *
+     * @param function a reference to a public static one-parameter method
+     * @param inputs the inputs, one task each
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return the outputs, in the order of {@code inputs}
+     * @throws InterruptedException if the calling thread is interrupted while waiting; the
+     *     remaining tasks are then cancelled
+     * @throws ForkPoolException the first failure, as for {@link #invokeAll(Class, List)}
+     */
+    default <I, O> List<O> invokeAll(TaskFunction<I, O> function, List<? extends I> inputs)
+            throws InterruptedException {
+        return invokeAll(function, inputs, TaskOptions.DEFAULT);
+    }
+
+    /**
+     * Runs one method-reference task per input with the given settings and waits; as
+     * {@link #invokeAll(Class, List, TaskOptions)}.
+     *
+     * @param function a reference to a public static one-parameter method
+     * @param inputs the inputs, one task each
+     * @param options overrides of the pool's settings for every task of the batch
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return the outputs, in the order of {@code inputs}
+     * @throws InterruptedException if the calling thread is interrupted while waiting; the
+     *     remaining tasks are then cancelled
+     * @throws ForkPoolException the first failure, as for {@link #invokeAll(Class, List)}
+     */
+    default <I, O> List<O> invokeAll(TaskFunction<I, O> function, List<? extends I> inputs, TaskOptions options)
+            throws InterruptedException {
+        return invokeAll(function, inputs, options, ProgressListener.NONE);
+    }
+
+    /**
+     * Runs one method-reference task per input, reports progress, and waits; as
+     * {@link #invokeAll(Class, List, TaskOptions, ProgressListener)}.
+     *
+     * @param function a reference to a public static one-parameter method
+     * @param inputs the inputs, one task each
+     * @param options overrides of the pool's settings for every task of the batch
+     * @param progress receives the batch's progress; {@link ProgressListener#NONE} for none
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return the outputs, in the order of {@code inputs}
+     * @throws InterruptedException if the calling thread is interrupted while waiting; the
+     *     remaining tasks are then cancelled
+     * @throws ForkPoolException the first failure, as for {@link #invokeAll(Class, List)}
+     */
+    default <I, O> List<O> invokeAll(TaskFunction<I, O> function, List<? extends I> inputs, TaskOptions options,
+            ProgressListener progress) throws InterruptedException {
+        return await(submitAll(function, inputs, options, progress));
+    }
+
+    /** Waits for a batch: cancels it if interrupted, and throws its failure unwrapped. */
+    private static <T> T await(CompletableFuture<T> all) throws InterruptedException {
         try {
             return all.get();
         } catch (InterruptedException e) {

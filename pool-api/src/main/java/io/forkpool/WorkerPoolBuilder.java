@@ -224,13 +224,14 @@ public final class WorkerPoolBuilder {
      * package pattern such as {@code "com.example.tasks.*"} (that package and those below it) or a
      * binary class name such as {@code "com.example.CountPrimes"}. {@code submit} with a class
      * outside the list fails with {@link IllegalArgumentException}, and a worker refuses to even
-     * load a class outside it. Names under {@code java.}, {@code javax.}, {@code jdk.},
-     * {@code sun.} and {@code com.sun.} are always refused.
+     * load a class outside it. A method reference ({@code Primes::count}) counts as its class.
+     * Names under {@code java.}, {@code javax.}, {@code jdk.}, {@code sun.} and {@code com.sun.}
+     * are always refused.
      *
-     * <p>Default: {@code "*"}. A worker runs only classes that implement {@link Task}, checks that
-     * before it initializes the class, and receives names only from its own supervisor over a
-     * private socket; the list narrows that further, which is worth doing when the workers' class
-     * path is large.
+     * <p>Default: {@code "*"}. A worker runs only classes that implement {@link Task}, or public
+     * static one-parameter methods ({@link TaskFunction}), checks that before it initializes the
+     * class, and receives names only from its own supervisor over a private socket; the list
+     * narrows that further, which is worth doing when the workers' class path is large.
      *
      * @param entries one or more entries; replaces the previous list
      * @return this builder

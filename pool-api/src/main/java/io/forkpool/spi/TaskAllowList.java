@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 /**
  * Which task names a pool lets its workers run. The supervisor checks it in {@code submit}, the
  * worker again before it loads a class: a name that is not allowed never gets a class loaded.
+ * A method reference's name, {@code Class::method}, is checked by its class part: it is allowed
+ * exactly when its class is.
  *
  * <p>Each entry is one of:
  * <ul>
@@ -77,10 +79,15 @@ public final class TaskAllowList {
     /**
      * Tells whether a task name may run.
      *
-     * @param name a binary class name, as a TASK frame carries it
-     * @return whether the list allows it and it is outside the JDK's namespaces
+     * @param name a binary class name, or {@code Class::method}, as a TASK frame carries it
+     * @return whether the list allows it (its class part, for a method) and it is outside the
+     *     JDK's namespaces
      */
     public boolean allows(String name) {
+        int method = name.indexOf("::");
+        if (method >= 0) {
+            name = name.substring(0, method);
+        }
         for (String refused : REFUSED_PREFIXES) {
             if (name.startsWith(refused)) {
                 return false;

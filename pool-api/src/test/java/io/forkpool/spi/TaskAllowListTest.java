@@ -42,6 +42,20 @@ class TaskAllowListTest {
     }
 
     @Test
+    void aMethodIsAllowedExactlyWhenItsClassIs() {
+        TaskAllowList list = TaskAllowList.of(List.of("com.example.Count", "org.acme.tasks.*"));
+        assertThat(list.allows("com.example.Count::count")).isTrue();
+        assertThat(list.allows("org.acme.tasks.Primes::count")).isTrue();
+        assertThat(list.allows("com.example.CountEvil::count")).isFalse();
+        assertThat(list.allows("com.example::Count")).isFalse();
+        assertThat(list.allows("org.acme.tasks::count")).isFalse();
+        TaskAllowList any = TaskAllowList.of(List.of("*"));
+        assertThat(any.allows("com.example.Count::count")).isTrue();
+        assertThat(any.allows("java.lang.Runtime::getRuntime")).isFalse();
+        assertThat(any.allows("java.lang.System::exit")).isFalse();
+    }
+
+    @Test
     void jdkNamesAreRefusedEvenWhenListed() {
         TaskAllowList list = TaskAllowList.of(List.of("com.sun.rowset.JdbcRowSetImpl", "java.*"));
         assertThat(list.allows("com.sun.rowset.JdbcRowSetImpl")).isFalse();

@@ -15,6 +15,7 @@ import io.forkpool.cluster.tasks.DoubleAtGate;
 import io.forkpool.cluster.tasks.FailOn;
 import io.forkpool.cluster.tasks.Sleep;
 import io.forkpool.examples.CountPrimes;
+import io.forkpool.examples.Primes;
 import io.forkpool.examples.Range;
 import io.forkpool.testsupport.Await;
 import io.forkpool.testsupport.ChildJvm;
@@ -123,6 +124,14 @@ class ClusterIT {
         assertThat(completedOn(a)).isPositive();
         assertThat(completedOn(b)).isPositive();
         assertThat(pool.submit(CountPrimes.class, new Range(0, 100)).get(30, TimeUnit.SECONDS)).isEqualTo(25);
+    }
+
+    @Test
+    @Order(1)
+    void runsAMethodReferenceOnTheMembers() throws Exception {
+        List<Long> counts = pool.invokeAll(Primes::count, ranges(1_000_000, 20_000));
+        assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(78_498L);
+        assertThat(pool.submit(Primes::count, new Range(0, 100)).get(30, TimeUnit.SECONDS)).isEqualTo(25L);
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.forkpool.OutputHandler;
 import io.forkpool.PoolStats;
 import io.forkpool.ProgressListener;
 import io.forkpool.Task;
+import io.forkpool.TaskFunction;
 import io.forkpool.TaskOptions;
 import io.forkpool.WorkerPool;
 import java.util.List;
@@ -48,6 +49,23 @@ final class StubPool implements WorkerPool {
     @Override
     public <I, O> CompletableFuture<Void> submitAllStreaming(Class<? extends Task<I, O>> taskClass,
             List<? extends I> inputs, TaskOptions options, ProgressListener progress, OutputHandler<? super O> handler) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public <I, O> CompletableFuture<O> submit(TaskFunction<I, O> function, I input, TaskOptions options) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public <I, O> CompletableFuture<List<O>> submitAll(TaskFunction<I, O> function, List<? extends I> inputs,
+            TaskOptions options, ProgressListener progress) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public <I, O> CompletableFuture<Void> submitAllStreaming(TaskFunction<I, O> function, List<? extends I> inputs,
+            TaskOptions options, ProgressListener progress, OutputHandler<? super O> handler) {
         throw new UnsupportedOperationException();
     }
 

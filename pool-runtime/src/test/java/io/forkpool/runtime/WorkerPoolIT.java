@@ -8,6 +8,7 @@ import io.forkpool.TaskFailedException;
 import io.forkpool.WorkerPool;
 import io.forkpool.WorkerStats;
 import io.forkpool.examples.CountPrimes;
+import io.forkpool.examples.Primes;
 import io.forkpool.examples.Range;
 import io.forkpool.runtime.tasks.Echo;
 import io.forkpool.runtime.tasks.Env;
@@ -93,6 +94,15 @@ class WorkerPoolIT {
         assertThat(counts).hasSize(20);
         assertThat(counts.get(0)).isEqualTo(5_133L); // primes below 50,000
         assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(78_498L);
+    }
+
+    @Test
+    void countsPrimesExactlyWithAMethodReference() throws Exception {
+        assertThat(pool.submit(Primes::count, new Range(0, 100_000)).get(60, TimeUnit.SECONDS)).isEqualTo(9_592L);
+        List<Long> counts = pool.invokeAll(Primes::count, Range.chunks(1_000_000, 50_000));
+        assertThat(counts).hasSize(20);
+        assertThat(counts.get(0)).isEqualTo(5_133L); // primes below 50,000
+        assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(78_498L); // pi(1,000,000)
     }
 
     @Test

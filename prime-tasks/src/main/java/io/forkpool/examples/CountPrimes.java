@@ -3,13 +3,11 @@ package io.forkpool.examples;
 import io.forkpool.Task;
 
 /**
- * Counts the primes in a {@link Range} by trial division. Slow on purpose: the demo needs a task
- * that keeps a core busy for a while and whose cost grows with the numbers, not a fast sieve.
+ * Counts the primes in a {@link Range}: {@link Primes#count} as a task class, for callers that
+ * name tasks by class ({@code pool.submit(CountPrimes.class, range)}) rather than by method
+ * reference ({@code pool.submit(Primes::count, range)}).
  */
 public final class CountPrimes implements Task<Range, Long> {
-
-    /** The largest {@code d} with {@code d * d} representable as a long. */
-    private static final long MAX_ROOT = 3_037_000_499L;
 
     /** Creates the task; the worker calls this once and reuses the instance. */
     public CountPrimes() {
@@ -17,47 +15,16 @@ public final class CountPrimes implements Task<Range, Long> {
 
     @Override
     public Long execute(Range range) {
-        long count = 0;
-        for (long n = range.from(); n < range.to(); n++) {
-            if (isPrime(n)) {
-                count++;
-            }
-        }
-        return count;
+        return Primes.count(range);
     }
 
     /**
-     * Tells whether {@code n} is prime by dividing it by 2 and by every odd number up to its
-     * square root.
+     * Tells whether {@code n} is prime; see {@link Primes#isPrime}.
      *
      * @param n any number; those below 2 are not prime
      * @return whether {@code n} is prime
      */
     public static boolean isPrime(long n) {
-        if (n < 2) {
-            return false;
-        }
-        if (n % 2 == 0) {
-            return n == 2;
-        }
-        long limit = floorSqrt(n);
-        for (long d = 3; d <= limit; d += 2) {
-            if (n % d == 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The exact integer square root; the double estimate can be one off above 2^52. */
-    private static long floorSqrt(long n) {
-        long root = Math.min((long) Math.sqrt((double) n), MAX_ROOT);
-        while (root * root > n) {
-            root--;
-        }
-        while (root < MAX_ROOT && (root + 1) * (root + 1) <= n) {
-            root++;
-        }
-        return root;
+        return Primes.isPrime(n);
     }
 }

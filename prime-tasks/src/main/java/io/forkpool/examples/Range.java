@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A half-open range of numbers {@code [from, to)}: the input of one {@link CountPrimes} task.
+ * A half-open range of numbers {@code [from, to)}: the input of one {@link Primes#count} or {@link CountPrimes} task.
  *
  * @param from the first number in the range
  * @param to the first number after the range; not below {@code from}

@@ -46,6 +46,7 @@ class CountPrimesTest {
         assertThat(task.execute(new Range(3, 3))).isZero();
         assertThat(task.execute(new Range(97, 98))).isEqualTo(1);
         assertThat(task.execute(new Range(90, 97))).isZero();
+        assertThat(Primes.count(new Range(0, 100_000))).isEqualTo(9592);
     }
 
     @Test

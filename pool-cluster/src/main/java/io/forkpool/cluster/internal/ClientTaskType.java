@@ -1,13 +1,15 @@
 package io.forkpool.cluster.internal;
 
 import io.forkpool.internal.protocol.TaskTypes;
+import java.util.List;
+import java.util.Objects;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What the client knows of one task class: its name, the codecs of its declared input and output
+ * What the client knows of one task class or task method: its name, the codecs of its declared input and output
  * types, and the smallest chunk worth sending, learnt from replies.
  */
 final class ClientTaskType {
@@ -25,9 +27,12 @@ final class ClientTaskType {
     private final ObjectReader outputReader;
     private final int maxDocumentBytes;
 
-    ClientTaskType(Class<?> taskClass, JsonMapper mapper, int maxDocumentBytes) {
-        TaskTypes.Resolved resolved = TaskTypes.resolve(mapper.getTypeFactory(), taskClass);
-        this.name = taskClass.getName();
+    /**
+     * @param resolved a task class or task method that passed the checks; named by
+     *     {@link TaskTypes.Resolved#name()}, {@code Class::method} for a method
+     */
+    ClientTaskType(TaskTypes.Resolved resolved, JsonMapper mapper, int maxDocumentBytes) {
+        this.name = resolved.name();
         this.inputWriter = mapper.writerFor(resolved.inputType());
         this.outputReader = mapper.readerFor(resolved.outputType());
         this.maxDocumentBytes = maxDocumentBytes;
@@ -48,6 +53,20 @@ final class ClientTaskType {
         if (encoded.length > maxDocumentBytes) {
             throw new IllegalArgumentException("the input of " + name + " encodes to " + encoded.length
                     + " bytes, more than maxDocumentBytes " + maxDocumentBytes);
+        }
+        return encoded;
+    }
+
+    /**
+     * Encodes every input before any is sent, so that a bad one sends nothing.
+     *
+     * @throws IllegalArgumentException as {@link #encode} does, for the first bad input
+     */
+    byte[][] encodeAll(List<?> inputs) {
+        Objects.requireNonNull(inputs, "inputs");
+        byte[][] encoded = new byte[inputs.size()][];
+        for (int i = 0; i < encoded.length; i++) {
+            encoded[i] = encode(inputs.get(i));
         }
         return encoded;
     }

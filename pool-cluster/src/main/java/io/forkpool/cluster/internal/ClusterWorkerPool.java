@@ -17,6 +17,7 @@ import io.forkpool.PoolStartupException;
 import io.forkpool.PoolStats;
 import io.forkpool.ProgressListener;
 import io.forkpool.Task;
+import io.forkpool.TaskFunction;
 import io.forkpool.TaskOptions;
 import io.forkpool.cluster.ClusterPool;
 import io.forkpool.cluster.MemberStats;
@@ -62,7 +63,7 @@ public final class ClusterWorkerPool implements ClusterPool, Dispatcher.Transpor
     private final IExecutorService tasks;
     private final IExecutorService control;
     private final String clientId;
-    private final ConcurrentHashMap<Class<?>, ClientTaskType> types = new ConcurrentHashMap<>();
+    private final ClientTaskTypes types;
     private final Set<Job> outstanding = ConcurrentHashMap.newKeySet();
     private final AtomicLong taskIds = new AtomicLong();
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
@@ -86,6 +87,7 @@ public final class ClusterWorkerPool implements ClusterPool, Dispatcher.Transpor
         timer.setRemoveOnCancelPolicy(true);
         this.dispatcher = new Dispatcher(settings.name(), counters, this);
         this.mapper = io.forkpool.internal.protocol.Messages.newDataMapper(settings.maxDocumentBytes());
+        this.types = new ClientTaskTypes(mapper, settings.maxDocumentBytes());
         var config = HazelcastSettings.client(settings.clusterName(), settings.members(), settings.connectTimeout(),
                 settings.name());
         settings.hazelcast().accept(config);
@@ -145,45 +147,51 @@ public final class ClusterWorkerPool implements ClusterPool, Dispatcher.Transpor
     // ---- submitting
 
     @Override
-    @SuppressWarnings("unchecked")
     public <I, O> CompletableFuture<O> submit(Class<? extends Task<I, O>> taskClass, I input, TaskOptions options) {
-        ClientTaskType type = type(taskClass);
-        byte[][] encoded = {type.encode(input)};
-        return (CompletableFuture<O>) (CompletableFuture<?>) start(type, encoded, options, true, null, ProgressListener.NONE);
+        return single(types.of(taskClass), input, options);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
+    public <I, O> CompletableFuture<O> submit(TaskFunction<I, O> function, I input, TaskOptions options) {
+        return single(types.of(function), input, options);
+    }
+
+    @Override
     public <I, O> CompletableFuture<List<O>> submitAll(Class<? extends Task<I, O>> taskClass, List<? extends I> inputs,
             TaskOptions options, ProgressListener progress) {
-        Objects.requireNonNull(progress, "progress");
-        ClientTaskType type = type(taskClass);
-        return (CompletableFuture<List<O>>) (CompletableFuture<?>) start(type, encodeAll(type, inputs), options, false, null, progress);
+        return batch(types.of(taskClass), inputs, options, progress, null);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
+    public <I, O> CompletableFuture<List<O>> submitAll(TaskFunction<I, O> function, List<? extends I> inputs,
+            TaskOptions options, ProgressListener progress) {
+        return batch(types.of(function), inputs, options, progress, null);
+    }
+
+    @Override
     public <I, O> CompletableFuture<Void> submitAllStreaming(Class<? extends Task<I, O>> taskClass,
             List<? extends I> inputs, TaskOptions options, ProgressListener progress, OutputHandler<? super O> handler) {
+        return batch(types.of(taskClass), inputs, options, progress, Objects.requireNonNull(handler, "handler"));
+    }
+
+    @Override
+    public <I, O> CompletableFuture<Void> submitAllStreaming(TaskFunction<I, O> function, List<? extends I> inputs,
+            TaskOptions options, ProgressListener progress, OutputHandler<? super O> handler) {
+        return batch(types.of(function), inputs, options, progress, Objects.requireNonNull(handler, "handler"));
+    }
+
+    @SuppressWarnings("unchecked") // the outputs are decoded as the task's declared output type
+    private <T> CompletableFuture<T> single(ClientTaskType type, Object input, TaskOptions options) {
+        byte[][] encoded = {type.encode(input)};
+        return (CompletableFuture<T>) (CompletableFuture<?>) start(type, encoded, options, true, null, ProgressListener.NONE);
+    }
+
+    @SuppressWarnings("unchecked") // as for single; a handler takes the declared output type
+    private <T> CompletableFuture<T> batch(ClientTaskType type, List<?> inputs, TaskOptions options,
+            ProgressListener progress, OutputHandler<?> handler) {
         Objects.requireNonNull(progress, "progress");
-        Objects.requireNonNull(handler, "handler");
-        ClientTaskType type = type(taskClass);
-        return (CompletableFuture<Void>) (CompletableFuture<?>) start(type, encodeAll(type, inputs), options, false,
+        return (CompletableFuture<T>) (CompletableFuture<?>) start(type, type.encodeAll(inputs), options, false,
                 (OutputHandler<Object>) handler, progress);
-    }
-
-    private ClientTaskType type(Class<?> taskClass) {
-        Objects.requireNonNull(taskClass, "taskClass");
-        return types.computeIfAbsent(taskClass, c -> new ClientTaskType(c, mapper, settings.maxDocumentBytes()));
-    }
-
-    private static byte[][] encodeAll(ClientTaskType type, List<?> inputs) {
-        Objects.requireNonNull(inputs, "inputs");
-        byte[][] encoded = new byte[inputs.size()][];
-        for (int i = 0; i < encoded.length; i++) {
-            encoded[i] = type.encode(inputs.get(i));
-        }
-        return encoded;
     }
 
     private CompletableFuture<Object> start(ClientTaskType type, byte[][] inputs, TaskOptions options, boolean single,

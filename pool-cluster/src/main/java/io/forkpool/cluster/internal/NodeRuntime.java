@@ -4,6 +4,7 @@ import com.hazelcast.client.Client;
 import com.hazelcast.client.ClientListener;
 import com.hazelcast.core.HazelcastInstance;
 import io.forkpool.TaskOptions;
+import io.forkpool.internal.protocol.TaskMethods;
 import io.forkpool.runtime.DocumentPool;
 import io.forkpool.spi.TaskAllowList;
 import java.time.Duration;
@@ -124,9 +125,10 @@ public final class NodeRuntime implements ClientListener {
     }
 
     /**
-     * Refuses a task class this node does not allow or cannot find, with a message that says how
-     * to fix it, before any of its inputs reach a worker. The name is checked before anything is
-     * loaded, and the class is not initialised here.
+     * Refuses a task class (or a task method's class, for {@code Class::method}) this node does
+     * not allow or cannot find, with a message that says how to fix it, before any of its inputs
+     * reach a worker. The name is checked before anything is loaded, and the class is not
+     * initialised here; the workers check the method itself.
      */
     private void checkPresent(String name) {
         if (present.contains(name)) {
@@ -135,10 +137,11 @@ public final class NodeRuntime implements ClientListener {
         if (!allowed.allows(name)) {
             throw allowed.refusal(name);
         }
+        String owner = TaskMethods.ownerOf(name);
         try {
-            Class.forName(name, false, tasks);
+            Class.forName(owner, false, tasks);
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new IllegalArgumentException("task class " + name + " is not on this node's class path (start every "
+            throw new IllegalArgumentException("task class " + owner + " is not on this node's class path (start every "
                     + "node with the jar that holds it: --classpath)", e);
         }
         present.add(name);

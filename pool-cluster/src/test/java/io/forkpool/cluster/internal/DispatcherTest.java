@@ -41,8 +41,8 @@ class DispatcherTest {
             // the tests pump by hand
         }
     });
-    private final ClientTaskType type = new ClientTaskType(CountPrimes.class,
-            io.forkpool.internal.protocol.Messages.newDataMapper(1 << 20), 1 << 20);
+    private final ClientTaskType type = new ClientTaskTypes(
+            io.forkpool.internal.protocol.Messages.newDataMapper(1 << 20), 1 << 20).of(CountPrimes.class);
 
     @Test
     void aMemberGetsAtMostTwoChunksSizedByItsWorkers() {

@@ -6,6 +6,7 @@ import io.forkpool.PoolStartupException;
 import io.forkpool.PoolStats;
 import io.forkpool.ProgressListener;
 import io.forkpool.Task;
+import io.forkpool.TaskFunction;
 import io.forkpool.TaskOptions;
 import io.forkpool.internal.protocol.Messages;
 import io.forkpool.runtime.DocumentPool;
@@ -152,7 +153,10 @@ public final class ProcessPool implements DocumentPool {
 
     @Override
     public <I, O> CompletableFuture<O> submit(Class<? extends Task<I, O>> taskClass, I input, TaskOptions options) {
-        TaskType type = types.of(taskClass);
+        return submit(types.of(taskClass), input, options);
+    }
+
+    private <O> CompletableFuture<O> submit(TaskType type, Object input, TaskOptions options) {
         byte[] encoded = types.encode(type, input);
         @SuppressWarnings("unchecked")
         CompletableFuture<O> future = (CompletableFuture<O>) (CompletableFuture<?>)
@@ -163,7 +167,12 @@ public final class ProcessPool implements DocumentPool {
     @Override
     public <I, O> CompletableFuture<List<O>> submitAll(Class<? extends Task<I, O>> taskClass,
             List<? extends I> inputs, TaskOptions options, ProgressListener progress) {
-        Batch batch = submitBatch(types.of(taskClass), inputs, options, progress, null);
+        return submitAll(types.of(taskClass), inputs, options, progress);
+    }
+
+    private <O> CompletableFuture<List<O>> submitAll(TaskType type, List<?> inputs, TaskOptions options,
+            ProgressListener progress) {
+        Batch batch = submitBatch(type, inputs, options, progress, null);
         @SuppressWarnings("unchecked")
         CompletableFuture<List<O>> all = (CompletableFuture<List<O>>) (CompletableFuture<?>) batch.future;
         return all;
@@ -172,14 +181,36 @@ public final class ProcessPool implements DocumentPool {
     @Override
     public <I, O> CompletableFuture<Void> submitAllStreaming(Class<? extends Task<I, O>> taskClass,
             List<? extends I> inputs, TaskOptions options, ProgressListener progress, OutputHandler<? super O> handler) {
+        return submitAllStreaming(types.of(taskClass), inputs, options, progress, handler);
+    }
+
+    private <O> CompletableFuture<Void> submitAllStreaming(TaskType type, List<?> inputs, TaskOptions options,
+            ProgressListener progress, OutputHandler<? super O> handler) {
         @SuppressWarnings("unchecked") // the outputs are decoded as O
         OutputHandler<Object> untyped = (OutputHandler<Object>) Objects.requireNonNull(handler, "handler");
         // Handed out as it is, so that cancelling it cancels the batch and a failure is seen
         // unwrapped, as with submitAll.
         @SuppressWarnings("unchecked")
         CompletableFuture<Void> done = (CompletableFuture<Void>) (CompletableFuture<?>)
-                submitBatch(types.of(taskClass), inputs, options, progress, untyped).future;
+                submitBatch(type, inputs, options, progress, untyped).future;
         return done;
+    }
+
+    @Override
+    public <I, O> CompletableFuture<O> submit(TaskFunction<I, O> function, I input, TaskOptions options) {
+        return submit(types.of(function), input, options);
+    }
+
+    @Override
+    public <I, O> CompletableFuture<List<O>> submitAll(TaskFunction<I, O> function, List<? extends I> inputs,
+            TaskOptions options, ProgressListener progress) {
+        return submitAll(types.of(function), inputs, options, progress);
+    }
+
+    @Override
+    public <I, O> CompletableFuture<Void> submitAllStreaming(TaskFunction<I, O> function, List<? extends I> inputs,
+            TaskOptions options, ProgressListener progress, OutputHandler<? super O> handler) {
+        return submitAllStreaming(types.of(function), inputs, options, progress, handler);
     }
 
     @Override

@@ -1,28 +1,82 @@
 package io.forkpool.internal.protocol;
 
 import io.forkpool.Task;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.Type;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.type.TypeFactory;
 
 /**
- * Checks that a class can run as a task and resolves its declared input and output types. Shared
- * by the supervisor (to fail {@code submit} fast) and the worker (to refuse anything else).
+ * Checks that a class, or a method ({@link TaskMethods}), can run as a task and resolves its
+ * declared input and output types. Shared by the supervisor (to fail {@code submit} fast) and the
+ * worker (to refuse anything else).
  */
 public final class TaskTypes {
 
     /**
-     * A class that passed the checks.
+     * A task class or task method that passed the checks.
      *
-     * @param taskClass the task class
+     * @param name the task's name on the wire: the class's binary name, or {@code Class::method}
+     * @param taskClass the task class, or the class declaring the method
+     * @param method the task method, or {@code null} for a task class
      * @param inputType the resolved {@code I}
      * @param outputType the resolved {@code O}
      */
-    public record Resolved(Class<?> taskClass, JavaType inputType, JavaType outputType) {
+    public record Resolved(String name, Class<?> taskClass, Method method, JavaType inputType, JavaType outputType) {
+
+        /**
+         * A task class that passed the checks.
+         *
+         * @param taskClass the task class
+         * @param inputType the resolved {@code I}
+         * @param outputType the resolved {@code O}
+         */
+        public Resolved(Class<?> taskClass, JavaType inputType, JavaType outputType) {
+            this(taskClass.getName(), taskClass, null, inputType, outputType);
+        }
     }
 
     private TaskTypes() {
+    }
+
+    /**
+     * Resolves a task by its name on the wire, in the worker. The caller has checked the name
+     * against the allow-list; the class is loaded but not initialized.
+     *
+     * @param typeFactory the mapper's type factory
+     * @param name a binary class name, or {@code Class::method}
+     * @param loader the loader of task classes
+     * @return its resolved types
+     * @throws ClassNotFoundException if the class (the class part, for a method) is not found
+     * @throws IllegalArgumentException naming the task and why it can never run
+     */
+    public static Resolved resolve(TypeFactory typeFactory, String name, ClassLoader loader)
+            throws ClassNotFoundException {
+        Class<?> owner = Class.forName(TaskMethods.ownerOf(name), false, loader);
+        return name.contains(TaskMethods.SEPARATOR)
+                ? resolve(typeFactory, TaskMethods.find(owner, name.substring(name.indexOf(TaskMethods.SEPARATOR) + 2)))
+                : resolve(typeFactory, owner);
+    }
+
+    /**
+     * Resolves a task method's types from its generic signature: its parameter is the input, its
+     * return type the output, primitives boxed and {@code void} as {@link Void}.
+     *
+     * @param typeFactory the mapper's type factory
+     * @param method a method that passed {@link TaskMethods#find}
+     * @return its resolved types
+     */
+    public static Resolved resolve(TypeFactory typeFactory, Method method) {
+        return new Resolved(TaskMethods.nameOf(method), method.getDeclaringClass(), method,
+                typeFactory.constructType(boxed(method.getGenericParameterTypes()[0])),
+                typeFactory.constructType(boxed(method.getGenericReturnType())));
+    }
+
+    private static Type boxed(Type type) {
+        return type instanceof Class<?> c && c.isPrimitive() ? MethodType.methodType(c).wrap().returnType() : type;
     }
 
     /**

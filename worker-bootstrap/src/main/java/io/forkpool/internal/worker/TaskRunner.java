@@ -6,6 +6,7 @@ import io.forkpool.internal.protocol.Frame;
 import io.forkpool.internal.protocol.FrameType;
 import io.forkpool.internal.protocol.Messages;
 import io.forkpool.internal.protocol.ProtocolException;
+import io.forkpool.internal.protocol.TaskMethods;
 import io.forkpool.internal.protocol.TaskRequest;
 import io.forkpool.internal.protocol.TaskTypes;
 import io.forkpool.spi.TaskAllowList;
@@ -241,10 +242,11 @@ final class TaskRunner {
             if (!allowedTasks.allows(className)) {
                 throw allowedTasks.refusal(className);
             }
-            Class<?> candidate = Class.forName(className, false, loader);
-            TaskTypes.Resolved types = TaskTypes.resolve(mapper.getTypeFactory(), candidate);
+            TaskTypes.Resolved types = TaskTypes.resolve(mapper.getTypeFactory(), className, loader);
             @SuppressWarnings("unchecked")
-            Task<Object, Object> instance = (Task<Object, Object>) candidate.getConstructor().newInstance();
+            Task<Object, Object> instance = types.method() != null
+                    ? TaskMethods.invoker(types.method())
+                    : (Task<Object, Object>) types.taskClass().getConstructor().newInstance();
             task = new LoadedTask(instance, mapper, types);
             loaded.put(className, task);
         }

@@ -30,6 +30,8 @@ class WorkerLoopTest {
     private static final int MAX = 1 << 20;
     static final java.util.concurrent.atomic.AtomicBoolean NOT_A_TASK_INITIALIZED =
             new java.util.concurrent.atomic.AtomicBoolean();
+    static final java.util.concurrent.atomic.AtomicBoolean OVERLOADED_INITIALIZED =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private final JsonMapper mapper = Messages.newDataMapper(MAX);
     private Pipe toWorker;
     private Pipe fromWorker;
@@ -362,6 +364,56 @@ class WorkerLoopTest {
                     + " is not in the pool's task allow-list [io.forkpool.internal.worker.*]");
         }
         assertThat(loader.requested).doesNotContain("io.forkpool.internal.other.Evil", "com.sun.rowset.JdbcRowSetImpl");
+    }
+
+    @Test
+    void runsAPublicStaticMethodNamedClassColonColonMethod() throws Exception {
+        sendTask(21, Methods.class.getName() + "::shout", "{\"words\":[\"a\",\"b\"]}");
+        Frame reply = readReply();
+        assertThat(reply.type()).isEqualTo(FrameType.RESULT);
+        assertThat(reply.correlationId()).isEqualTo(21);
+        assertThat(new String(reply.payload(), StandardCharsets.UTF_8)).isEqualTo("[\"A\",\"B\"]");
+
+        sendTask(22, Methods.class.getName() + "::refuse", "\"x\"");
+        Messages.TaskFailure failure = readFailure(22);
+        assertThat(failure.exceptionClass()).isEqualTo(java.io.IOException.class.getName());
+        assertThat(failure.message()).isEqualTo("refused x");
+        assertThat(failure.stackTrace()).contains("at " + Methods.class.getName() + ".refuse");
+    }
+
+    @Test
+    void aBatchRunsAMethodOnEveryInput() throws Exception {
+        sendBatch(23, Methods.class.getName() + "::size", "[{\"from\":0,\"to\":10}, {\"from\":5,\"to\":6}]");
+        Frame reply = readReply();
+        assertThat(reply.type()).isEqualTo(FrameType.RESULT);
+        assertThat(new String(reply.payload(), StandardCharsets.UTF_8)).isEqualTo("[10,1]");
+    }
+
+    @Test
+    void refusesAMethodOutsideTheAllowListWithoutAskingAnyClassLoader() throws Exception {
+        sendTask(24, "io.forkpool.internal.other.Evil::run", "{}");
+        sendTask(25, "java.lang.System::exit", "3");
+        for (String refused : List.of("io.forkpool.internal.other.Evil::run", "java.lang.System::exit")) {
+            Messages.TaskFailure report = Messages.decode(readReply().payload(), Messages.TaskFailure.class);
+            assertThat(report.exceptionClass()).isEqualTo(IllegalArgumentException.class.getName());
+            assertThat(report.message()).isEqualTo(refused
+                    + " is not in the pool's task allow-list [io.forkpool.internal.worker.*]");
+        }
+        assertThat(loader.requested).doesNotContain("io.forkpool.internal.other.Evil", "java.lang.System");
+    }
+
+    @Test
+    void refusesAMethodThatCannotBeATaskWithoutInitializingItsClass() throws Exception {
+        sendTask(26, Overloaded.class.getName() + "::run", "1");
+        assertThat(readFailure(26).message()).isEqualTo(Overloaded.class.getName() + "::run is overloaded (2 methods"
+                + " of that name): a worker finds a method by its name alone; give this one a name of its own");
+        assertThat(OVERLOADED_INITIALIZED).isFalse();
+        sendTask(27, Methods.class.getName() + "::notStatic", "\"x\"");
+        assertThat(readFailure(27).message()).isEqualTo(Methods.class.getName()
+                + "::notStatic is not public and static: a task method must be 'public static'");
+        sendTask(28, Methods.class.getName() + "::missing", "\"x\"");
+        assertThat(readFailure(28).message()).isEqualTo(Methods.class.getName() + "::missing: "
+                + Methods.class.getName() + " declares no method named missing");
     }
 
     @Test

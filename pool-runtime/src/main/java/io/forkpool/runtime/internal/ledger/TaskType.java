@@ -4,6 +4,7 @@ import io.forkpool.internal.protocol.ProtocolException;
 import io.forkpool.internal.protocol.TaskRequest;
 import io.forkpool.internal.protocol.TaskTypes;
 import java.io.OutputStream;
+import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.List;
 import tools.jackson.core.JacksonException;
@@ -107,11 +108,26 @@ public final class TaskType {
      * @return its type
      */
     public static TaskType of(Class<?> taskClass, JsonMapper mapper) {
-        TaskTypes.Resolved resolved = TaskTypes.resolve(mapper.getTypeFactory(), taskClass);
-        return new TaskType(taskClass.getName(), resolved.inputType(), resolved.outputType(), mapper);
+        return of(TaskTypes.resolve(mapper.getTypeFactory(), taskClass), mapper);
     }
 
-    /** @return the task class's name, as the workers load it */
+    /**
+     * Prepares the codecs of a task method, named {@code Class::method}, whose types come from its
+     * generic signature.
+     *
+     * @param method a method that passed {@link io.forkpool.internal.protocol.TaskMethods#find}
+     * @param mapper the pool's data mapper
+     * @return its type
+     */
+    public static TaskType of(Method method, JsonMapper mapper) {
+        return of(TaskTypes.resolve(mapper.getTypeFactory(), method), mapper);
+    }
+
+    private static TaskType of(TaskTypes.Resolved resolved, JsonMapper mapper) {
+        return new TaskType(resolved.name(), resolved.inputType(), resolved.outputType(), mapper);
+    }
+
+    /** @return the task's name, as the workers load it: a class's, or {@code Class::method} */
     public String name() {
         return name;
     }

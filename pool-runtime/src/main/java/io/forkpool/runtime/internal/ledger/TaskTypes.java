@@ -1,6 +1,9 @@
 package io.forkpool.runtime.internal.ledger;
 
+import io.forkpool.TaskFunction;
+import io.forkpool.internal.protocol.TaskMethods;
 import io.forkpool.spi.TaskAllowList;
+import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -9,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The pool's task types, resolved once per task class (checked against the allow-list first),
+ * The pool's task types, resolved once per task class or task method (checked against the
+ * allow-list first),
  * and the encoding of inputs, each checked against the frame limit before anything is queued.
  * Thread-safe.
  */
@@ -19,6 +23,13 @@ public final class TaskTypes {
     private final CompletableFuture<JsonMapper> mapper;
     private final int maxFrameLength;
     private final ConcurrentHashMap<Class<?>, TaskType> byClass = new ConcurrentHashMap<>();
+    /**
+     * Method references, by the class the JVM made for each call site (one per site, always
+     * naming the same method), so that identifying the method is done once per site.
+     */
+    private final ConcurrentHashMap<Class<?>, TaskType> byFunction = new ConcurrentHashMap<>();
+    /** Task methods by name: every call site of {@code Primes::count} shares one type and its chunk sizing. */
+    private final ConcurrentHashMap<String, TaskType> byMethod = new ConcurrentHashMap<>();
     /** Task classes known by name only, whose inputs and outputs stay JSON documents. */
     private final ConcurrentHashMap<String, TaskType> byName = new ConcurrentHashMap<>();
 
@@ -54,6 +65,24 @@ public final class TaskTypes {
                 throw allowedTasks.refusal(c.getName());
             }
             return TaskType.of(c, mapper());
+        });
+    }
+
+    /**
+     * @param function a reference to a public static method, such as {@code Primes::count}
+     * @return its type, named {@code Class::method}
+     * @throws IllegalArgumentException if it is not such a reference (saying why), the allow-list
+     *     refuses its class, or its types cannot be resolved
+     */
+    public TaskType of(TaskFunction<?, ?> function) {
+        Objects.requireNonNull(function, "function");
+        return byFunction.computeIfAbsent(function.getClass(), c -> {
+            Method method = TaskMethods.identify(function);
+            String name = TaskMethods.nameOf(method);
+            if (!allowedTasks.allows(name)) {
+                throw allowedTasks.refusal(name);
+            }
+            return byMethod.computeIfAbsent(name, n -> TaskType.of(method, mapper()));
         });
     }
 
