@@ -156,11 +156,6 @@ public final class TaskType {
         }
     }
 
-    /** @return whether {@link #checkDecodes} would decode this input: the first of its class */
-    boolean needsDecodeCheck(Object input) {
-        return inputCheck != null && inputCheck.needed(input);
-    }
-
     /**
      * Encodes a batch's inputs with one Jackson call, as one JSON array, on the submitting thread.
      * Each input is encoded exactly as {@link #encodeInput} encodes it alone: the array's

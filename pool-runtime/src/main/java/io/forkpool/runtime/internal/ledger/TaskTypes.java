@@ -129,9 +129,7 @@ public final class TaskTypes {
         for (Object input : inputs) { // not get(i): the list may be linked
             if (input != null && input.getClass() != checked) {
                 checked = input.getClass();
-                if (type.needsDecodeCheck(input)) {
-                    type.checkDecodes(input, encoded.array(i), encoded.offset(i), encoded.length(i));
-                }
+                type.checkDecodes(input, encoded.array(i), encoded.offset(i), encoded.length(i));
             }
             i++;
         }
