@@ -269,6 +269,11 @@ STATUS_MIN_INTERVAL_SECONDS = 0.05
 CANCELLATION_EXCEPTION = "java.util.concurrent.CancellationException"
 """The exceptionClass spec 4.3 prescribes for a task cancelled before (or, here, while) running."""
 
+STAGE_INPUT = "input"
+"""A ``FAILURE``'s stage (spec 4.2) when the input did not decode: the task never ran."""
+STAGE_OUTPUT = "output"
+"""A ``FAILURE``'s stage (spec 4.2) when the output could not be encoded or did not fit."""
+
 _I64_MIN = -(2**63)
 _I64_MAX = 2**63 - 1
 
@@ -580,7 +585,9 @@ class Failure:
     """``FAILURE`` (0x12), worker to supervisor (spec 4.2).
 
     ``index`` is the 0-based position of the failing input of a ``BATCH`` (spec 4.5), ``None``
-    (not written; absent or ``null`` when read) for a ``TASK``.
+    (not written; absent or ``null`` when read) for a ``TASK``. ``stage`` is ``"input"`` or
+    ``"output"`` when the task's data could not cross (spec 4.2), ``None`` (not written) when the
+    task raised, was cancelled, or its name was refused or unknown.
     """
 
     task_id: int
@@ -588,6 +595,7 @@ class Failure:
     message: Optional[str]
     stack_trace: str
     index: Optional[int] = None
+    stage: Optional[str] = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -660,6 +668,8 @@ def encode_message(message: Message) -> Frame:
         }
         if message.index is not None:
             failure["index"] = message.index
+        if message.stage is not None:
+            failure["stage"] = message.stage
         return Frame(MessageType.FAILURE, message.task_id, encode_json(failure))
     if isinstance(message, Cancel):
         return Frame(MessageType.CANCEL, message.task_id)
@@ -749,12 +759,14 @@ def decode_message(frame: Frame) -> Message:
         index = obj.get("index")  # absent or null for a TASK
         if index is not None and (isinstance(index, bool) or not isinstance(index, int) or index < 0):
             raise ProtocolViolation("FAILURE field 'index' is not a non-negative integer")
+        stage = obj.get("stage")  # optional; a value this reader does not know counts as absent
         return Failure(
             frame.correlation_id,
             _field(obj, "exceptionClass", str, "FAILURE"),
             message,
             _field(obj, "stackTrace", str, "FAILURE"),
             index,
+            stage if stage in (STAGE_INPUT, STAGE_OUTPUT) else None,
         )
     if kind in (MessageType.CANCEL, MessageType.SHUTDOWN, MessageType.PING, MessageType.PONG):
         name = MessageType(kind).name
@@ -1114,12 +1126,14 @@ class UnknownTaskError(LookupError):
 
 class InputDecodeError(ValueError):
     """The ``TASK`` input is not exactly one UTF-8 JSON document nesting at most 500 levels; or the
-    inputs of a ``BATCH`` are not one JSON array of 1 to 65,536 such documents."""
+    inputs of a ``BATCH`` are not one JSON array of 1 to 65,536 such documents. Its ``FAILURE``
+    has the stage ``"input"`` (spec 4.2): the worker raises it, a task should not."""
 
 
 class OutputEncodeError(ValueError):
     """The task's output cannot be encoded as JSON, nests deeper than 500 levels, or is larger
-    than ``maxFrameLength``."""
+    than ``maxFrameLength``. Its ``FAILURE`` has the stage ``"output"`` (spec 4.2): the worker
+    raises it, a task should not."""
 
 
 class TaskContext:
@@ -1187,7 +1201,8 @@ def cut_text(text: str, limit: int = TEXT_LIMIT) -> str:
 
 
 def failure_from_exception(task_id: int, exc: BaseException) -> Failure:
-    """Describes ``exc`` as a ``FAILURE`` for ``task_id`` (texts cut to 32 KiB each)."""
+    """Describes ``exc`` as a ``FAILURE`` for ``task_id`` (texts cut to 32 KiB each), with the
+    stage of spec 4.2 for the worker's own :class:`InputDecodeError` and :class:`OutputEncodeError`."""
     if isinstance(exc, TaskCancelled):
         exception_class = CANCELLATION_EXCEPTION
     else:
@@ -1197,11 +1212,18 @@ def failure_from_exception(task_id: int, exc: BaseException) -> Failure:
     except Exception:  # noqa: BLE001 - an exception whose __str__ fails
         message = f"<unprintable {type(exc).__name__}>"
     stack_trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    if isinstance(exc, InputDecodeError):
+        stage: Optional[str] = STAGE_INPUT
+    elif isinstance(exc, OutputEncodeError):
+        stage = STAGE_OUTPUT
+    else:
+        stage = None
     return Failure(
         task_id,
         cut_text(exception_class),
         None if message is None else cut_text(message),
         cut_text(stack_trace),
+        stage=stage,
     )
 
 
@@ -1773,7 +1795,7 @@ class _Worker:
         except BaseException as e:  # the first failing input fails the batch; the worker serves on
             failure = failure_from_exception(request.task_id, e)
             if job.context.is_cancelled():  # however the stopped input ended (spec 4.5)
-                failure = dataclasses.replace(failure, exception_class=CANCELLATION_EXCEPTION)
+                failure = dataclasses.replace(failure, exception_class=CANCELLATION_EXCEPTION, stage=None)
             return dataclasses.replace(failure, index=index)
 
     def _task_named(self, name: str) -> Callable[[Any], Any]:

@@ -263,6 +263,15 @@ class CodecTest(unittest.TestCase):
             with self.subTest(name), self.assertRaises(fw.InputDecodeError):
                 fw.decode_batch_inputs(data)
 
+    def test_failure_stage_is_optional_written_after_the_index_and_unknown_ones_read_as_absent(self):
+        failure = fw.Failure(3, "E", None, "", 1, "input")
+        payload = fw.encode_message(failure).payload
+        self.assertEqual(b'{"exceptionClass":"E","message":null,"stackTrace":"","index":1,"stage":"input"}', payload)
+        self.assertEqual(failure, fw.decode_message(fw.Frame(fw.MessageType.FAILURE, 3, payload)))
+        self.assertNotIn(b"stage", fw.encode_message(fw.Failure(3, "E", None, "", 1)).payload)
+        later = fw.Frame(fw.MessageType.FAILURE, 3, payload.replace(b'"input"', b'"linking"'))
+        self.assertIsNone(fw.decode_message(later).stage)
+
     def test_failure_index_is_optional_and_written_last(self):
         failure = fw.Failure(3, "E", None, "", 0)
         payload = fw.encode_message(failure).payload
@@ -900,11 +909,14 @@ class WorkerProcessTest(unittest.TestCase):
         for i, raw in enumerate([b"{", b"", b"1 2", b'{"from":NaN}', b"\xff", b"[" * 5000], start=7):
             with self.subTest(raw=raw[:10]):
                 bad = s.failure(i, COUNT_PRIMES, raw_input=raw)
-                self.assertEqual("forkpool_worker.InputDecodeError", bad.exception_class)
+                self.assertEqual(("forkpool_worker.InputDecodeError", "input"), (bad.exception_class, bad.stage))
 
-        self.assertEqual("forkpool_worker.OutputEncodeError", s.failure(20, "test.NaN").exception_class)
+        nan = s.failure(20, "test.NaN")
+        self.assertEqual(("forkpool_worker.OutputEncodeError", "output"), (nan.exception_class, nan.stage))
         too_big = s.failure(21, "test.HugeOutput", 2 << 20)
-        self.assertEqual("forkpool_worker.OutputEncodeError", too_big.exception_class)
+        self.assertEqual(("forkpool_worker.OutputEncodeError", "output"), (too_big.exception_class, too_big.stage))
+        self.assertIsNone(failure.stage)  # the task raised
+        self.assertIsNone(unknown.stage)
         self.assertIn("maxFrameLength", too_big.message)
 
         self.assertEqual(78_498, s.result(22, COUNT_PRIMES, {"from": 0, "to": 1_000_000}))
@@ -1357,7 +1369,9 @@ class BatchTest(unittest.TestCase):
         self.assertEqual(2, s.batch_failure(7, COUNT_PRIMES, [{}, {"to": 3}, None]).index)  # TypeError
         self.assertEqual(1, s.batch_failure(8, COUNT_PRIMES, [{}, {"to": "ten"}]).index)
         nan = s.batch_failure(9, "test.NaN", [1, 2])
-        self.assertEqual((0, "forkpool_worker.OutputEncodeError"), (nan.index, nan.exception_class))
+        self.assertEqual((0, "forkpool_worker.OutputEncodeError", "output"),
+                         (nan.index, nan.exception_class, nan.stage))
+        self.assertIsNone(failure.stage)
         self.assertEqual(3, s.batch_failure(10, "test.Nest", [1, 500, 2, 501]).index)
         self.assertEqual("SystemExit", s.batch_failure(11, "test.Exit", [0]).exception_class)
         self.assertEqual([10], s.batch_result(12, "test.Counted", [0]))  # it served on throughout
@@ -1395,7 +1409,8 @@ class BatchTest(unittest.TestCase):
         for i, (name, raw) in enumerate(cases.items(), start=1):
             with self.subTest(name):
                 failure = s.batch_failure(i, "test.Counted", raw_inputs=raw)
-                self.assertEqual((0, "forkpool_worker.InputDecodeError"), (failure.index, failure.exception_class))
+                self.assertEqual((0, "forkpool_worker.InputDecodeError", "input"),
+                                 (failure.index, failure.exception_class, failure.stage))
         self.assertEqual([1], s.batch_result(100, "test.Counted", [0]))  # nothing ran before
         self.assertEqual(list(range(2, 65_538)), s.batch_result(101, "test.Counted", [0] * 65_536))
 
@@ -1403,7 +1418,8 @@ class BatchTest(unittest.TestCase):
         s = self.supervisor(allowedTasks=["test.Counted", "test.Echo", "test.sub.*"]).connect()
         marker = Path(s.directory) / "ran"
         refused = s.batch_failure(1, "test.Touch", [str(marker)])
-        self.assertEqual((0, "forkpool_worker.TaskNotAllowedError"), (refused.index, refused.exception_class))
+        self.assertEqual((0, "forkpool_worker.TaskNotAllowedError", None),
+                         (refused.index, refused.exception_class, refused.stage))
         self.assertIn("test.Touch is not in the pool's task allow-list", refused.message)
         self.assertFalse(marker.exists(), "a refused batch ran")
         not_parsed = s.batch_failure(2, "test.Raise", raw_inputs=b"not even JSON")

@@ -3,8 +3,9 @@ package io.forkpool;
 /**
  * The root of the exceptions forkpool completes futures with or throws.
  *
- * <p>Subtypes tell apart "the task threw" ({@link TaskFailedException}) from "the worker
- * process died" ({@link WorkerCrashedException}) and "the pool could not start its workers"
+ * <p>Subtypes tell apart "the task threw" ({@link TaskFailedException}) from "its input or output
+ * could not cross the process boundary" ({@link TaskDataException}), "the worker process died"
+ * ({@link WorkerCrashedException}) and "the pool could not start its workers"
  * ({@link PoolStartupException}).
  */
 public class ForkPoolException extends RuntimeException {

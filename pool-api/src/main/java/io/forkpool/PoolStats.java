@@ -26,8 +26,8 @@ import java.util.Objects;
  * @param succeeded tasks completed with an output
  * @param failed tasks completed with an exception other than a timeout or a cancellation: a
  *     {@link TaskFailedException}, a {@link WorkerCrashedException} (or {@link PoisonTaskException}),
- *     a {@link PoolFailedException}, or a {@link ForkPoolException} for an output that could not be
- *     decoded
+ *     a {@link PoolFailedException}, or a {@link TaskDataException} for an input or output that
+ *     could not cross
  * @param timedOut tasks completed with a {@link TaskTimeoutException}
  * @param cancelled tasks completed with a cancellation, by their caller or by a closing pool
  * @param retried attempts started again because a worker died running them (a chunk of a batch

@@ -29,8 +29,9 @@ import java.util.concurrent.RejectedExecutionException;
  * when the task threw; with a {@link WorkerCrashedException} when the worker process running it
  * died and it had no attempts left ({@link PoisonTaskException} when it had several and killed a
  * worker on each); with a {@link TaskTimeoutException} when it ran past its timeout; with a
- * {@link PoolFailedException} when the pool gave up restarting workers; with a plain
- * {@link ForkPoolException} when its output could not be decoded as the task's output type; with a
+ * {@link PoolFailedException} when the pool gave up restarting workers; with a
+ * {@link TaskDataException} when its input could not be decoded in the worker (the task never ran),
+ * or its output could not be encoded there or decoded by the pool; with a
  * {@link java.util.concurrent.CancellationException} when it was cancelled or the pool was closed
  * before the task ran.
  *
@@ -64,7 +65,11 @@ public interface WorkerPool extends AutoCloseable {
     /**
      * Queues one task. Does not block, unless the pool bounds pending tasks
      * ({@link WorkerPoolBuilder#maxPendingTasks}) and is full: the input is encoded on the calling
-     * thread, then the task waits in the pool's queue until a worker pulls it.
+     * thread, then the task waits in the pool's queue until a worker pulls it. The first input of
+     * each class a task is given is also decoded there as the task's input type, as a worker will
+     * decode it (so the input type's deserializers run once per class in this JVM too): an input
+     * that encodes but that no worker could read (a POJO without a creator, an interface-typed
+     * field) fails here, not in a worker.
      *
      * @param taskClass the task to run in a worker
      * @param input its input, encoded with Jackson on this thread
@@ -72,7 +77,8 @@ public interface WorkerPool extends AutoCloseable {
      * @param <O> the output type
      * @return a future completed with the output, or exceptionally as described on {@link WorkerPool}
      * @throws IllegalArgumentException if the class can never run (not public, abstract, no public
-     *     no-argument constructor, unresolved type arguments) or the input cannot be encoded
+     *     no-argument constructor, unresolved type arguments) or the input cannot be encoded, or
+     *     is the first of its class and does not decode as the task's input type
      * @throws RejectedExecutionException if the pool is closing, closed or failed (then caused by
      *     its {@link PoolFailedException}), or the thread was interrupted, or the pool closed, while
      *     it waited for room
@@ -100,7 +106,8 @@ public interface WorkerPool extends AutoCloseable {
     /**
      * Queues one task per input and returns a future of all outputs in input order. Does not
      * block, unless the pool bounds pending tasks and is full. Every input is encoded on the
-     * calling thread before any is queued, so an input that cannot be encoded queues nothing; an
+     * calling thread before any is queued (the first of each class decoded too, as by
+     * {@link #submit(Class, Object)}), so an input that cannot be encoded queues nothing; an
      * empty list gives a future already completed with an empty list.
      *
      * <p>The inputs travel in chunks: each time a worker asks for work it gets about a millisecond

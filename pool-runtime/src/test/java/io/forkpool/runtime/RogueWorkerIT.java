@@ -3,7 +3,7 @@ package io.forkpool.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forkpool.ExitCause;
-import io.forkpool.ForkPoolException;
+import io.forkpool.TaskDataException;
 import io.forkpool.TaskOptions;
 import io.forkpool.WorkerCrashedException;
 import io.forkpool.WorkerPool;
@@ -162,8 +162,12 @@ class RogueWorkerIT {
         try (WorkerPool pool = rogue(Mode.DEEP_RESULT, 1).build()) {
             ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> pool.submit(Untyped.class, List.of(1), ONE_ATTEMPT).get(60, TimeUnit.SECONDS));
-            assertThat(e.getCause()).isInstanceOf(ForkPoolException.class)
-                    .hasMessageContaining("cannot be read as").hasMessageContaining("nesting depth");
+            assertThat(e.getCause()).isInstanceOfSatisfying(TaskDataException.class, data -> {
+                assertThat(data.direction()).isEqualTo(TaskDataException.Direction.OUTPUT);
+                assertThat(data.workerPid()).as("found by the pool, not a worker").isEqualTo(-1);
+                assertThat(data.declaredType()).isEqualTo("java.lang.Object");
+            }).hasMessageContaining("could not be decoded as java.lang.Object by the pool")
+                    .hasMessageContaining("nesting depth");
             // Framing was valid, so the worker is not a protocol violator; it stays (and, being
             // the rogue, no longer answers, so the pool is closed without waiting for it).
             assertThat(pool.stats().workerRestarts()).isZero();

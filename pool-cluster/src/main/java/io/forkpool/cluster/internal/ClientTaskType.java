@@ -1,5 +1,6 @@
 package io.forkpool.cluster.internal;
 
+import io.forkpool.internal.protocol.InputDecodeCheck;
 import io.forkpool.internal.protocol.TaskTypes;
 import java.util.List;
 import java.util.Objects;
@@ -9,8 +10,9 @@ import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What the client knows of one task class or task method: its name, the codecs of its declared input and output
- * types, and the smallest chunk worth sending, learnt from replies.
+ * What the client knows of one task class or task method: its name, the codecs of its declared
+ * input and output types (and the check that the first input of each class decodes, as on a local
+ * pool), and the smallest chunk worth sending, learnt from replies.
  */
 final class ClientTaskType {
 
@@ -21,10 +23,14 @@ final class ClientTaskType {
     static final long CHUNK_BUDGET_NANOS = 5_000_000;
 
     final String name;
+    /** The declared input and output types, as Java source names them, for messages. */
+    final String inputType;
+    final String outputType;
     /** Inputs per worker a chunk needs to fill the budget; racy by design, like the local pool's sizing. */
     private volatile int minPerWorker = 1;
     private final ObjectWriter inputWriter;
     private final ObjectReader outputReader;
+    private final InputDecodeCheck inputCheck;
     private final int maxDocumentBytes;
 
     /**
@@ -33,15 +39,20 @@ final class ClientTaskType {
      */
     ClientTaskType(TaskTypes.Resolved resolved, JsonMapper mapper, int maxDocumentBytes) {
         this.name = resolved.name();
+        this.inputType = resolved.inputType().toCanonical();
+        this.outputType = resolved.outputType().toCanonical();
         this.inputWriter = mapper.writerFor(resolved.inputType());
+        this.inputCheck = new InputDecodeCheck(name, resolved.inputType(), mapper);
         this.outputReader = mapper.readerFor(resolved.outputType());
         this.maxDocumentBytes = maxDocumentBytes;
     }
 
     /**
-     * Encodes an input on the submitting thread.
+     * Encodes an input on the submitting thread and, if it is the first of its class, decodes it
+     * as a member's worker will.
      *
-     * @throws IllegalArgumentException if Jackson cannot encode it, or it is too long
+     * @throws IllegalArgumentException if Jackson cannot encode it, it is too long, or it is the
+     *     first of its class and does not decode as the input type
      */
     byte[] encode(Object input) {
         byte[] encoded;
@@ -54,6 +65,7 @@ final class ClientTaskType {
             throw new IllegalArgumentException("the input of " + name + " encodes to " + encoded.length
                     + " bytes, more than maxDocumentBytes " + maxDocumentBytes);
         }
+        inputCheck.check(input, encoded, 0, encoded.length);
         return encoded;
     }
 

@@ -17,6 +17,8 @@ import io.forkpool.PoolStartupException;
 import io.forkpool.PoolStats;
 import io.forkpool.ProgressListener;
 import io.forkpool.Task;
+import io.forkpool.TaskDataException;
+import io.forkpool.TaskFailureReport;
 import io.forkpool.TaskFunction;
 import io.forkpool.TaskOptions;
 import io.forkpool.cluster.ClusterPool;
@@ -294,7 +296,7 @@ public final class ClusterWorkerPool implements ClusterPool, Dispatcher.Transpor
                 now - job.submitNanos);
         if (failure != null) {
             if (job.fail(failure.toException(job.id, job.type.name, job.single ? -1 : chunk.from,
-                    chunk.member.address), true)) {
+                    chunk.member.address, job.type.inputType, job.type.outputType), true)) {
                 dispatcher.dropJob(job);
             }
         } else {
@@ -316,8 +318,12 @@ public final class ClusterWorkerPool implements ClusterPool, Dispatcher.Transpor
             try {
                 outputs[i] = job.type.decode(encoded.get(i));
             } catch (JacksonException e) {
-                if (job.fail(new ForkPoolException("the output of " + job + (job.single ? "" : " for input "
-                        + (chunk.from + i)) + " does not decode as its output type: " + e.getOriginalMessage(), e), true)) {
+                TaskDataException undecodable = new TaskDataException(TaskDataException.Direction.OUTPUT,
+                        job.type.outputType, new TaskFailureReport(job.id, job.type.name,
+                                job.single ? -1 : chunk.from + i, -1, -1, e.getClass().getName(),
+                                e.getOriginalMessage(), ""));
+                undecodable.initCause(e);
+                if (job.fail(undecodable, true)) {
                     dispatcher.dropJob(job);
                 }
                 return;

@@ -7,6 +7,7 @@ import io.forkpool.ExitCause;
 import io.forkpool.ForkPoolException;
 import io.forkpool.PoisonTaskException;
 import io.forkpool.PoolFailedException;
+import io.forkpool.TaskDataException;
 import io.forkpool.TaskFailedException;
 import io.forkpool.TaskFailureReport;
 import io.forkpool.TaskTimeoutException;
@@ -39,10 +40,14 @@ final class FailureReport {
         POISON,
         /** The member's local pool cancelled it (the member is closing, or the client asked). */
         CANCELLED,
-        /** The task cannot run on that member (unknown class, undecodable input): a plain {@link ForkPoolException}. */
+        /** The task cannot run on that member (unknown class, refused name): a plain {@link ForkPoolException}. */
         REFUSED,
         /** The member cannot run anything now (its pool failed or is closing): run it elsewhere. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** An input did not decode in the member's worker; the task never ran: {@link TaskDataException}. */
+        DATA_INPUT,
+        /** An output could not be encoded in the member's worker: {@link TaskDataException}. */
+        DATA_OUTPUT
     }
 
     private static final int MAX_CRASHES = 100;
@@ -110,6 +115,11 @@ final class FailureReport {
             return new FailureReport(Kind.TASK_FAILED, e.taskId(), e.inputIndex(), e.workerId(), e.workerPid(),
                     e.remoteExceptionClass(), e.remoteMessage(), e.remoteStackTrace(), 0, List.of());
         }
+        if (error instanceof TaskDataException e) {
+            return new FailureReport(e.direction() == TaskDataException.Direction.INPUT ? Kind.DATA_INPUT
+                    : Kind.DATA_OUTPUT, e.taskId(), e.inputIndex(), e.workerId(), e.workerPid(),
+                    e.remoteExceptionClass(), e.remoteMessage(), e.remoteStackTrace(), 0, List.of());
+        }
         if (error instanceof TaskTimeoutException e) {
             return new FailureReport(Kind.TIMED_OUT, e.taskId(), -1, e.workerId(), e.workerPid(), null, null, null,
                     e.timeout().toMillis(), List.of());
@@ -132,6 +142,11 @@ final class FailureReport {
         return refused(error.toString());
     }
 
+    /** As {@link #toException(long, String, int, String, String, String)}, with the task's types unknown. */
+    ForkPoolException toException(long taskId, String taskClass, int firstIndex, String member) {
+        return toException(taskId, taskClass, firstIndex, member, null, null);
+    }
+
     /**
      * The exception the client completes the task with.
      *
@@ -139,13 +154,21 @@ final class FailureReport {
      * @param taskClass the task's class name
      * @param firstIndex the batch index of the chunk's first input, or -1 for a single task
      * @param member the member's address
+     * @param inputType the task's declared input type, for a {@link TaskDataException}'s message, or {@code null}
+     * @param outputType its declared output type, likewise
      */
-    ForkPoolException toException(long taskId, String taskClass, int firstIndex, String member) {
+    ForkPoolException toException(long taskId, String taskClass, int firstIndex, String member, String inputType,
+            String outputType) {
         RemoteOrigin origin = new RemoteOrigin(member, localTaskId < 0 ? "" : "its local task " + localTaskId);
+        int index = firstIndex < 0 || inputOffset < 0 ? -1 : firstIndex + inputOffset;
         ForkPoolException error = switch (kind) {
-            case TASK_FAILED -> new TaskFailedException(new TaskFailureReport(taskId, taskClass,
-                    firstIndex < 0 || inputOffset < 0 ? -1 : firstIndex + inputOffset, workerId, workerPid, remoteClass,
-                    message, stackTrace));
+            case TASK_FAILED -> new TaskFailedException(new TaskFailureReport(taskId, taskClass, index, workerId,
+                    workerPid, remoteClass, message, stackTrace));
+            case DATA_INPUT, DATA_OUTPUT -> new TaskDataException(kind == Kind.DATA_INPUT
+                    ? TaskDataException.Direction.INPUT : TaskDataException.Direction.OUTPUT,
+                    kind == Kind.DATA_INPUT ? inputType : outputType,
+                    new TaskFailureReport(taskId, taskClass, index, workerId, workerPid, remoteClass, message,
+                            stackTrace));
             case TIMED_OUT -> new TaskTimeoutException(taskId, taskClass, Duration.ofMillis(timeoutMillis), workerId,
                     workerPid);
             case CRASHED -> crashes.get(0).toException(taskId, taskClass);
@@ -218,7 +241,8 @@ final class FailureReport {
                     nonNull(in.readString()), in.readLong(), in.readLong(), nonNull(in.readString())));
         }
         if ((kind == Kind.CRASHED || kind == Kind.POISON) && crashes.isEmpty()
-                || kind == Kind.TASK_FAILED && remoteClass == null) {
+                || (kind == Kind.TASK_FAILED || kind == Kind.DATA_INPUT || kind == Kind.DATA_OUTPUT)
+                        && remoteClass == null) {
             throw new IOException("an incomplete " + kind + " report");
         }
         return new FailureReport(kind, localTaskId, inputOffset, workerId, workerPid, remoteClass, message, stackTrace,

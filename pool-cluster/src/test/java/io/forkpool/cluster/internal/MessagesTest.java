@@ -12,6 +12,7 @@ import io.forkpool.CrashReport;
 import io.forkpool.ExitCause;
 import io.forkpool.ForkPoolException;
 import io.forkpool.PoisonTaskException;
+import io.forkpool.TaskDataException;
 import io.forkpool.TaskFailedException;
 import io.forkpool.TaskFailureReport;
 import io.forkpool.TaskTimeoutException;
@@ -73,6 +74,54 @@ class MessagesTest {
         assertThat(error.getCause()).isInstanceOf(RemoteOrigin.class)
                 .hasMessage("on cluster member 10.0.0.2:5701: its local task 17");
         assertThat(reply.workersAlive).isEqualTo(2);
+    }
+
+    @Test
+    void anInputThatDidNotDecodeComesBackAsTaskDataExceptionWithTheClientsTypes() {
+        TaskDataException local = new TaskDataException(TaskDataException.Direction.INPUT, null,
+                new TaskFailureReport(17, "x.Task", 3, 1, 4242, "tools.jackson.databind.exc.MismatchedInputException",
+                        "Cannot construct instance", "stack"));
+
+        ChunkReply reply = roundTrip(ChunkReply.failed(FailureReport.of(local), 5, 2));
+        assertThat(reply.failure.kind).isEqualTo(FailureReport.Kind.DATA_INPUT);
+        ForkPoolException error = reply.failure.toException(9, "x.Task", 100, "10.0.0.2:5701", "x.Range",
+                "java.lang.Long");
+
+        assertThat(error).isInstanceOfSatisfying(TaskDataException.class, e -> {
+            assertThat(e.direction()).isEqualTo(TaskDataException.Direction.INPUT);
+            assertThat(e.taskId()).isEqualTo(9);
+            assertThat(e.inputIndex()).isEqualTo(103);
+            assertThat(e.declaredType()).isEqualTo("x.Range");
+            assertThat(e.workerId()).isEqualTo(1);
+            assertThat(e.workerPid()).isEqualTo(4242);
+            assertThat(e.remoteExceptionClass()).isEqualTo("tools.jackson.databind.exc.MismatchedInputException");
+            assertThat(e.remoteStackTrace()).isEqualTo("stack");
+        }).hasMessage("input 103 of task 9 (x.Task) could not be decoded as x.Range in worker 1 (pid 4242), so the "
+                + "task never ran: tools.jackson.databind.exc.MismatchedInputException: Cannot construct instance");
+        assertThat(error.getCause()).isInstanceOf(RemoteOrigin.class)
+                .hasMessage("on cluster member 10.0.0.2:5701: its local task 17");
+    }
+
+    @Test
+    void anOutputThatCouldNotBeEncodedComesBackAsTaskDataException() {
+        TaskDataException local = new TaskDataException(TaskDataException.Direction.OUTPUT, null,
+                new TaskFailureReport(4, "x.Task", -1, 0, 77, "tools.jackson.databind.DatabindException", "cracked",
+                        ""));
+
+        ChunkReply reply = roundTrip(ChunkReply.failed(FailureReport.of(local), 0, 1));
+        assertThat(reply.failure.kind).isEqualTo(FailureReport.Kind.DATA_OUTPUT);
+
+        assertThat(reply.failure.toException(8, "x.Task", -1, "m:1", "x.Range", "java.lang.Long"))
+                .isInstanceOfSatisfying(TaskDataException.class, e -> {
+                    assertThat(e.direction()).isEqualTo(TaskDataException.Direction.OUTPUT);
+                    assertThat(e.inputIndex()).isEqualTo(-1);
+                    assertThat(e.declaredType()).isEqualTo("java.lang.Long");
+                }).hasMessage("the output of task 8 (x.Task) could not be encoded as java.lang.Long in worker 0 "
+                        + "(pid 77): tools.jackson.databind.DatabindException: cracked");
+        // The kind's ordinal travels: new kinds only ever go at the end.
+        assertThat(FailureReport.Kind.UNAVAILABLE.ordinal()).isEqualTo(6);
+        assertThat(FailureReport.Kind.DATA_INPUT.ordinal()).isEqualTo(7);
+        assertThat(FailureReport.Kind.DATA_OUTPUT.ordinal()).isEqualTo(8);
     }
 
     @Test

@@ -119,17 +119,26 @@ public final class Messages {
         }
     }
 
+    /** {@link TaskFailure#stage()}: the input did not decode as the task's input type; the task never ran. */
+    public static final String STAGE_INPUT = "input";
+    /** {@link TaskFailure#stage()}: the output could not be encoded, or did not fit a frame; the task ran. */
+    public static final String STAGE_OUTPUT = "output";
+
     /**
-     * What a worker reports when a task throws.
+     * What a worker reports when a task throws, or when its data could not cross (PROTOCOL.md 4.2).
      *
      * @param exceptionClass the exception's class name
      * @param message its message, or {@code null}
      * @param stackTrace its printed stack trace, causes included, possibly truncated
      * @param index for a {@code BATCH}, the 0-based position of the input that failed; {@code null}
      *     (and then not written) for a {@code TASK}
+     * @param stage where the task's data could not cross, {@link #STAGE_INPUT} or {@link #STAGE_OUTPUT};
+     *     {@code null} (and then not written) when the task itself threw, or could not be loaded.
+     *     A reader treats any other value as {@code null}
      */
     public record TaskFailure(String exceptionClass, String message, String stackTrace,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Integer index) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer index,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String stage) {
 
         /**
          * Requires the exception's class; a missing stack trace is an empty one.
@@ -138,10 +147,23 @@ public final class Messages {
          * @param message its message, or {@code null}
          * @param stackTrace its printed stack trace, or {@code null} for none
          * @param index for a {@code BATCH}, the position of the input that failed; {@code null} for a {@code TASK}
+         * @param stage {@link #STAGE_INPUT}, {@link #STAGE_OUTPUT}, or {@code null} when the task threw
          */
         public TaskFailure {
             Objects.requireNonNull(exceptionClass, "exceptionClass");
             stackTrace = stackTrace == null ? "" : stackTrace;
+        }
+
+        /**
+         * A failure that is not about the task's data.
+         *
+         * @param exceptionClass the exception's class name; not null
+         * @param message its message, or {@code null}
+         * @param stackTrace its printed stack trace, or {@code null} for none
+         * @param index for a {@code BATCH}, the position of the input that failed; {@code null} for a {@code TASK}
+         */
+        public TaskFailure(String exceptionClass, String message, String stackTrace, Integer index) {
+            this(exceptionClass, message, stackTrace, index, null);
         }
 
         /**
@@ -152,7 +174,17 @@ public final class Messages {
          * @param stackTrace its printed stack trace, or {@code null} for none
          */
         public TaskFailure(String exceptionClass, String message, String stackTrace) {
-            this(exceptionClass, message, stackTrace, null);
+            this(exceptionClass, message, stackTrace, null, null);
+        }
+
+        /** @return whether the input did not decode: {@link #stage()} is {@link #STAGE_INPUT} */
+        public boolean inputStage() {
+            return STAGE_INPUT.equals(stage);
+        }
+
+        /** @return whether the output could not be encoded: {@link #stage()} is {@link #STAGE_OUTPUT} */
+        public boolean outputStage() {
+            return STAGE_OUTPUT.equals(stage);
         }
     }
 

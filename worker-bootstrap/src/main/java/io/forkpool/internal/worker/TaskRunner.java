@@ -163,7 +163,7 @@ final class TaskRunner {
         RunningContext context = begin(id, request.attempt());
         if (context == null) {
             return failure(id, new CancellationException("task " + id + " was cancelled before it started"),
-                    batch ? 0 : null);
+                    batch ? 0 : null, null);
         }
         TaskContextHolder.set(context);
         try {
@@ -174,41 +174,66 @@ final class TaskRunner {
         }
     }
 
-    /** Runs a TASK: decodes its input, runs it, encodes the output; any failure is the reply. */
+    /**
+     * Runs a TASK: decodes its input, runs it, encodes the output; any failure is the reply, and
+     * names its stage when the input did not decode or the output could not be encoded.
+     */
     private Frame runOne(long id, TaskRequest request, byte[] payload) {
+        LoadedTask task;
         try {
-            LoadedTask task = load(request.taskClass());
-            Object output = task.task().execute(task.readInput(payload, request.inputOffset()));
+            task = load(request.taskClass());
+        } catch (Throwable t) { // the task cannot be loaded
+            return failure(id, t, null, null);
+        }
+        Object input;
+        try {
+            input = task.readInput(payload, request.inputOffset());
+        } catch (Throwable t) { // the task never ran
+            return failure(id, t, null, Messages.STAGE_INPUT);
+        }
+        Object output;
+        try {
+            output = task.task().execute(input);
+        } catch (Throwable t) { // the task's failure, whatever it is, goes back to the caller
+            return failure(id, t, null, null);
+        }
+        try {
             byte[] encoded = task.writeOutput(output);
             if (encoded.length > maxFrameLength) {
                 throw new IllegalStateException("output of " + encoded.length + " bytes exceeds maxFrameLength "
                         + maxFrameLength);
             }
             return new Frame(FrameType.RESULT, id, encoded);
-        } catch (Throwable t) { // the task's failure, whatever it is, goes back to the caller
-            return failure(id, t, null);
+        } catch (Throwable t) {
+            return failure(id, t, null, Messages.STAGE_OUTPUT);
         }
     }
 
     /**
      * Runs a BATCH (PROTOCOL.md 4.5): decodes every input first, so an input that does not decode
      * fails the batch before anything runs, then runs them in order, and answers with one array of
-     * outputs, encoded once all have run, or with the first failure and its index.
+     * outputs, encoded once all have run, or with the first failure and its index (and its stage,
+     * for an input that did not decode or an output that could not be encoded).
      */
     private Frame runBatch(long id, TaskRequest request, byte[] payload, RunningContext context) {
         LoadedTask task;
         Object[] inputs;
         try {
             task = load(request.taskClass());
+        } catch (Throwable t) {
+            return failure(id, t, 0, null); // the task cannot be loaded
+        }
+        try {
             inputs = task.readInputs(payload, request.inputOffset());
         } catch (LoadedTask.ElementFailure e) {
-            return failure(id, e.getCause(), e.index);
-        } catch (Throwable t) {
-            return failure(id, t, 0); // the task cannot be loaded
+            return failure(id, e.getCause(), e.index, Messages.STAGE_INPUT);
+        } catch (Throwable t) { // its reader for arrays could not be made: no input decodes
+            return failure(id, t, 0, Messages.STAGE_INPUT);
         }
         Object[] outputs = new Object[inputs.length];
         int index = 0;
         Throwable failed;
+        String stage = null;
         try {
             for (; index < inputs.length; index++) {
                 if (context.isCancelled()) {
@@ -225,14 +250,18 @@ final class TaskRunner {
                 throw new CancellationException("batch " + id + " was cancelled after its last input ran");
             }
             return new Frame(FrameType.RESULT, id, encoded);
-        } catch (LoadedTask.ElementFailure e) {
+        } catch (LoadedTask.ElementFailure e) { // only writeOutputs throws it
             index = e.index;
             failed = e.getCause();
+            stage = Messages.STAGE_OUTPUT;
         } catch (Throwable t) {
             failed = t;
         }
-        return failure(id, context.isCancelled() && !(failed instanceof CancellationException)
-                ? new CancellationException("batch " + id + " was cancelled at input " + index) : failed, index);
+        if (context.isCancelled() && !(failed instanceof CancellationException)) {
+            return failure(id, new CancellationException("batch " + id + " was cancelled at input " + index), index,
+                    null);
+        }
+        return failure(id, failed, index, stage);
     }
 
     private LoadedTask load(String className) throws ReflectiveOperationException {
@@ -260,11 +289,14 @@ final class TaskRunner {
     }
 
     /**
-     * Describes what a task threw. The exception is the task's code too: its {@code getMessage()}
-     * or {@code toString()} may throw, and that must still give the caller an answer rather than
-     * kill the thread that answers.
+     * Describes what a task threw, or what kept its data from crossing. The exception is the task's
+     * code too: its {@code getMessage()} or {@code toString()} may throw, and that must still give
+     * the caller an answer rather than kill the thread that answers.
+     *
+     * @param stage {@link Messages#STAGE_INPUT} or {@link Messages#STAGE_OUTPUT} for a fault in the
+     *     task's data, {@code null} when the task threw or could not be loaded
      */
-    private Frame failure(long id, Throwable t, Integer batchIndex) {
+    private Frame failure(long id, Throwable t, Integer batchIndex, String stage) {
         String message;
         try {
             message = t.getMessage() == null ? null : truncate(t.getMessage());
@@ -280,7 +312,8 @@ final class TaskRunner {
             stack = t.getClass().getName() + " (its stack trace cannot be printed: printing it threw "
                     + e.getClass().getName() + ")";
         }
-        byte[] payload = Messages.encode(new Messages.TaskFailure(t.getClass().getName(), message, stack, batchIndex));
+        byte[] payload = Messages.encode(
+                new Messages.TaskFailure(t.getClass().getName(), message, stack, batchIndex, stage));
         return new Frame(FrameType.FAILURE, id, payload);
     }
 }

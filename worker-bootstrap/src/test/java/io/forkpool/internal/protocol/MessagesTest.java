@@ -93,6 +93,23 @@ class MessagesTest {
     }
 
     @Test
+    void aFailuresStageIsWrittenOnlyWhenSetAndAnUnknownStageIsNoStage() throws Exception {
+        assertThat(new String(Messages.encode(new Messages.TaskFailure("E", "m", "", 2, Messages.STAGE_INPUT)),
+                StandardCharsets.UTF_8))
+                .isEqualTo("{\"exceptionClass\":\"E\",\"message\":\"m\",\"stackTrace\":\"\",\"index\":2,\"stage\":\"input\"}");
+        assertThat(new String(Messages.encode(new Messages.TaskFailure("E", "m", "")), StandardCharsets.UTF_8))
+                .isEqualTo("{\"exceptionClass\":\"E\",\"message\":\"m\",\"stackTrace\":\"\"}");
+        Messages.TaskFailure output = Messages.decode(
+                "{\"exceptionClass\":\"E\",\"stage\":\"output\"}".getBytes(StandardCharsets.UTF_8), Messages.TaskFailure.class);
+        assertThat(output.outputStage()).isTrue();
+        assertThat(output.inputStage()).isFalse();
+        Messages.TaskFailure later = Messages.decode(
+                "{\"exceptionClass\":\"E\",\"stage\":\"linking\"}".getBytes(StandardCharsets.UTF_8), Messages.TaskFailure.class);
+        assertThat(later.inputStage()).isFalse();
+        assertThat(later.outputStage()).isFalse();
+    }
+
+    @Test
     void rejectsTrailingDocuments() {
         assertThatThrownBy(() -> Messages.decode("{\"heapUsed\":1,\"heapMax\":2} {}".getBytes(StandardCharsets.UTF_8),
                 Messages.Status.class)).isInstanceOf(ProtocolException.class).hasMessageContaining("Trailing token");

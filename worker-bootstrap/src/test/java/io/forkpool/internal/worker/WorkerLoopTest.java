@@ -234,6 +234,7 @@ class WorkerLoopTest {
         assertThat(failure.index()).isEqualTo(1);
         assertThat(failure.exceptionClass()).isEqualTo(IllegalStateException.class.getName());
         assertThat(failure.message()).isEqualTo("step refuses -1");
+        assertThat(failure.stage()).as("the task threw: not a data fault").isNull();
         assertThat(Step.RUNS).hasValue(2); // the third input never ran
     }
 
@@ -241,15 +242,21 @@ class WorkerLoopTest {
     void aBatchWithAnInputThatDoesNotDecodeRunsNothing() throws Exception {
         Step.RUNS.set(0);
         sendBatch(5, Step.class.getName(), "[1,\"two\",3]");
-        assertThat(readFailure(5).index()).isEqualTo(1);
+        assertThat(readFailure(5)).extracting(Messages.TaskFailure::index, Messages.TaskFailure::stage)
+                .containsExactly(1, Messages.STAGE_INPUT);
         sendBatch(6, Step.class.getName(), "[]");
-        assertThat(readFailure(6).index()).isEqualTo(0);
+        assertThat(readFailure(6)).extracting(Messages.TaskFailure::index, Messages.TaskFailure::stage)
+                .containsExactly(0, Messages.STAGE_INPUT);
         sendBatch(7, Step.class.getName(), "{\"not\":\"an array\"}");
-        assertThat(readFailure(7).index()).isEqualTo(0);
+        assertThat(readFailure(7)).extracting(Messages.TaskFailure::index, Messages.TaskFailure::stage)
+                .containsExactly(0, Messages.STAGE_INPUT);
         sendBatch(8, Step.class.getName(), "[1] [2]");
-        assertThat(readFailure(8).index()).isEqualTo(0);
+        assertThat(readFailure(8)).extracting(Messages.TaskFailure::index, Messages.TaskFailure::stage)
+                .containsExactly(0, Messages.STAGE_INPUT);
         sendBatch(9, "io.forkpool.internal.worker.NoSuchTask", "[1]");
-        assertThat(readFailure(9).index()).isEqualTo(0);
+        Messages.TaskFailure notLoaded = readFailure(9);
+        assertThat(notLoaded.index()).isEqualTo(0);
+        assertThat(notLoaded.stage()).as("a task that cannot be loaded is not a data fault").isNull();
         assertThat(Step.RUNS).hasValue(0);
         sendBatch(10, Step.class.getName(), "[21]");
         assertThat(new String(readReply().payload(), StandardCharsets.UTF_8)).isEqualTo("[42]");
@@ -275,6 +282,7 @@ class WorkerLoopTest {
         Messages.TaskFailure unencodable = readFailure(13);
         assertThat(unencodable.index()).isEqualTo(1);
         assertThat(unencodable.message()).contains("this output cannot be encoded");
+        assertThat(unencodable.stage()).isEqualTo(Messages.STAGE_OUTPUT);
 
         // [ + 12 + , + 600,002 + , + 600,002 bytes, and the closing bracket: past 1 MiB at input 2.
         sendBatch(14, Emit.class.getName(), "[10,600000,600000]");
@@ -282,6 +290,7 @@ class WorkerLoopTest {
         assertThat(tooLong.index()).isEqualTo(2);
         assertThat(tooLong.exceptionClass()).isEqualTo(IllegalStateException.class.getName());
         assertThat(tooLong.message()).isEqualTo("outputs of 1200020 bytes up to input 2 exceed maxFrameLength " + MAX);
+        assertThat(tooLong.stage()).isEqualTo(Messages.STAGE_OUTPUT);
 
         sendBatch(15, Emit.class.getName(), "[10,600000]"); // and what fits is answered
         Frame fits = readReply();
@@ -300,6 +309,7 @@ class WorkerLoopTest {
         Messages.TaskFailure failure = readFailure(12);
         assertThat(failure.exceptionClass()).isEqualTo(java.util.concurrent.CancellationException.class.getName());
         assertThat(failure.index()).isEqualTo(1);
+        assertThat(failure.stage()).isNull();
         assertThat(Step.RUNS).hasValue(2); // 7 never ran
     }
 
@@ -313,6 +323,8 @@ class WorkerLoopTest {
         assertThat(report.exceptionClass()).isEqualTo(UnsupportedOperationException.class.getName());
         assertThat(report.message()).isEqualTo("boom: x");
         assertThat(report.stackTrace()).contains("at " + Boom.class.getName() + ".execute");
+        assertThat(report.stage()).isNull();
+        assertThat(new String(failure.payload(), StandardCharsets.UTF_8)).doesNotContain("stage");
 
         sendTask(6, Upper.class.getName(), "{\"words\":[\"ok\"]}");
         assertThat(readReply().type()).isEqualTo(FrameType.RESULT);
@@ -351,6 +363,7 @@ class WorkerLoopTest {
         Messages.TaskFailure report = Messages.decode(readReply().payload(),
                 Messages.TaskFailure.class);
         assertThat(report.exceptionClass()).isEqualTo(ClassNotFoundException.class.getName());
+        assertThat(report.stage()).isNull();
     }
 
     @Test
@@ -435,6 +448,7 @@ class WorkerLoopTest {
         Messages.TaskFailure report = Messages.decode(readReply().payload(), Messages.TaskFailure.class);
         assertThat(report.exceptionClass()).isEqualTo("tools.jackson.databind.exc.UnrecognizedPropertyException");
         assertThat(report.message()).contains("\"@class\"");
+        assertThat(report.stage()).isEqualTo(Messages.STAGE_INPUT);
     }
 
     @Test
@@ -445,6 +459,7 @@ class WorkerLoopTest {
         Messages.TaskFailure report = Messages.decode(readReply().payload(), Messages.TaskFailure.class);
         assertThat(report.exceptionClass()).isEqualTo("tools.jackson.core.exc.StreamConstraintsException");
         assertThat(report.message()).contains("Document nesting depth (501) exceeds the maximum allowed (500");
+        assertThat(report.stage()).isEqualTo(Messages.STAGE_INPUT);
         sendTask(17, Describe.class.getName(), "[1]"); // and the worker serves on
         assertThat(mapper.readValue(readReply().payload(), String.class)).startsWith("java.util.ArrayList");
     }
@@ -454,8 +469,25 @@ class WorkerLoopTest {
         sendTask(10, Upper.class.getName(), "{\"words\":{\"@class\":\"com.sun.rowset.JdbcRowSetImpl\"}}");
         Frame reply = readReply();
         assertThat(reply.type()).isEqualTo(FrameType.FAILURE);
-        assertThat(Messages.decode(reply.payload(), Messages.TaskFailure.class).exceptionClass())
-                .startsWith("tools.jackson");
+        Messages.TaskFailure report = Messages.decode(reply.payload(), Messages.TaskFailure.class);
+        assertThat(report.exceptionClass()).startsWith("tools.jackson");
+        assertThat(report.stage()).isEqualTo(Messages.STAGE_INPUT);
+        assertThat(new String(reply.payload(), StandardCharsets.UTF_8)).contains("\"stage\":\"input\"");
+    }
+
+    @Test
+    void anOutputThatCannotBeEncodedOrDoesNotFitIsReportedAsTheOutputStage() throws Exception {
+        sendTask(18, Emit.class.getName(), "-1");
+        Messages.TaskFailure unencodable = readFailure(18);
+        assertThat(unencodable.message()).contains("this output cannot be encoded");
+        assertThat(unencodable.stage()).isEqualTo(Messages.STAGE_OUTPUT);
+        assertThat(unencodable.index()).isNull();
+
+        sendTask(19, Emit.class.getName(), String.valueOf(MAX));
+        Messages.TaskFailure tooLong = readFailure(19);
+        assertThat(tooLong.exceptionClass()).isEqualTo(IllegalStateException.class.getName());
+        assertThat(tooLong.message()).isEqualTo("output of " + (MAX + 2) + " bytes exceeds maxFrameLength " + MAX);
+        assertThat(tooLong.stage()).isEqualTo(Messages.STAGE_OUTPUT);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.forkpool.runtime.internal.ledger;
 
+import io.forkpool.TaskDataException;
 import io.forkpool.TaskFailedException;
 import io.forkpool.WorkerCrashedException;
 import io.forkpool.internal.protocol.FrameWriter;
@@ -163,13 +164,15 @@ public final class TaskRecord {
     }
 
     /**
-     * @return where in this span the input a {@link TaskFailedException} names is, from 0, or -1
-     *     if the failure names none of its inputs and so fails all of them (a crash, a single task)
+     * @return where in this span the input a {@link TaskFailedException} or {@link TaskDataException}
+     *     names is, from 0, or -1 if the failure names none of its inputs and so fails all of them
+     *     (a crash, a single task)
      * @param error how the task ended, or {@code null}
      */
     public int failedOffset(Throwable error) {
-        if (batch != null && error instanceof TaskFailedException) {
-            int index = ((TaskFailedException) error).inputIndex();
+        int index = error instanceof TaskFailedException failed ? failed.inputIndex()
+                : error instanceof TaskDataException data ? data.inputIndex() : -1;
+        if (batch != null && index >= 0) {
             if (index >= from && index < to) {
                 return index - from;
             }

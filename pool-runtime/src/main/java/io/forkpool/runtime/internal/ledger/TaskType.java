@@ -1,5 +1,6 @@
 package io.forkpool.runtime.internal.ledger;
 
+import io.forkpool.internal.protocol.InputDecodeCheck;
 import io.forkpool.internal.protocol.ProtocolException;
 import io.forkpool.internal.protocol.TaskRequest;
 import io.forkpool.internal.protocol.TaskTypes;
@@ -46,6 +47,10 @@ public final class TaskType {
 
     private final String name;
     private final byte[] namePrefix;
+    /** The declared input type, or {@code null} for a task known by name only. */
+    private final JavaType inputType;
+    /** Decodes the first input of each class at submit; {@code null} for a task known by name only. */
+    private final InputDecodeCheck inputCheck;
     /** The declared output type, or {@code null} for a task known by name only. */
     private final JavaType outputType;
     private final ObjectWriter inputWriter;
@@ -70,8 +75,10 @@ public final class TaskType {
     private TaskType(String name, JavaType inputType, JavaType outputType, JsonMapper mapper) {
         this.name = name;
         this.namePrefix = TaskRequest.encodeName(name);
+        this.inputType = inputType;
         this.outputType = outputType;
         boolean typed = outputType != null;
+        this.inputCheck = typed ? new InputDecodeCheck(name, inputType, mapper) : null;
         this.inputWriter = typed ? mapper.writerFor(inputType) : null;
         this.outputReader = typed ? mapper.readerFor(outputType) : mapper.reader();
         this.outputElementReader = typed ? outputReader.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS) : null;
@@ -150,6 +157,18 @@ public final class TaskType {
             return inputWriter.writeValueAsBytes(input);
         } catch (JacksonException e) {
             throw new IllegalArgumentException("cannot encode the input of " + name + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Decodes an encoded input as the input type, as a worker will, if it is the first of its class
+     * ({@link InputDecodeCheck}); nothing for a task known by name only.
+     *
+     * @throws IllegalArgumentException if it does not decode
+     */
+    void checkDecodes(Object input, byte[] array, int offset, int length) {
+        if (inputCheck != null) {
+            inputCheck.check(input, array, offset, length);
         }
     }
 
@@ -256,11 +275,22 @@ public final class TaskType {
         return outputType == null ? "a JSON document" : outputType.toString();
     }
 
+    /** @return its declared input type as Java source names it, or {@code null} for a task known by name only */
+    public String declaredInputType() {
+        return inputType == null ? null : inputType.toCanonical();
+    }
+
+    /** @return its declared output type as Java source names it, or {@code null} for a task known by name only */
+    public String declaredOutputType() {
+        return outputType == null ? null : outputType.toCanonical();
+    }
+
     /**
      * Decodes the RESULT of a BATCH: a JSON array of exactly {@code count} outputs.
      *
      * @throws ProtocolException if the document is not such an array (the worker broke the protocol)
-     * @throws DatabindException if an element does not decode as the output type (the task's fault)
+     * @throws UndecodableOutputException if an element does not decode as the output type (the
+     *     task's fault), naming the element
      * @param document the JSON document the worker wrote
      * @param count how many outputs the chunk must hold
      * @return one output per input, in order
@@ -309,7 +339,8 @@ public final class TaskType {
                 if (n == count) {
                     throw new ProtocolException("the RESULT of a BATCH of " + count + " holds more outputs");
                 }
-                outputs[n++] = outputType == null ? element(parser, document) : outputElementReader.readValue(parser);
+                outputs[n] = outputType == null ? element(parser, document) : readElement(parser, n);
+                n++;
             }
             if (n != count) {
                 throw new ProtocolException("the RESULT of a BATCH of " + count + " holds " + n + " outputs");
@@ -321,6 +352,15 @@ public final class TaskType {
             throw new ProtocolException("the RESULT of a BATCH is not valid JSON: " + e.getOriginalMessage());
         }
         return outputs;
+    }
+
+    /** Reads the output the parser stands on; one that does not decode is named by its index. */
+    private Object readElement(JsonParser parser, int index) {
+        try {
+            return outputElementReader.readValue(parser);
+        } catch (DatabindException e) {
+            throw new UndecodableOutputException(index, e);
+        }
     }
 
     /** Copies out the element the parser stands on, as the worker wrote it, and leaves the parser on its last token. */

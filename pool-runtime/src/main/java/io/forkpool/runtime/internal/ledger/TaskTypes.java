@@ -101,14 +101,19 @@ public final class TaskTypes {
     }
 
     /**
+     * Encodes an input and, if it is the first of its class, decodes it as a worker will, so that
+     * one no worker could read fails here.
+     *
      * @return the input, encoded
-     * @throws IllegalArgumentException if it cannot be encoded, or is longer than a frame
+     * @throws IllegalArgumentException if it cannot be encoded, is longer than a frame, or is the
+     *     first of its class and does not decode as the task's input type
      * @param type the task type
      * @param input the input
      */
     public byte[] encode(TaskType type, Object input) {
         byte[] encoded = type.encodeInput(input);
         checkLength(type, encoded.length);
+        type.checkDecodes(input, encoded, 0, encoded.length);
         return encoded;
     }
 
@@ -126,9 +131,11 @@ public final class TaskTypes {
      * against the frame limit in order. If that call cannot encode them (or the task's inputs are
      * documents already), they are encoded and checked one by one, as {@link #encode} does, so
      * that the first bad input fails the call with the message it always had, and then joined.
+     * The first input of each class is decoded as a worker will ({@link #encode}).
      *
      * @return the inputs, encoded, in order
-     * @throws IllegalArgumentException if an input cannot be encoded, or is longer than a frame
+     * @throws IllegalArgumentException if an input cannot be encoded, is longer than a frame, or is
+     *     the first of its class and does not decode as the task's input type
      * @param type the task type
      * @param inputs the inputs, in order
      */
@@ -145,6 +152,15 @@ public final class TaskTypes {
             for (int i = 0; i < encoded.count(); i++) {
                 checkLength(type, encoded.length(i));
             }
+        }
+        Class<?> checked = null; // inputs of one class mostly come in runs: one look-up per run
+        int i = 0;
+        for (Object input : inputs) { // not get(i): the list may be linked
+            if (input != null && input.getClass() != checked) {
+                checked = input.getClass();
+                type.checkDecodes(input, encoded.array(i), encoded.offset(i), encoded.length(i));
+            }
+            i++;
         }
         return encoded;
     }

@@ -1,6 +1,7 @@
 package io.forkpool.runtime.internal.worker;
 
 import io.forkpool.ForkPoolException;
+import io.forkpool.TaskDataException;
 import io.forkpool.TaskFailedException;
 import io.forkpool.TaskFailureReport;
 import io.forkpool.internal.protocol.Frame;
@@ -8,6 +9,7 @@ import io.forkpool.internal.protocol.FrameType;
 import io.forkpool.internal.protocol.Messages;
 import io.forkpool.internal.protocol.ProtocolException;
 import io.forkpool.runtime.internal.ledger.TaskRecord;
+import io.forkpool.runtime.internal.ledger.UndecodableOutputException;
 import io.forkpool.runtime.internal.observe.LatencyRecorder;
 import java.util.function.IntSupplier;
 import java.util.function.LongConsumer;
@@ -109,7 +111,7 @@ final class Replies {
         if (failure != null) {
             int index = task.batch == null ? -1
                     : task.from + (task.isChunk() && failure.index() != null ? failure.index() : 0);
-            task.future.completeExceptionally(new TaskFailedException(new TaskFailureReport(task.id, task.type.name(),
+            task.future.completeExceptionally(failed(task, failure, new TaskFailureReport(task.id, task.type.name(),
                     index, workerId.getAsInt(), pid, String.valueOf(failure.exceptionClass()), failure.message(),
                     failure.stackTrace())));
         } else {
@@ -132,24 +134,53 @@ final class Replies {
     }
 
     /**
+     * What a FAILURE fails its task with: a {@link TaskDataException} if it names the stage where
+     * the task's data could not cross (PROTOCOL.md 4.2), else a {@link TaskFailedException}: the
+     * task threw, could not be loaded, or an older or foreign worker named no stage, or one this
+     * supervisor does not know.
+     */
+    static ForkPoolException failed(TaskRecord task, Messages.TaskFailure failure, TaskFailureReport report) {
+        if (failure.inputStage()) {
+            return new TaskDataException(TaskDataException.Direction.INPUT, task.type.declaredInputType(), report);
+        }
+        if (failure.outputStage()) {
+            return new TaskDataException(TaskDataException.Direction.OUTPUT, task.type.declaredOutputType(), report);
+        }
+        return new TaskFailedException(report);
+    }
+
+    /**
      * Decodes a RESULT while its task is still held: the output, the outputs of a chunk as an
-     * {@code Object[]}, or a {@link ForkPoolException} if they do not decode as the task's output
-     * type, which fails that task only.
+     * {@code Object[]}, or a {@link TaskDataException} if they do not decode as the task's output
+     * type, which fails that task only, and names the output that does not.
      *
      * @throws ProtocolException if a chunk's RESULT is not an array of one output per input
      */
     private static Object decodeOutputs(TaskRecord task, byte[] document) throws ProtocolException {
+        int index;
+        JacksonException error;
+        String why;
         try {
             return task.isChunk() ? task.type.decodeOutputs(document, task.size()) : task.type.decodeOutput(document);
+        } catch (UndecodableOutputException e) {
+            index = task.from + e.index();
+            error = (JacksonException) e.getCause();
+            why = e.originalMessage();
         } catch (JacksonException e) {
-            return new ForkPoolException(task + " returned output that cannot be read as "
-                    + task.type.outputTypeName() + ": " + e.getOriginalMessage(), e);
+            index = task.batch == null ? -1 : task.from;
+            error = e;
+            why = e.getOriginalMessage();
         }
+        TaskDataException undecodable = new TaskDataException(TaskDataException.Direction.OUTPUT,
+                task.type.declaredOutputType(), new TaskFailureReport(task.id, task.type.name(), index, -1, -1,
+                        error.getClass().getName(), why, ""));
+        undecodable.initCause(error);
+        return undecodable;
     }
 
     private static void complete(TaskRecord task, Object outputs) {
-        if (outputs instanceof ForkPoolException) {
-            task.future.completeExceptionally((ForkPoolException) outputs);
+        if (outputs instanceof TaskDataException) {
+            task.future.completeExceptionally((TaskDataException) outputs);
         } else if (task.batch == null) {
             task.future.complete(outputs);
         } else if (task.future.complete(null)) { // counts the span before the batch can complete

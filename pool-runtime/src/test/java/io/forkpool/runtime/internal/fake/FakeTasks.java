@@ -2,6 +2,7 @@ package io.forkpool.runtime.internal.fake;
 
 import io.forkpool.Task;
 import io.forkpool.TaskContext;
+import io.forkpool.runtime.internal.ledger.CodecTasks;
 
 /** Task classes for pools of {@link FakeWorker}s; they run in this JVM, in the fake's worker loop. */
 public final class FakeTasks {
@@ -83,6 +84,21 @@ public final class FakeTasks {
                 throw new IllegalArgumentException("negative: " + input);
             }
             return input;
+        }
+    }
+
+    /**
+     * Returns the shape its input names: a circle, a triangle (which the worker encodes, but no
+     * reader of shapes decodes), or a cracked one (which the worker cannot encode).
+     */
+    public static final class ShapeOf implements Task<String, CodecTasks.Shape> {
+        @Override
+        public CodecTasks.Shape execute(String input) {
+            return switch (input) {
+                case "triangle" -> new CodecTasks.Triangle();
+                case "cracked" -> new CodecTasks.Cracked();
+                default -> new CodecTasks.Circle();
+            };
         }
     }
 

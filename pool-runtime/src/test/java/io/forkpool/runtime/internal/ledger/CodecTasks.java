@@ -6,7 +6,12 @@ import io.forkpool.Task;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.core.JsonParser;
+import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 /** Task classes of many input and output types, for the codecs; never run. */
 public final class CodecTasks {
@@ -74,6 +79,65 @@ public final class CodecTasks {
         }
     }
 
+    /** A shape its base does not list: it encodes with a type id no reader knows. */
+    public static class Triangle extends Shape {
+        public int corners = 3;
+    }
+
+    /** A shape that cannot be encoded: reading its property throws. */
+    public static class Cracked extends Shape {
+        public int getCrack() {
+            throw new IllegalStateException("cracked");
+        }
+    }
+
+    /** A POJO without a creator: it encodes, but Jackson cannot make one from its JSON. */
+    public static class NoCreator {
+        private final int a;
+
+        public NoCreator(int a) {
+            this.a = a;
+        }
+
+        public int getA() {
+            return a;
+        }
+    }
+
+    /** An interface with no type information: a field of its type encodes, but cannot be decoded. */
+    public interface Figure {
+    }
+
+    /** A figure. */
+    public record Dot(int x) implements Figure {
+    }
+
+    /** A record with an interface-typed field. */
+    public record Framed(Figure figure) {
+    }
+
+    /** A value whose deserializer counts its calls. */
+    @JsonDeserialize(using = CountingDeserializer.class)
+    public static class Counted {
+        public int n = 1;
+    }
+
+    /** A subclass, encoded as its base. */
+    public static class CountedSub extends Counted {
+    }
+
+    /** Counts how often a {@link Counted} is decoded. */
+    public static final class CountingDeserializer extends ValueDeserializer<Counted> {
+        static final AtomicInteger CALLS = new AtomicInteger();
+
+        @Override
+        public Counted deserialize(JsonParser parser, DeserializationContext context) {
+            CALLS.incrementAndGet();
+            context.readTree(parser);
+            return new Counted();
+        }
+    }
+
     /** The body of every task here: none runs. */
     abstract static class Never<I, O> implements Task<I, O> {
         @Override
@@ -113,4 +177,10 @@ public final class CodecTasks {
     public static final class Shapes extends Never<Shape, Shape> { }
 
     public static final class Nodes extends Never<JsonNode, JsonNode> { }
+
+    public static final class NoCreators extends Never<NoCreator, NoCreator> { }
+
+    public static final class Framings extends Never<Framed, Framed> { }
+
+    public static final class Counteds extends Never<Counted, Counted> { }
 }
