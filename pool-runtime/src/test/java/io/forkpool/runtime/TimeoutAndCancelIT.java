@@ -106,6 +106,24 @@ class TimeoutAndCancelIT {
     }
 
     @Test
+    void anOrTimeoutFromOutsideStopsTheTaskAndFreesItsWorker(@TempDir Path dir) throws Exception {
+        try (WorkerPool pool = WorkerPool.builder().workers(1).build()) {
+            long pid = pool.stats().workers().get(0).pid();
+            Gate gate = Gate.create(dir.resolve("gate")); // never released: only the cancellation ends the wait
+            CompletableFuture<Long> held = pool.submit(HoldAtGate.class, gate.path());
+            gate.awaitStarted(STARTED);
+
+            held.orTimeout(100, TimeUnit.MILLISECONDS);
+
+            assertThat(causeOf(held)).isInstanceOf(java.util.concurrent.TimeoutException.class);
+            assertThat(pool.submit(Pid.class, 0).get(30, TimeUnit.SECONDS)).isEqualTo(pid); // the same worker, freed
+            assertThat(pool.stats().cancelled()).isEqualTo(1);
+            assertThat(pool.stats().failed()).isZero();
+            assertThat(pool.stats().workerRestarts()).isZero();
+        }
+    }
+
+    @Test
     void cancellingAQueuedTaskNeverRunsIt(@TempDir Path dir) throws Exception {
         Path runs = dir.resolve("runs");
         try (WorkerPool pool = WorkerPool.builder().workers(1).jvmOptions("-Dforkpool.test.runs=" + runs).build()) {

@@ -109,7 +109,7 @@ final class Replies {
         if (failure != null) {
             int index = task.batch == null ? -1
                     : task.from + (task.isChunk() && failure.index() != null ? failure.index() : 0);
-            task.future.completeExceptionally(new TaskFailedException(new TaskFailureReport(task.id, task.type.name(),
+            task.future.fail(new TaskFailedException(new TaskFailureReport(task.id, task.type.name(),
                     index, workerId.getAsInt(), pid, String.valueOf(failure.exceptionClass()), failure.message(),
                     failure.stackTrace())));
         } else {
@@ -149,10 +149,10 @@ final class Replies {
 
     private static void complete(TaskRecord task, Object outputs) {
         if (outputs instanceof ForkPoolException) {
-            task.future.completeExceptionally((ForkPoolException) outputs);
+            task.future.fail((ForkPoolException) outputs);
         } else if (task.batch == null) {
-            task.future.complete(outputs);
-        } else if (task.future.complete(null)) { // counts the span before the batch can complete
+            task.future.answer(outputs);
+        } else if (task.future.answer(null)) { // counts the span before the batch can complete
             task.batch.deliver(task.from, task.isChunk() ? (Object[]) outputs : new Object[] {outputs});
         }
     }
