@@ -32,7 +32,6 @@ import java.util.concurrent.RejectedExecutionException;
  * cancelled in {@link #stats()}. For a batch's future, every input not yet done is cancelled.
  * To time a task out, set {@link TaskOptions.Builder#timeout}: it gives a
  * {@link TaskTimeoutException} naming the worker, and counts as timed out.
- * {@code obtrudeValue} and {@code obtrudeException} throw {@link UnsupportedOperationException}.
  *
  * <p><b>Threads</b>: all methods are thread-safe. Futures are completed on the pool's own threads
  * (a worker's I/O thread for replies, the supervisor thread for crashes and timeouts); a thread
