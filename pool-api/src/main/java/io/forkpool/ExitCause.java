@@ -12,7 +12,11 @@ public enum ExitCause {
     UNEXPECTED_NORMAL_EXIT(true),
     /** A signal ended it that the pool did not send (e.g. an outside {@code kill -9}, a SIGSEGV). */
     SIGNAL(true),
-    /** It ran out of memory ({@code -XX:+ExitOnOutOfMemoryError} ends the JVM with code 3). */
+    /**
+     * It ran out of memory: for the Java worker, HotSpot's {@code -XX:+ExitOnOutOfMemoryError}
+     * line is in its output (its exit code 3 alone is not enough: {@code System.exit(3)} gives
+     * {@link #EXIT_CODE}); for a foreign worker, it exited with code 3.
+     */
     OUT_OF_MEMORY(true),
     /** It broke the protocol (a corrupt or unexpected frame) and the pool killed it. */
     PROTOCOL_VIOLATION(true),

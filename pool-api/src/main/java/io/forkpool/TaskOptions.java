@@ -74,7 +74,10 @@ public final class TaskOptions {
 
         /**
          * Sets how long one attempt may run in its worker before it is cancelled; see
-         * {@link WorkerPoolBuilder#taskTimeout(Duration)}.
+         * {@link WorkerPoolBuilder#taskTimeout(Duration)}. This is the way to time a task out: the
+         * clock runs from when its worker starts it, not while it waits in the queue, and the
+         * future fails with a {@link TaskTimeoutException}. A future's own {@code orTimeout}
+         * counts from the call, and cancels the task (see {@link WorkerPool}).
          *
          * @param timeout a positive duration
          * @return this builder

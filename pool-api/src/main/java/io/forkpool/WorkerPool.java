@@ -35,6 +35,14 @@ import java.util.concurrent.RejectedExecutionException;
  * {@link java.util.concurrent.CancellationException} when it was cancelled or the pool was closed
  * before the task ran.
  *
+ * <p><b>Completing a future from outside</b> ({@code complete(v)}, {@code completeExceptionally},
+ * {@code orTimeout}, {@code completeOnTimeout}, {@code completeAsync}) gives its callers what was
+ * passed, and stops the task as {@code cancel(true)} does: a running task is asked to stop (and
+ * its worker killed if it has not 500 ms later), a queued one never runs, and it counts as
+ * cancelled in {@link #stats()}. For a batch's future, every input not yet done is cancelled.
+ * To time a task out, set {@link TaskOptions.Builder#timeout}: it gives a
+ * {@link TaskTimeoutException} naming the worker, and counts as timed out.
+ *
  * <p><b>Threads</b>: all methods are thread-safe. Futures are completed on the pool's own threads
  * (a worker's I/O thread for replies, the supervisor thread for crashes and timeouts); a thread
  * blocked in {@code join()} or {@code get()} is woken by them directly. Dependent stages attached
@@ -90,7 +98,8 @@ public interface WorkerPool extends AutoCloseable {
     /**
      * Queues one task with its own retry or timeout settings; otherwise as {@link #submit(Class, Object)}.
      * Cancelling the returned future with {@code cancel(true)} while the task runs asks its worker
-     * to stop it, as a timeout does.
+     * to stop it, as a timeout does; so does completing it from outside (e.g. {@code orTimeout}),
+     * which counts as cancelled: use {@link TaskOptions.Builder#timeout} to time a task out.
      *
      * @param taskClass the task to run in a worker
      * @param input its input
@@ -458,6 +467,10 @@ public interface WorkerPool extends AutoCloseable {
      * <p>Do not call it from a progress listener or an output handler: they run on the pool's
      * own threads, which complete the tasks it would wait for, so it would wait the whole close
      * timeout and then cancel them. (Dependent stages run off those threads and may call it.)
+     *
+     * <p>A pool never closed is closed by a JVM shutdown hook as the JVM exits, as by
+     * {@link #closeNow()}: its queued and running tasks are cancelled, not run, and a WARN in the
+     * log says how many.
      */
     @Override
     void close();

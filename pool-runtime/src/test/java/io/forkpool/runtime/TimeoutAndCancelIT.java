@@ -37,6 +37,14 @@ class TimeoutAndCancelIT {
                 () -> future.get(60, TimeUnit.SECONDS)).getCause();
     }
 
+    /** Submits a task that waits at a gate never released, honouring the interrupt, and waits until it runs. */
+    private static CompletableFuture<Long> heldUntilCancelled(WorkerPool pool, Path dir) throws Exception {
+        Gate gate = Gate.create(dir.resolve("gate")); // never released: only the cancellation ends the wait
+        CompletableFuture<Long> held = pool.submit(HoldAtGate.class, gate.path());
+        gate.awaitStarted(STARTED);
+        return held;
+    }
+
     @Test
     void aTaskThatHonoursTheInterruptTimesOutWithoutCostingItsWorker() throws Exception {
         try (WorkerPool pool = WorkerPool.builder().workers(1).build()) {
@@ -89,9 +97,7 @@ class TimeoutAndCancelIT {
     void aCallerWhoseInterruptFlagIsSetCanCancelWithoutHarmingTheWorker(@TempDir Path dir) throws Exception {
         try (WorkerPool pool = WorkerPool.builder().workers(1).build()) {
             long pid = pool.stats().workers().get(0).pid();
-            Gate gate = Gate.create(dir.resolve("gate")); // never released: the cancellation ends the wait
-            CompletableFuture<Long> sleeping = pool.submit(HoldAtGate.class, gate.path()); // honours the interrupt
-            gate.awaitStarted(STARTED);
+            CompletableFuture<Long> sleeping = heldUntilCancelled(pool, dir);
             // The usual "restore the flag, then clean up" pattern: the cancellation must not reach
             // the worker's socket from this thread, where NIO would close the channel at once.
             Thread.currentThread().interrupt();
@@ -101,6 +107,22 @@ class TimeoutAndCancelIT {
                 assertThat(Thread.interrupted()).isTrue();
             }
             assertThat(pool.submit(Pid.class, 0).get(30, TimeUnit.SECONDS)).isEqualTo(pid);
+            assertThat(pool.stats().workerRestarts()).isZero();
+        }
+    }
+
+    @Test
+    void anOrTimeoutFromOutsideStopsTheTaskAndFreesItsWorker(@TempDir Path dir) throws Exception {
+        try (WorkerPool pool = WorkerPool.builder().workers(1).build()) {
+            long pid = pool.stats().workers().get(0).pid();
+            CompletableFuture<Long> held = heldUntilCancelled(pool, dir);
+
+            held.orTimeout(100, TimeUnit.MILLISECONDS);
+
+            assertThat(causeOf(held)).isInstanceOf(java.util.concurrent.TimeoutException.class);
+            assertThat(pool.submit(Pid.class, 0).get(30, TimeUnit.SECONDS)).isEqualTo(pid); // the same worker, freed
+            assertThat(pool.stats().cancelled()).isEqualTo(1);
+            assertThat(pool.stats().failed()).isZero();
             assertThat(pool.stats().workerRestarts()).isZero();
         }
     }

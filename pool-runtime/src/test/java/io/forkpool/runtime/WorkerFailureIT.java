@@ -202,7 +202,7 @@ class WorkerFailureIT {
             WorkerCrashedException crash = crashOf(pool.submit(AllocateUntilOom.class, null, ONE_ATTEMPT));
             assertThat(crash.exitCause()).isEqualTo(ExitCause.OUT_OF_MEMORY);
             assertThat(crash.exitCode()).hasValue(3);
-            assertThat(crash.exitDescription()).contains("out of memory");
+            assertThat(crash.exitDescription()).isEqualTo("exited with code 3 (out of memory: -XX:+ExitOnOutOfMemoryError)");
             assertThat(crash.outputTail()).contains("Terminating due to java.lang.OutOfMemoryError");
             assertThat(pool.submit(CountPrimes.class, new Range(0, 10_000)).get(60, TimeUnit.SECONDS)).isEqualTo(1_229L);
         }
@@ -214,6 +214,11 @@ class WorkerFailureIT {
             WorkerCrashedException crash = crashOf(pool.submit(io.forkpool.runtime.tasks.Exit.class, 7, ONE_ATTEMPT));
             assertThat(crash.exitCode()).hasValue(7);
             assertThat(crash.exitCause()).isEqualTo(ExitCause.EXIT_CODE);
+            // 3 is also what -XX:+ExitOnOutOfMemoryError exits with: without the JVM's line, no out of memory
+            WorkerCrashedException three = crashOf(pool.submit(io.forkpool.runtime.tasks.Exit.class, 3, ONE_ATTEMPT));
+            assertThat(three.exitCode()).hasValue(3);
+            assertThat(three.exitCause()).isEqualTo(ExitCause.EXIT_CODE);
+            assertThat(three.exitDescription()).isEqualTo("exited with code 3");
         }
     }
 

@@ -180,7 +180,7 @@ class WorkerPoolIT {
         }
         assertThatThrownBy(() -> pool.submit(io.forkpool.runtime.tasks.Untyped.class, deep))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("cannot encode the input").hasMessageContaining("nesting depth");
+                .hasMessageContaining("cannot encode the input").hasMessageContaining("cycle or nesting deeper than 500");
         long submittedBefore = pool.stats().submitted();
         assertThatThrownBy(() -> pool.submitAll(Echo.class, List.of("ok", "x".repeat(65 << 20))))
                 .isInstanceOf(IllegalArgumentException.class)

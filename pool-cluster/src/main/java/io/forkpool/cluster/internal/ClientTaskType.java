@@ -1,6 +1,7 @@
 package io.forkpool.cluster.internal;
 
 import io.forkpool.internal.protocol.InputDecodeCheck;
+import io.forkpool.internal.protocol.JsonFailures;
 import io.forkpool.internal.protocol.TaskTypes;
 import java.util.List;
 import java.util.Objects;
@@ -59,7 +60,8 @@ final class ClientTaskType {
         try {
             encoded = inputWriter.writeValueAsBytes(input);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException("cannot encode the input of " + name + ": " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException("cannot encode the input of " + name + ": " + JsonFailures.describe(e),
+                    JsonFailures.causeToKeep(e));
         }
         if (encoded.length > maxDocumentBytes) {
             throw new IllegalArgumentException("the input of " + name + " encodes to " + encoded.length

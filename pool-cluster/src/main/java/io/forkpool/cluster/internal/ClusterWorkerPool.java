@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -208,10 +207,7 @@ public final class ClusterWorkerPool implements ClusterPool, Dispatcher.Transpor
             return job.future;
         }
         outstanding.add(job);
-        job.future.whenComplete((result, error) -> {
-            if (error instanceof CancellationException && job.cancel("cancelled by its caller")) {
-                dispatcher.dropJob(job);
-            }
+        job.onCompletion(dispatcher::dropJob, () -> {
             outstanding.remove(job);
             synchronized (outstanding) {
                 outstanding.notifyAll();

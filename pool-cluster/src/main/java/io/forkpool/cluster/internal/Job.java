@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * One {@code submit} (a job of one input whose future completes with its output) or one batch
@@ -130,6 +131,25 @@ final class Job implements ProgressReporter.Figures {
         finishProgress();
         future.completeExceptionally(error);
         return true;
+    }
+
+    /**
+     * Registers what runs once the future completes, however it does. The job completes its
+     * future only after it has ended itself; any other completion ({@code cancel}, {@code orTimeout},
+     * {@code completeOnTimeout}, {@code complete(v)}, {@code completeAsync}) came from its caller,
+     * and ends the job as cancelled, as {@code cancel(true)} does: its inputs not yet done count as
+     * cancelled, and {@code endedByCaller} takes back its chunks.
+     *
+     * @param endedByCaller called with this job when its caller completed its future
+     * @param then called after that, on every completion
+     */
+    void onCompletion(Consumer<Job> endedByCaller, Runnable then) {
+        future.whenComplete((result, error) -> {
+            if (cancel("cancelled or completed by its caller")) {
+                endedByCaller.accept(this);
+            }
+            then.run();
+        });
     }
 
     /** Ends the job as cancelled, once: its caller cancelled its future, or the pool is closing. */

@@ -169,6 +169,53 @@ class DispatcherTest {
     }
 
     @Test
+    void aJobItsCallerCompletesFromOutsideIsCancelledAndItsChunksCalledBack() {
+        Job job = submittedWithTwoChunks();
+
+        assertThat(job.future.complete(List.of())).isTrue(); // as completeOnTimeout does
+
+        assertCancelledWhole(job);
+    }
+
+    @Test
+    void aJobItsCallerTimesOutWithOrTimeoutIsCancelledAndItsChunksCalledBack() {
+        Job job = submittedWithTwoChunks();
+
+        assertThat(job.future.completeExceptionally(new java.util.concurrent.TimeoutException())).isTrue(); // as orTimeout does
+
+        assertCancelledWhole(job);
+    }
+
+    @Test
+    void aJobThatEndsItselfIsNotCancelledAgain() {
+        Job job = submittedWithTwoChunks();
+
+        assertThat(job.fail(new IllegalStateException("boom"), true)).isTrue();
+
+        assertThat(cancelled).isEmpty(); // the dispatcher, not the completion callback, deals with a failure
+        assertThat(counters.failed.sum()).isEqualTo(1);
+        assertThat(counters.cancelled.sum()).isEqualTo(99);
+    }
+
+    /** A job of 100 inputs, wired as the pool wires one, with its first two chunks sent to a member of two workers. */
+    private Job submittedWithTwoChunks() {
+        dispatcher.memberAdded(member(5701, 2));
+        Job job = job(100, 3);
+        job.onCompletion(dispatcher::dropJob, () -> { });
+        dispatcher.submit(job);
+        assertThat(sent).hasSize(2);
+        return job;
+    }
+
+    private void assertCancelledWhole(Job job) {
+        assertThat(job.isDone()).isTrue();
+        assertThat(counters.cancelled.sum()).isEqualTo(100);
+        assertThat(counters.failed.sum()).isZero();
+        assertThat(cancelled).containsExactlyInAnyOrderElementsOf(sent.stream().map(c -> c.id).toList());
+        assertThat(dispatcher.queuedInputs()).isZero();
+    }
+
+    @Test
     void membersWithoutForkpoolGetNothing() {
         dispatcher.memberAdded(member(5701, -1));
         dispatcher.submit(job(10, 3));

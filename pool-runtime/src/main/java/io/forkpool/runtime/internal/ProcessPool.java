@@ -100,7 +100,7 @@ public final class ProcessPool implements DocumentPool {
                 config, scheduler, spawner, ledger, lifecycle, counters);
         PoolMBeanLifecycle mbean = new PoolMBeanLifecycle();
         this.shutdown = new PoolShutdown(options.name(), options.closeTimeout(), config, lifecycle, ledger, supervisor,
-                scheduler, spawner, mbean);
+                scheduler, spawner, mbean, counters);
         ShutdownHook.register(shutdown);
         int cpus = Runtime.getRuntime().availableProcessors();
         if (options.workers() > cpus) {
@@ -252,6 +252,16 @@ public final class ProcessPool implements DocumentPool {
         var workers = supervisor.workerStats();
         return counters.snapshot(options.name(), workers, supervisor.restarts(), ledger.queuedInputs(),
                 supervisor.sparesReady());
+    }
+
+    /**
+     * Closes the pool as the JVM's shutdown hook does for a pool never closed: at once, warning
+     * of what it cancelled. For tests; applications call {@link #close()}.
+     *
+     * @return what was cancelled
+     */
+    public PoolShutdown.AtExit closeAtJvmExit() {
+        return shutdown.shutdownAtExit();
     }
 
     /** @return the pool's state now, for tests and logs */

@@ -112,6 +112,12 @@ public final class TaskTypes {
         } catch (NoSuchMethodException e) {
             throw new IllegalArgumentException(name + " has no public no-argument constructor");
         }
+        if (TypeVariables.leaveTaskArgumentsUnresolved(candidate)) {
+            throw new IllegalArgumentException(name + " leaves Task's type arguments unresolved (a type variable such"
+                    + " as T in Task<T, T>): the worker would decode its input as untyped JSON; declare a subclass"
+                    + " with concrete types (class StringIdentity extends Identity<String>), or Task<Object, Object>"
+                    + " for untyped data");
+        }
         JavaType[] parameters = typeFactory.findTypeParameters(typeFactory.constructType(candidate), Task.class);
         if (parameters == null || parameters.length != 2) {
             throw new IllegalArgumentException(name + " does not declare the type arguments of Task<I, O>");

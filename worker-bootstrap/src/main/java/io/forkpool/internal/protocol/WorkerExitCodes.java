@@ -8,7 +8,11 @@ public final class WorkerExitCodes {
 
     /** Told to shut down, or its channel closed cleanly. */
     public static final int NORMAL = 0;
-    /** The JVM's {@code -XX:+ExitOnOutOfMemoryError} ended it (HotSpot exits with 3). */
+    /**
+     * Out of memory. HotSpot's {@code -XX:+ExitOnOutOfMemoryError} exits with 3, but so does any
+     * {@code System.exit(3)}: for a Java worker only HotSpot's line in its output says out of
+     * memory. A foreign worker exits with 3 only when it ran out of memory (PROTOCOL.md §9).
+     */
     public static final int OUT_OF_MEMORY = 3;
     /** The bootstrap line on stdin was missing or invalid. */
     public static final int BAD_BOOTSTRAP = 64;
@@ -29,6 +33,22 @@ public final class WorkerExitCodes {
      * Describes an exit code in words.
      *
      * @param code the exit code as the JDK reports it
+     * @param outOfMemory whether the worker is known to have run out of memory
+     * @param jvmWorker whether it is the Java worker, whose out-of-memory exit is the JVM's flag
+     * @return e.g. "killed by signal 9 (SIGKILL)" or "exited with code 66 (protocol error)"
+     */
+    public static String describe(int code, boolean outOfMemory, boolean jvmWorker) {
+        if (code == OUT_OF_MEMORY) {
+            return "exited with code 3" + (!outOfMemory ? ""
+                    : jvmWorker ? " (out of memory: -XX:+ExitOnOutOfMemoryError)" : " (out of memory)");
+        }
+        return describe(code);
+    }
+
+    /**
+     * Describes an exit code in words, saying nothing of memory for code 3.
+     *
+     * @param code the exit code as the JDK reports it
      * @return e.g. "killed by signal 9 (SIGKILL)" or "exited with code 66 (protocol error)"
      */
     public static String describe(int code) {
@@ -39,7 +59,6 @@ public final class WorkerExitCodes {
         String meaning;
         switch (code) {
             case NORMAL: meaning = " (normal exit)"; break;
-            case OUT_OF_MEMORY: meaning = " (out of memory: -XX:+ExitOnOutOfMemoryError)"; break;
             case BAD_BOOTSTRAP: meaning = " (invalid bootstrap line on stdin)"; break;
             case CHANNEL_FAILED: meaning = " (could not connect to the supervisor, or its socket failed)"; break;
             case PROTOCOL_ERROR: meaning = " (the worker saw a protocol error)"; break;

@@ -160,7 +160,12 @@ class MessagesTest {
     void describesExitCodes() {
         assertThat(WorkerExitCodes.describe(137)).isEqualTo("killed by signal 9 (SIGKILL) (exit code 137)");
         assertThat(WorkerExitCodes.describe(143)).isEqualTo("killed by signal 15 (SIGTERM) (exit code 143)");
-        assertThat(WorkerExitCodes.describe(3)).contains("out of memory");
+        assertThat(WorkerExitCodes.describe(3)).isEqualTo("exited with code 3");
+        assertThat(WorkerExitCodes.describe(3, false, true)).isEqualTo("exited with code 3");
+        assertThat(WorkerExitCodes.describe(3, true, true))
+                .isEqualTo("exited with code 3 (out of memory: -XX:+ExitOnOutOfMemoryError)");
+        assertThat(WorkerExitCodes.describe(3, true, false)).isEqualTo("exited with code 3 (out of memory)");
+        assertThat(WorkerExitCodes.describe(42, false, false)).isEqualTo("exited with code 42");
         assertThat(WorkerExitCodes.describe(67)).contains("lifeline");
         assertThat(WorkerExitCodes.describe(42)).isEqualTo("exited with code 42");
     }

@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code ChunkSizer}); each span delivers its outputs here.
  *
  * <p>Fails fast: the first span to fail fails the batch, and the batch then cancels every span
- * still live, as does cancelling the batch's future. The final progress report is made before
- * the future completes.
+ * still live, as does completing the batch's future from outside (cancelling it, {@code orTimeout},
+ * {@code complete(...)}). The final progress report is made before the future completes.
  */
 public final class Batch implements ProgressReporter.Figures {
 
@@ -66,7 +66,9 @@ public final class Batch implements ProgressReporter.Figures {
         this.remaining = new AtomicInteger(inputs.count());
         this.progress = progress == ProgressListener.NONE ? null : new ProgressReporter(progress, this, startNanos);
         future.whenCompleteInline((list, error) -> {
-            if (error != null) {
+            // The batch completes itself only once every input is done, or by failing; any other
+            // completion (cancel, orTimeout, complete(...)) came from its caller: stop what is live.
+            if (error != null || remaining.get() > 0) {
                 cancelLive();
                 finishProgress(); // a cancelled batch: its last report comes after
             }

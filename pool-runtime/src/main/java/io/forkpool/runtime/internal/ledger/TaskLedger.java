@@ -198,7 +198,8 @@ public final class TaskLedger implements TaskSource {
     }
 
     private void onTaskDone(TaskRecord task, Throwable error) {
-        if (error instanceof CancellationException) { // counted already, by the TaskFuture
+        // Cancelled, or completed from outside (counted as cancelled, by the TaskFuture): stop it
+        if (task.future.stopsTask() || error instanceof CancellationException) {
             TaskOwner owner = task.owner;
             if (owner != null) {
                 owner.cancelled(task);
@@ -218,9 +219,9 @@ public final class TaskLedger implements TaskSource {
     private void abandon(TaskRecord task) {
         PoolFailedException why = intake.failure();
         if (why != null) {
-            task.future.completeExceptionally(why);
+            task.future.fail(why);
         } else {
-            task.future.completeExceptionally(new CancellationException(task + " cancelled: pool "
+            task.future.fail(new CancellationException(task + " cancelled: pool "
                     + poolName + " closed before it completed"));
         }
     }
@@ -296,7 +297,7 @@ public final class TaskLedger implements TaskSource {
                     task.crashes.add(crash.apply(task));
                     LOG.warn("pool {}: {} failed: its worker died on each of its {} attempt(s)", poolName, task,
                             task.maxAttempts);
-                    task.future.completeExceptionally(fates.get(i) == OrphanFates.Fate.FAIL_CRASHED
+                    task.future.fail(fates.get(i) == OrphanFates.Fate.FAIL_CRASHED
                             ? task.crashes.get(0) : new PoisonTaskException(task.id, task.type.name(), task.crashes));
                     break;
                 default:

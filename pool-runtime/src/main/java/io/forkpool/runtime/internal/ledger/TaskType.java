@@ -1,6 +1,7 @@
 package io.forkpool.runtime.internal.ledger;
 
 import io.forkpool.internal.protocol.InputDecodeCheck;
+import io.forkpool.internal.protocol.JsonFailures;
 import io.forkpool.internal.protocol.ProtocolException;
 import io.forkpool.internal.protocol.TaskRequest;
 import io.forkpool.internal.protocol.TaskTypes;
@@ -156,7 +157,8 @@ public final class TaskType {
         try {
             return inputWriter.writeValueAsBytes(input);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException("cannot encode the input of " + name + ": " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException("cannot encode the input of " + name + ": " + JsonFailures.describe(e),
+                    JsonFailures.causeToKeep(e));
         }
     }
 

@@ -2,6 +2,8 @@ package io.forkpool.runtime.internal.lifecycle;
 
 import io.forkpool.runtime.internal.exec.Scheduler;
 import io.forkpool.runtime.internal.ledger.TaskLedger;
+import io.forkpool.runtime.internal.observe.LogFallback;
+import io.forkpool.runtime.internal.observe.PoolCounters;
 import io.forkpool.runtime.internal.observe.PoolMBeanLifecycle;
 import io.forkpool.runtime.internal.worker.DriverConfig;
 import io.forkpool.runtime.internal.worker.WorkerDriver;
@@ -18,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * timeout, then both closes cancel what is left and stop every worker, whose stop ends in a
  * SIGKILL ({@link WorkerDriver#stop}); the wait for their exits is bounded too. The first caller
  * closes; later callers, and {@code closeNow()} during a {@code close()}, wait for it. The JVM's
- * shutdown hook calls {@link #shutdown} with {@code now} ({@link ShutdownHook}).
+ * shutdown hook closes a pool never closed with {@link #shutdownAtExit} ({@link ShutdownHook}),
+ * which says what that cancelled.
  */
 public final class PoolShutdown {
 
@@ -35,6 +38,7 @@ public final class PoolShutdown {
     private final Scheduler scheduler;
     private final WorkerSpawner spawner;
     private final PoolMBeanLifecycle mbean;
+    private final PoolCounters counters;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     /** Set by closeNow() to end a graceful close's wait for its tasks. */
     private volatile boolean abortDrain;
@@ -49,10 +53,11 @@ public final class PoolShutdown {
      * @param scheduler the supervisor thread, shut down last
      * @param spawner released last
      * @param mbean unregistered last
+     * @param counters the pool's counters, to tell what a close at JVM exit cancelled
      */
     public PoolShutdown(String poolName, Duration closeTimeout, DriverConfig config, PoolLifecycle lifecycle,
             TaskLedger ledger, WorkerSupervisor supervisor, Scheduler scheduler, WorkerSpawner spawner,
-            PoolMBeanLifecycle mbean) {
+            PoolMBeanLifecycle mbean, PoolCounters counters) {
         this.poolName = poolName;
         this.closeTimeout = closeTimeout;
         this.stopGraceNanos = config.stopGraceNanos();
@@ -62,6 +67,51 @@ public final class PoolShutdown {
         this.scheduler = scheduler;
         this.spawner = spawner;
         this.mbean = mbean;
+        this.counters = counters;
+    }
+
+    /**
+     * What closing a pool at JVM exit cancelled.
+     *
+     * @param queued inputs still waiting for a worker
+     * @param cancelled inputs cancelled in all: the queued ones and those sent to workers
+     */
+    public record AtExit(long queued, long cancelled) {
+    }
+
+    /**
+     * Closes a pool its application never closed, as the JVM exits: at once, since the JVM will
+     * not wait. Queued and running tasks are cancelled, not run; if there were any, a WARN says
+     * how many (on standard error when SLF4J has no provider, as a worker's output goes).
+     *
+     * @return what was cancelled
+     */
+    public AtExit shutdownAtExit() {
+        long queued = ledger.queuedInputs();
+        long before = counters.cancelled();
+        shutdown(true);
+        AtExit dropped = new AtExit(queued, Math.max(0, counters.cancelled() - before));
+        if (dropped.cancelled() > 0) {
+            String warning = atExitWarning(poolName, dropped);
+            if (LogFallback.TO_STDERR) {
+                System.err.println("[forkpool] WARN " + warning);
+            } else {
+                LOG.warn(warning);
+            }
+        }
+        return dropped;
+    }
+
+    /**
+     * @param poolName the pool
+     * @param dropped what closing it at JVM exit cancelled
+     * @return the warning that says so
+     */
+    static String atExitWarning(String poolName, AtExit dropped) {
+        long queued = Math.min(dropped.queued(), dropped.cancelled());
+        return "pool " + poolName + " was not closed before the JVM exited: cancelled " + dropped.cancelled()
+                + " task(s) (" + queued + " queued, " + (dropped.cancelled() - queued)
+                + " sent to workers) instead of running them; close the pool (try-with-resources) to let them finish";
     }
 
     /**

@@ -5,8 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One JVM shutdown hook for all open pools: on normal exit, SIGTERM or SIGINT it closes every pool
- * still open, killing its workers, so none outlives the supervisor. (SIGKILL runs no hook; the
- * workers' lifeline covers that case.)
+ * still open, killing its workers, so none outlives the supervisor, and warns of the tasks that
+ * cancelled ({@link PoolShutdown#shutdownAtExit}). (SIGKILL runs no hook; the workers' lifeline
+ * covers that case.)
  */
 public final class ShutdownHook {
 
@@ -30,7 +31,7 @@ public final class ShutdownHook {
         if (!installed) {
             synchronized (ShutdownHook.class) {
                 if (!installed) {
-                    Thread hook = new Thread(() -> OPEN.forEach(pool -> pool.shutdown(true)), "forkpool-shutdown-hook");
+                    Thread hook = new Thread(() -> OPEN.forEach(PoolShutdown::shutdownAtExit), "forkpool-shutdown-hook");
                     Runtime.getRuntime().addShutdownHook(hook);
                     installed = true;
                 }

@@ -240,12 +240,12 @@ public final class WorkerSupervisor {
         live.remove(driver);
         PoolState state = lifecycle.state();
         if (exit.cause() == ExitCause.KILLED_FOR_TIMEOUT_OR_CANCEL) {
-            LOG.warn("pool {}: {} killed after {} ms: {}; {} task(s) in flight", poolName, driver,
+            LOG.warn("pool {}: {} killed (up {} ms): {}; {} task(s) in flight", poolName, driver,
                     exit.uptimeMillis(), exit.description(), exit.orphans().size());
         } else if (!exit.cause().isCrash()) {
             LOG.debug("pool {}: {} ended: {}", poolName, driver, exit.description());
         } else if (state.runsTasks()) {
-            LOG.warn("pool {}: {} died ({}) after {} ms: {}; {} task(s) in flight{}", poolName, driver,
+            LOG.warn("pool {}: {} died ({}; up {} ms): {}; {} task(s) in flight{}", poolName, driver,
                     exit.cause(), exit.uptimeMillis(), exit.description(), exit.orphans().size(),
                     exit.outputTail().isEmpty() ? "" : "; last output:\n" + exit.outputTail());
         }

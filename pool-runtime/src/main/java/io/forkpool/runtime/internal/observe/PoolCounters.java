@@ -69,6 +69,11 @@ public final class PoolCounters {
         }
     }
 
+    /** @return the inputs cancelled so far */
+    public long cancelled() {
+        return cancelled.sum();
+    }
+
     /** @param inputs inputs queued again after their worker died */
     public void retried(long inputs) {
         retried.add(inputs);

@@ -16,9 +16,12 @@ import java.util.concurrent.TimeUnit;
  * @param silenceNanos how long a worker that holds tasks may stay silent before it is probed
  * @param probeNanos how long a probed worker has to answer before it is killed
  * @param stopGraceNanos after SHUTDOWN, how long before SIGTERM; after SIGTERM, how long before SIGKILL
+ * @param jvmWorkers whether the workers are the Java worker (no {@code workerCommand}), which
+ *     tells how an out-of-memory death shows
  */
 public record DriverConfig(String poolName, int workers, int maxFrameLength, int tasksInFlight, long maxTasksPerWorker,
-        long maxWorkerHeapBytes, long startupNanos, long silenceNanos, long probeNanos, long stopGraceNanos) {
+        long maxWorkerHeapBytes, long startupNanos, long silenceNanos, long probeNanos, long stopGraceNanos,
+        boolean jvmWorkers) {
 
     /** A worker holding tasks that sends nothing for this long is probed. */
     public static final long SILENCE_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -34,6 +37,7 @@ public record DriverConfig(String poolName, int workers, int maxFrameLength, int
     public static DriverConfig of(PoolOptions options) {
         return new DriverConfig(options.name(), options.workers(), options.maxFrameLength(),
                 options.tasksInFlightPerWorker(), options.maxTasksPerWorker(), options.maxWorkerHeapBytes(),
-                options.startupTimeout().toNanos(), SILENCE_NANOS, PROBE_NANOS, STOP_GRACE_NANOS);
+                options.startupTimeout().toNanos(), SILENCE_NANOS, PROBE_NANOS, STOP_GRACE_NANOS,
+                options.workerCommand().isEmpty());
     }
 }

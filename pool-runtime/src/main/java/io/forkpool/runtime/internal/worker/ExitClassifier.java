@@ -13,19 +13,25 @@ final class ExitClassifier {
     }
 
     /**
+     * Out of memory is read from what only an out-of-memory death leaves: for a Java worker the
+     * line HotSpot prints ({@link #OOM_MARKER}), since exit code 3 is also any {@code System.exit(3)};
+     * for a foreign worker exit code 3, which the protocol reserves for it.
+     *
      * @param exitCode the process exit code
      * @param endedByPool why the pool ended it, or {@code null} if it ended on its own
      * @param diedBeforeReady whether it never said hello
      * @param outputTail its last output
+     * @param jvmWorker whether it is the Java worker (no {@code workerCommand})
      */
-    static ExitCause classify(int exitCode, ExitCause endedByPool, boolean diedBeforeReady, String outputTail) {
+    static ExitCause classify(int exitCode, ExitCause endedByPool, boolean diedBeforeReady, String outputTail,
+            boolean jvmWorker) {
         if (endedByPool != null) {
             return endedByPool;
         }
         if (diedBeforeReady) {
             return ExitCause.STARTUP_FAILURE;
         }
-        if (exitCode == WorkerExitCodes.OUT_OF_MEMORY || outputTail.contains(OOM_MARKER)) {
+        if (jvmWorker ? outputTail.contains(OOM_MARKER) : exitCode == WorkerExitCodes.OUT_OF_MEMORY) {
             return ExitCause.OUT_OF_MEMORY;
         }
         if (exitCode > 128 && exitCode < 128 + 65) {

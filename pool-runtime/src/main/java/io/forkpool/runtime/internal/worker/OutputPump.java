@@ -1,6 +1,7 @@
 package io.forkpool.runtime.internal.worker;
 
 import io.forkpool.runtime.internal.exec.PoolThread;
+import io.forkpool.runtime.internal.observe.LogFallback;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -11,7 +12,6 @@ import java.util.function.BiConsumer;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.helpers.NOPLoggerFactory;
 
 /**
  * Copies a worker's merged stdout/stderr to the log, one line at a time, tagged with the worker,
@@ -37,7 +37,7 @@ final class OutputPump implements Runnable {
      * on the supervisor's standard error.
      */
     private static final BiConsumer<String, String> SINK = sink(LoggerFactory.getILoggerFactory(),
-            classPresent("org.slf4j.nop.NOPServiceProvider"), System.err);
+            LogFallback.NOP_CHOSEN, System.err);
 
     /** Sends each line to {@link #SINK}. */
     OutputPump(InputStream output, String tag) {
@@ -144,7 +144,7 @@ final class OutputPump implements Runnable {
 
     /**
      * The sink for worker output: the log, unless SLF4J found no provider and fell back to its
-     * no-operation factory by itself. One who chose {@code slf4j-nop} chose silence, and gets it.
+     * no-operation factory by itself ({@link LogFallback}).
      *
      * @param factory the factory SLF4J bound
      * @param nopChosen whether {@code slf4j-nop}, the deliberate no-operation provider, is present
@@ -152,20 +152,11 @@ final class OutputPump implements Runnable {
      * @return the sink
      */
     static BiConsumer<String, String> sink(ILoggerFactory factory, boolean nopChosen, PrintStream stderr) {
-        if (factory instanceof NOPLoggerFactory && !nopChosen) {
+        if (LogFallback.toStderr(factory, nopChosen)) {
             return (lineTag, line) -> stderr.println("[" + lineTag + "] " + line);
         }
         Logger log = factory.getLogger(LOG.getName());
         return (lineTag, line) -> log.info("[{}] {}", lineTag, line);
-    }
-
-    private static boolean classPresent(String name) {
-        try {
-            Class.forName(name, false, LoggerFactory.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
     }
 
     private void emit(StringBuilder line) {

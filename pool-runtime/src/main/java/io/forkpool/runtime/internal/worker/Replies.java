@@ -111,7 +111,7 @@ final class Replies {
         if (failure != null) {
             int index = task.batch == null ? -1
                     : task.from + (task.isChunk() && failure.index() != null ? failure.index() : 0);
-            task.future.completeExceptionally(failed(task, failure, new TaskFailureReport(task.id, task.type.name(),
+            task.future.fail(failed(task, failure, new TaskFailureReport(task.id, task.type.name(),
                     index, workerId.getAsInt(), pid, String.valueOf(failure.exceptionClass()), failure.message(),
                     failure.stackTrace())));
         } else {
@@ -180,10 +180,10 @@ final class Replies {
 
     private static void complete(TaskRecord task, Object outputs) {
         if (outputs instanceof TaskDataException) {
-            task.future.completeExceptionally((TaskDataException) outputs);
+            task.future.fail((TaskDataException) outputs);
         } else if (task.batch == null) {
-            task.future.complete(outputs);
-        } else if (task.future.complete(null)) { // counts the span before the batch can complete
+            task.future.answer(outputs);
+        } else if (task.future.answer(null)) { // counts the span before the batch can complete
             task.batch.deliver(task.from, task.isChunk() ? (Object[]) outputs : new Object[] {outputs});
         }
     }

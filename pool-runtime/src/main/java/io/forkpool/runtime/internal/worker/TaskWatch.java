@@ -48,7 +48,7 @@ final class TaskWatch {
     }
 
     private void onTimeout(TaskRecord task) {
-        if (inFlight.holds(task) && task.future.completeExceptionally(new TaskTimeoutException(task.id,
+        if (inFlight.holds(task) && task.future.fail(new TaskTimeoutException(task.id,
                 task.type.name(), task.timeout, driver.slot(), pid))) {
             requestCancel(task, "timed out after " + task.timeout);
         }

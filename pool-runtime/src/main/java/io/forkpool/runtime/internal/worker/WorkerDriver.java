@@ -367,10 +367,9 @@ public final class WorkerDriver implements TaskOwner {
         link.killLeftovers();
         String tail = output.finish(link::killOutputHolders).text(); // its last lines, for the report
         int exitCode = link.exitValue();
-        ExitCause cause = ExitClassifier.classify(exitCode, endedBy, readyNanos == 0, tail);
-        String description = endReason == null
-                ? WorkerExitCodes.describe(exitCode)
-                : endReason + "; " + WorkerExitCodes.describe(exitCode);
+        ExitCause cause = ExitClassifier.classify(exitCode, endedBy, readyNanos == 0, tail, config.jvmWorkers());
+        String code = WorkerExitCodes.describe(exitCode, cause == ExitCause.OUT_OF_MEMORY, config.jvmWorkers());
+        String description = endReason == null ? code : endReason + "; " + code;
         long now = scheduler.nanoTime();
         Replies r = replies;
         WorkerExit exit = new WorkerExit(this, cause, exitCode, description, tail, orphans,

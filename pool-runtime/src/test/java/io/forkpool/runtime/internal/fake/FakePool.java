@@ -31,7 +31,7 @@ public final class FakePool implements AutoCloseable {
             long never = TimeUnit.DAYS.toNanos(365);
             config = new DriverConfig(config.poolName(), config.workers(), config.maxFrameLength(),
                     config.tasksInFlight(), config.maxTasksPerWorker(), config.maxWorkerHeapBytes(),
-                    config.startupNanos(), never, never, config.stopGraceNanos());
+                    config.startupNanos(), never, never, config.stopGraceNanos(), config.jvmWorkers());
         }
         this.pool = new ProcessPool(options, spawner, clock, config);
     }

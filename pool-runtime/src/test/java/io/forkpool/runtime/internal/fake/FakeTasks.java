@@ -65,6 +65,15 @@ public final class FakeTasks {
         }
     }
 
+    /** Prints its input (a line, or nothing when empty) and halts its worker with exit code 3. */
+    public static final class HaltWith3 implements Task<String, String> {
+        @Override
+        public String execute(String line) throws Exception {
+            haltNow(3, line.isEmpty() ? null : line);
+            return line;
+        }
+    }
+
     /** Returns its input, unless it is negative: then it halts its worker with exit 99. */
     public static final class HaltOnNegative implements Task<Integer, Integer> {
         @Override

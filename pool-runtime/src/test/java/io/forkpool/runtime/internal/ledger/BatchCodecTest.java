@@ -105,9 +105,25 @@ class BatchCodecTest {
 
         String alone = messageOf(() -> types.encode(anything, tooDeep));
         assertThat(alone).startsWith("cannot encode the input of " + CodecTasks.Anything.class.getName() + ": ")
-                .contains("nesting depth (501) exceeds the maximum allowed (500");
+                .contains("a cycle or nesting deeper than 500 levels (at ");
         assertThatThrownBy(() -> types.encodeAll(anything, List.of(1, tooDeep, 3)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage(alone);
+    }
+
+    @Test
+    void aCycleInAnInputIsNamedInAShortMessageWithoutJacksonsHugeCause() {
+        Map<String, Object> a = new java.util.HashMap<>();
+        Map<String, Object> b = new java.util.HashMap<>();
+        a.put("b", b);
+        b.put("a", a);
+        TaskType anything = types.of(CodecTasks.Anything.class);
+
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> types.encode(anything, a));
+
+        assertThat(e.getMessage()).isEqualTo("cannot encode the input of " + CodecTasks.Anything.class.getName()
+                + ": a cycle or nesting deeper than 500 levels (at HashMap[\"b\"] -> HashMap[\"a\"] -> HashMap[\"b\"] -> ...)");
+        assertThat(e.getCause()).isNull();
     }
 
     @Test
