@@ -1,5 +1,6 @@
-"""Tests of the Python forkpool worker: codec against the golden frames, CountPrimes against the
-Java task's results, and the worker script as a real process against a fake supervisor.
+"""Tests of the Python forkpool worker (the package ``forkpool_worker``): codec against the golden
+frames, CountPrimes against the Java task's results, and the worker, run by its launcher script,
+as a real process against a fake supervisor.
 
 Run with ``cd worker-python && PYTHONDONTWRITEBYTECODE=1 python3 -m unittest discover -s src/test/python -v``.
 Every worker process runs with a timeout and is killed (with its session) in cleanup; nothing
