@@ -410,6 +410,13 @@ class BootstrapTest(unittest.TestCase):
             with self.subTest(name), self.assertRaisesRegex(fw.BootstrapError, name):
                 self.parse(**{name: -1})
 
+    def test_optional_integers_have_the_spec_upper_bounds(self):
+        b = self.parse(workerId=2**31 - 1, supervisorPid=2**63 - 1, supervisorStartMillis=2**63 - 1)
+        self.assertEqual((2**31 - 1, 2**63 - 1, 2**63 - 1), (b.worker_id, b.supervisor_pid, b.supervisor_start_millis))
+        for name, value in (("workerId", 2**31), ("supervisorPid", 2**63), ("supervisorStartMillis", 2**63)):
+            with self.subTest(name), self.assertRaisesRegex(fw.BootstrapError, f"{name}.*{value}"):
+                self.parse(**{name: value})
+
     def test_allowed_tasks(self):
         entries = ["com.example.*", "org.acme.Outer$Inner", "*", "\u00fcber.T\u00e2che", "_.$"]
         self.assertEqual(tuple(entries), self.parse(allowedTasks=entries).allowed_tasks)

@@ -5,8 +5,8 @@ supervisor watch (2.4): everything the worker does before it connects.
   most 16,384 bytes), so it never consumes a byte past the line. The line must be one JSON object
   (nesting at most 500 levels) with the integer ``protocolVersion`` 1, non-empty strings
   ``socketPath`` and ``token``, an integer ``maxFrameLength`` in [1,024, 1,073,741,824], and
-  optionally integers ``workerId``, ``supervisorPid``, ``supervisorStartMillis`` (each >= 0,
-  default 0) and ``allowedTasks`` (default ``["*"]``). "Integer" means a JSON number without
+  optionally the integers ``workerId`` (up to 2^31-1), ``supervisorPid`` and
+  ``supervisorStartMillis`` (each up to 2^63-1; all >= 0, default 0) and ``allowedTasks`` (default ``["*"]``). "Integer" means a JSON number without
   fraction or exponent; ``null`` is not one. Unknown fields are ignored. A missing, overlong or
   invalid line, a field of the wrong type or out of range, or a protocol version other than 1 is
   reported on stderr as one line and ends the process with 64.
@@ -205,9 +205,9 @@ class Bootstrap:
         socket_path = text("socketPath")
         token = text("token")
         max_frame_length = integer("maxFrameLength", MIN_FRAME_LENGTH, MAX_FRAME_LENGTH)
-        worker_id = integer("workerId", 0, default=0)
-        supervisor_pid = integer("supervisorPid", 0, default=0)
-        supervisor_start = integer("supervisorStartMillis", 0, default=0)
+        worker_id = integer("workerId", 0, 2**31 - 1, default=0)
+        supervisor_pid = integer("supervisorPid", 0, 2**63 - 1, default=0)
+        supervisor_start = integer("supervisorStartMillis", 0, 2**63 - 1, default=0)
         allowed = obj.get("allowedTasks")
         if allowed is None:  # absent or null: the default (spec 2.2)
             allowed = [TaskAllowList.ANY]
