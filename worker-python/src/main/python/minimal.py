@@ -22,14 +22,19 @@ from collections import deque
 
 HEADER = struct.Struct(">IBBq")  # length u32, type u8, flags u8, correlation id i64 (spec 3)
 HELLO, TASK, RESULT, FAILURE, CANCEL, SHUTDOWN = 0x01, 0x10, 0x11, 0x12, 0x13, 0x20
-KNOWN_TYPES = {0x01, 0x10, 0x11, 0x12, 0x13, 0x14, 0x20, 0x21, 0x30, 0x31}
 CANCELLED = "java.util.concurrent.CancellationException"
 MAX_CONTROL = 1 << 20  # the control-message limit (spec 6)
 
 
-def fail(code, reason):
-    sys.stderr.write(f"minimal worker: {reason}\n")
-    sys.stderr.flush()
+SEND_LOCK = threading.Lock()  # frames go out whole, one at a time
+
+
+def fail(code, reason=None):
+    """Exits with ``code`` (spec 9), never in the middle of a frame (spec 3): waits up to 1 s."""
+    if reason:
+        sys.stderr.write(f"minimal worker: {reason}\n")
+        sys.stderr.flush()
+    SEND_LOCK.acquire(timeout=1.0)
     os._exit(code)
 
 
@@ -110,13 +115,12 @@ class Worker:
         self.max_frame = bootstrap["maxFrameLength"]
         self.allowed = bootstrap["allowedTasks"]
         self.sock = sock
-        self.send_lock = threading.Lock()
         self.tasks = deque()  # (task id, name, input bytes) not started yet, in arrival order
         self.ready = threading.Condition()
 
     def send(self, kind, correlation_id, payload):
         try:
-            with self.send_lock:  # whole frames, one at a time
+            with SEND_LOCK:
                 self.sock.sendall(HEADER.pack(len(payload), kind, 0, correlation_id) + payload)
         except OSError as e:
             fail(65, f"socket write failed: {e}")
@@ -130,7 +134,7 @@ class Worker:
                 fail(65, f"socket read failed: {e}")
             if not chunk:
                 if at_boundary and not data:
-                    os._exit(0)  # spec 7: the supervisor closed the socket at a frame boundary
+                    fail(0)  # spec 7: the supervisor closed the socket at a frame boundary
                 fail(66, "protocol violation: end of stream inside a frame")
             data += chunk
         return data
@@ -145,7 +149,7 @@ class Worker:
                 fail(66, f"protocol violation: flags {flags}, type 0x{kind:02x} from the supervisor")
             payload = self.read_exactly(length, False)
             if kind == SHUTDOWN:
-                os._exit(0)
+                fail(0)
             if kind == CANCEL:  # spec 4.3: a task not started is answered now and never runs
                 with self.ready:
                     queued = [task for task in self.tasks if task[0] == correlation_id]
@@ -170,8 +174,6 @@ class Worker:
                 task_id, name, task_input = self.tasks.popleft()
             kind, payload = self.execute(name, task_input)
             self.send(kind, task_id, payload)
-            sys.stdout.flush()
-            sys.stderr.flush()
 
     def execute(self, name, task_input):
         try:
@@ -194,8 +196,10 @@ class Worker:
         while True:
             fields = {"exceptionClass": exception_class, "message": message[:cut], "stackTrace": trace[-cut:]}
             payload = json.dumps(fields, ensure_ascii=False).encode("utf-8", "replace")
-            if len(payload) <= min(self.max_frame, MAX_CONTROL) or cut == 0:
+            if len(payload) <= min(self.max_frame, MAX_CONTROL):
                 return payload
+            if cut == 0:
+                fail(1, f"a FAILURE of {exception_class} does not fit maxFrameLength {self.max_frame}")
             cut //= 2
 
 
