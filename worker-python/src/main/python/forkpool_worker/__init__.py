@@ -28,10 +28,10 @@ As a script::
     python3 forkpool_worker.py [--tasks-module PATH.py ...] [--no-status]
 
 Each ``--tasks-module`` is a Python file that defines ``TASKS = {name: function}``; its tasks are
-registered next to the built-in ``io.forkpool.examples.CountPrimes`` (also named
-``io.forkpool.examples.Primes::count``). The script is a launcher for this
-package, next to it (``import forkpool_worker`` finds the package: a package wins over a module of
-the same name). Neither the package nor a tasks module gets a ``__pycache__`` written next to it.
+registered next to the example task ``io.forkpool.examples.CountPrimes`` (module ``examples``;
+also named ``io.forkpool.examples.Primes::count``). The script is a launcher for this package,
+next to it (``import forkpool_worker`` finds the package: a package wins over a module of the
+same name). Neither the package nor a tasks module gets a ``__pycache__`` written next to it.
 
 As a library, from your own worker script::
 

@@ -6,10 +6,11 @@ supervisor watch (2.4): everything the worker does before it connects.
   (nesting at most 500 levels) with the integer ``protocolVersion`` 1, non-empty strings
   ``socketPath`` and ``token``, an integer ``maxFrameLength`` in [1,024, 1,073,741,824], and
   optionally the integers ``workerId`` (up to 2^31-1), ``supervisorPid`` and
-  ``supervisorStartMillis`` (each up to 2^63-1; all >= 0, default 0) and ``allowedTasks`` (default ``["*"]``). "Integer" means a JSON number without
-  fraction or exponent; ``null`` is not one. Unknown fields are ignored. A missing, overlong or
-  invalid line, a field of the wrong type or out of range, or a protocol version other than 1 is
-  reported on stderr as one line and ends the process with 64.
+  ``supervisorStartMillis`` (each up to 2^63-1; all >= 0, default 0) and ``allowedTasks``
+  (default ``["*"]``). "Integer" means a JSON number without fraction or exponent; ``null`` is
+  not one. Unknown fields are ignored. A missing, overlong or invalid line, a field of the wrong
+  type or out of range, or a protocol version other than 1 is reported on stderr as one line and
+  ends the process with 64.
 * **Lifeline** (spec 2.4): right after the bootstrap line, fd 0 is duplicated to a close-on-exec
   descriptor that only the lifeline thread reads, and fd 0 itself is pointed at ``/dev/null``.
   Tasks and the child processes they start therefore can neither steal lifeline bytes nor keep
@@ -44,7 +45,15 @@ from typing import Any, Optional, Union
 
 from .exits import EXIT_LIFELINE, internal_error, log
 from .tasks import TaskNotAllowedError
-from .wire import MAX_FRAME_LENGTH, MAX_NESTING, MIN_FRAME_LENGTH, PROTOCOL_VERSION, decode_json, encode_json, nests_too_deeply
+from .wire import (
+    MAX_FRAME_LENGTH,
+    MAX_NESTING,
+    MIN_FRAME_LENGTH,
+    PROTOCOL_VERSION,
+    decode_json,
+    encode_json,
+    nests_too_deeply,
+)
 
 MAX_BOOTSTRAP_LINE = 16_384
 """The longest bootstrap line, terminator included (spec 2.2)."""

@@ -13,7 +13,15 @@ from typing import Any, Callable, Mapping, Optional
 
 from . import examples
 from .bootstrap import Bootstrap, BootstrapError, read_bootstrap_line, start_lifeline, start_supervisor_watch
-from .exits import EXIT_BAD_BOOTSTRAP, EXIT_CONNECT_FAILED, EXIT_WORKER_ERROR, exit_flushed, exit_out_of_memory, internal_error, log
+from .exits import (
+    EXIT_BAD_BOOTSTRAP,
+    EXIT_CONNECT_FAILED,
+    EXIT_WORKER_ERROR,
+    exit_flushed,
+    exit_out_of_memory,
+    internal_error,
+    log,
+)
 from .handler import FEATURES, Worker, runtime_description
 from .wire import MAX_CONTROL_MESSAGE, PROTOCOL_VERSION, Hello, encode_message
 

@@ -37,7 +37,7 @@
     :meth:`TaskContext.is_cancelled` or calls :meth:`TaskContext.check_cancelled` (which raises
     :class:`TaskCancelled`) stops early and is answered with a ``CancellationException``
     failure. A task that ignores the flag runs on and its reply is whatever it produces; the
-    supervisor kills the worker if it still runs 500 ms after the ``CANCEL``. The built-in
+    supervisor kills the worker if it still runs 500 ms after the ``CANCEL``. The example
     CountPrimes polls the flag between sieve segments;
   - a ``CANCEL`` for a task already answered, or never received, is ignored.
 
@@ -65,8 +65,29 @@ import time
 from typing import Any, Callable, Mapping, Optional, Union
 
 from .bootstrap import Bootstrap
-from .exits import EXIT_OK, EXIT_PROTOCOL_VIOLATION, EXIT_SOCKET_FAILED, EXIT_WORKER_ERROR, exit_flushed, exit_out_of_memory, flush_stdio, internal_error, log
-from .tasks import InputDecodeError, OutputEncodeError, TaskCancelled, TaskContext, TaskNotAllowedError, UnknownTaskError, call_in_context, cancellation_failure, failure_from_exception, fitted_failure_payload
+from .exits import (
+    EXIT_OK,
+    EXIT_PROTOCOL_VIOLATION,
+    EXIT_SOCKET_FAILED,
+    EXIT_WORKER_ERROR,
+    exit_flushed,
+    exit_out_of_memory,
+    flush_stdio,
+    internal_error,
+    log,
+)
+from .tasks import (
+    InputDecodeError,
+    OutputEncodeError,
+    TaskCancelled,
+    TaskContext,
+    TaskNotAllowedError,
+    UnknownTaskError,
+    call_in_context,
+    cancellation_failure,
+    failure_from_exception,
+    fitted_failure_payload,
+)
 from .wire import (
     CANCELLATION_EXCEPTION,
     MAX_BATCH_INPUTS,

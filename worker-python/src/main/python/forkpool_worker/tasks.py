@@ -28,7 +28,14 @@ import threading
 import traceback
 from typing import Any, Callable, Optional
 
-from .wire import CANCELLATION_EXCEPTION, MAX_CONTROL_MESSAGE, STAGE_INPUT, STAGE_OUTPUT, Failure, encode_message
+from .wire import (
+    CANCELLATION_EXCEPTION,
+    MAX_CONTROL_MESSAGE,
+    STAGE_INPUT,
+    STAGE_OUTPUT,
+    Failure,
+    encode_message,
+)
 
 TEXT_LIMIT = 32 * 1024
 """Where a failure's texts are cut, in UTF-8 bytes (spec 4.2)."""
