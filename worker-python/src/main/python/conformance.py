@@ -73,8 +73,10 @@ class Skipped(Exception):
 class Options:
     """What the command line set: the worker command, time limits, where the golden files are."""
 
-    def __init__(self, command: List[str], timeout: float, startup: float, golden: Path, setpriv: bool):
+    def __init__(self, command: List[str], timeout: float, startup: float, golden: Path, setpriv: bool,
+                 exit_within: float = 1.0):
         self.command = command
+        self.exit_within = exit_within
         self.timeout = timeout
         self.startup = startup
         self.golden = golden
@@ -427,7 +429,7 @@ def connect_failure(make):
 def lifeline_idle(make):
     w = make().connect()
     w.proc.stdin.close()
-    return f"exited {w.wait_exit({67}, within=1.0) * 1000:.0f} ms after the lifeline closed"
+    return f"exited {w.wait_exit({67}, within=w.options.exit_within) * 1000:.0f} ms after the lifeline closed"
 
 
 @case("2.4", "lifeline closed while a task runs: exit 67 at once")
@@ -436,7 +438,7 @@ def lifeline_busy(make):
     w.send(task(1, LONG))
     ping_if_possible(w)
     w.proc.stdin.close()
-    return f"exited {w.wait_exit({67}, within=1.0) * 1000:.0f} ms after the lifeline closed"
+    return f"exited {w.wait_exit({67}, within=w.options.exit_within) * 1000:.0f} ms after the lifeline closed"
 
 
 def ping_if_possible(w: Worker) -> None:
@@ -453,7 +455,7 @@ def supervisor_gone(make):
     child.wait()
     w = make(supervisorPid=child.pid, supervisorStartMillis=0).start()
     try:
-        w.wait_exit({67}, within=3.0)
+        w.wait_exit({67}, within=w.options.exit_within + 2.0)
     except Failed as e:
         return f"no backup watch (a SHOULD): {e}"
 
@@ -678,7 +680,7 @@ def optional_check_case(title: str, data: bytes, codes=(66,)):
                     return "not checked: the worker serves on (allowed)"
         if code not in codes:
             raise Failed(f"exit code {code}, expected {' or '.join(map(str, codes))} or serving on")
-        return f"checked: exit {code}"
+        return "checked: exit 66" if code == 66 else f"not checked: exit {code} (allowed)"
     case("7", f"optional check (MAY): {title}")(run)
 
 
@@ -832,7 +834,7 @@ def shutdown(make):
     data = golden(w.options, "shutdown.hex")
     w.connect().serves_on()
     w.conn.sendall(data)
-    took = w.wait_exit({0}, within=1.0)
+    took = w.wait_exit({0}, within=w.options.exit_within)
     extra = w.frame(timeout=0.5)
     while extra is not None:
         if extra.type != wire.MessageType.STATUS:
@@ -841,14 +843,14 @@ def shutdown(make):
     return f"exited {took * 1000:.0f} ms after SHUTDOWN"
 
 
-@case("8", "SHUTDOWN and lifeline closed while a task runs and one waits: exit 0 or 67 within 1 s")
+@case("8", "SHUTDOWN and lifeline closed while a task runs and one waits: exit 0 or 67 at once")
 def shutdown_busy(make):
     w = make().connect()
     w.send(task(1, LONG), task(2))
     ping_if_possible(w)
     w.conn.sendall(frame(wire.MessageType.SHUTDOWN))
     w.proc.stdin.close()
-    took = w.wait_exit({0, 67}, within=1.0)
+    took = w.wait_exit({0, 67}, within=w.options.exit_within)
     return f"exit {w.proc.returncode} after {took * 1000:.0f} ms"
 
 
@@ -857,7 +859,7 @@ def socket_closed(make):
     w = make().connect()  # nothing unread: a close with unread frames may read as a reset (65)
     w.conn.close()
     w.conn = None
-    took = w.wait_exit({0}, within=1.0)
+    took = w.wait_exit({0}, within=w.options.exit_within)
     return f"exited {took * 1000:.0f} ms after the close"
 
 
@@ -906,6 +908,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--jobs", type=int, default=4, help="cases run at once (default 4)")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for a reply or an exit")
     parser.add_argument("--startup", type=float, default=30.0, help="seconds from spawn to HELLO (spec 2.3)")
+    parser.add_argument("--exit-within", type=float, default=1.0,
+                        help="seconds in which an exit 'at once' must come (default 1, as spec 8 allows after "
+                             "SHUTDOWN; more on a loaded machine: the times are printed)")
     parser.add_argument("--golden", type=Path, default=DEFAULT_GOLDEN, help="the golden files' directory")
     parser.add_argument("--no-setpriv", action="store_true", help="do not run the worker under setpriv --pdeathsig")
     parser.add_argument("--known-failure", metavar="REGEX", action="append", default=[],
@@ -918,7 +923,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 0
     if not command:
         parser.error("no worker command after --")
-    options = Options(command, args.timeout, args.startup, args.golden, not args.no_setpriv)
+    options = Options(command, args.timeout, args.startup, args.golden, not args.no_setpriv, args.exit_within)
     print(f"forkpool conformance kit, protocol version 1: {' '.join(command)}", flush=True)
     probe = Worker(options)
     try:
