@@ -1,7 +1,7 @@
 """Tasks the integration tests load into the worker with ``--tasks-module``.
 
-The worker script registers itself as the module ``forkpool_worker`` before it loads this file,
-so the import below shares the worker's context and exception types.
+The import below is the worker's own package (``forkpool_worker/``, which the launcher script
+``forkpool_worker.py`` runs), so it shares the worker's context and exception types.
 """
 
 import socket

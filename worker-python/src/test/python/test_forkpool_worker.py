@@ -1,5 +1,6 @@
-"""Tests of the Python forkpool worker: codec against the golden frames, CountPrimes against the
-Java task's results, and the worker script as a real process against a fake supervisor.
+"""Tests of the Python forkpool worker (the package ``forkpool_worker``): codec against the golden
+frames, CountPrimes against the Java task's results, and the worker, run by its launcher script,
+as a real process against a fake supervisor.
 
 Run with ``cd worker-python && PYTHONDONTWRITEBYTECODE=1 python3 -m unittest discover -s src/test/python -v``.
 Every worker process runs with a timeout and is killed (with its session) in cleanup; nothing
@@ -408,6 +409,13 @@ class BootstrapTest(unittest.TestCase):
         for name in ("workerId", "supervisorPid", "supervisorStartMillis"):
             with self.subTest(name), self.assertRaisesRegex(fw.BootstrapError, name):
                 self.parse(**{name: -1})
+
+    def test_optional_integers_have_the_spec_upper_bounds(self):
+        b = self.parse(workerId=2**31 - 1, supervisorPid=2**63 - 1, supervisorStartMillis=2**63 - 1)
+        self.assertEqual((2**31 - 1, 2**63 - 1, 2**63 - 1), (b.worker_id, b.supervisor_pid, b.supervisor_start_millis))
+        for name, value in (("workerId", 2**31), ("supervisorPid", 2**63), ("supervisorStartMillis", 2**63)):
+            with self.subTest(name), self.assertRaisesRegex(fw.BootstrapError, f"{name}.*{value}"):
+                self.parse(**{name: value})
 
     def test_allowed_tasks(self):
         entries = ["com.example.*", "org.acme.Outer$Inner", "*", "\u00fcber.T\u00e2che", "_.$"]

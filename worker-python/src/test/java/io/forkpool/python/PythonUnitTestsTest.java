@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Runs the Python worker's own tests ({@code src/test/python}, standard-library {@code unittest})
- * as part of the build: the codec against the golden frames, and the worker against a fake
- * supervisor written in Python.
+ * as part of the build: the codec against the golden frames, the worker against a fake
+ * supervisor written in Python, and the conformance kit against broken copies of {@code minimal.py}.
  */
 class PythonUnitTestsTest {
 

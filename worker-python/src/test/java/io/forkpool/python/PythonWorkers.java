@@ -16,13 +16,22 @@ final class PythonWorkers {
         return Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
     }
 
-    /** The reference worker script. */
+    /** The reference worker script: the launcher of the package {@code forkpool_worker/} beside it. */
     static Path script() {
-        Path script = module().resolve("src/main/python/forkpool_worker.py");
-        if (!Files.isRegularFile(script)) {
-            throw new IllegalStateException("no Python worker at " + script);
+        return source("forkpool_worker.py");
+    }
+
+    /**
+     * A file of {@code src/main/python}: the worker's launcher, {@code minimal.py} or {@code conformance.py}.
+     *
+     * @throws IllegalStateException if it is not there
+     */
+    static Path source(String name) {
+        Path file = module().resolve("src/main/python").resolve(name);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("no " + name + " at " + file);
         }
-        return script;
+        return file;
     }
 
     /** The module of extra tasks the integration tests register. */
