@@ -1,5 +1,7 @@
 package io.forkpool.runtime.internal.fake;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.forkpool.Task;
 import io.forkpool.TaskContext;
 import io.forkpool.runtime.internal.ledger.CodecTasks;
@@ -108,6 +110,43 @@ public final class FakeTasks {
                 case "cracked" -> new CodecTasks.Cracked();
                 default -> new CodecTasks.Circle();
             };
+        }
+    }
+
+    /**
+     * What a worker in another language might answer for a {@code long}: the worker writes
+     * {@code {"value": wire}}, whatever JSON {@code wire} is, and a reader decodes the value only
+     * from a JSON integer.
+     */
+    public static final class Claimed {
+        private final Object wire;
+
+        Claimed(Object wire) {
+            this.wire = wire;
+        }
+
+        /** @return what the worker writes as the value */
+        public Object getValue() {
+            return wire;
+        }
+
+        /** @return the value a reader decodes, from a {@code long} only; @param value the long */
+        @JsonCreator
+        public static Claimed of(@JsonProperty("value") long value) {
+            return new Claimed(value);
+        }
+    }
+
+    /** Answers its input's kind of JSON for a {@link Claimed} long: "string" 25 as "25", "fraction" 1.5, "boolean" true, else 25. */
+    public static final class Claims implements Task<String, Claimed> {
+        @Override
+        public Claimed execute(String input) {
+            return new Claimed(switch (input) {
+                case "string" -> "25";
+                case "fraction" -> 1.5;
+                case "boolean" -> true;
+                default -> 25L;
+            });
         }
     }
 
