@@ -87,6 +87,17 @@ public final class FakeTasks {
         }
     }
 
+    /** Returns its input's absolute value; for a negative one it first halts its worker with exit 99 on attempt 1. */
+    public static final class HaltOnNegativeOnce implements Task<Integer, Integer> {
+        @Override
+        public Integer execute(Integer input) throws Exception {
+            if (input < 0 && TaskContext.current().orElseThrow().attempt() == 1) {
+                haltNow(99, "halting on " + input + " on attempt 1");
+            }
+            return Math.abs(input);
+        }
+    }
+
     /** Returns its input, unless it is negative: then it throws. */
     public static final class FailOnNegative implements Task<Integer, Integer> {
         @Override
