@@ -76,6 +76,15 @@ public final class FakeTasks {
         }
     }
 
+    /** Halts its worker at once with its input as the exit code, as a worker whose own code failed does (65). */
+    public static final class HaltWithCode implements Task<Integer, Integer> {
+        @Override
+        public Integer execute(Integer code) throws Exception {
+            haltNow(code, "halting with " + code);
+            return code;
+        }
+    }
+
     /** Returns its input, unless it is negative: then it halts its worker with exit 99. */
     public static final class HaltOnNegative implements Task<Integer, Integer> {
         @Override
