@@ -6,7 +6,8 @@ import java.util.Objects;
  * What the supervisor knows about a worker that died or broke the protocol while running a task:
  * the fields of a {@link WorkerCrashedException}.
  *
- * @param taskId the pool-assigned id of the task that was running
+ * @param taskId the pool-assigned id the running task was sent under for this attempt (each
+ *     attempt is sent under a fresh one, as its {@link TaskContext#taskId()} shows)
  * @param taskClass the task's class name
  * @param attempt which attempt of the task this was, from 1
  * @param workerId the worker's id within the pool
@@ -25,7 +26,8 @@ public record CrashReport(long taskId, String taskClass, int attempt, int worker
     /**
      * Checks the fields that may not be null.
      *
-     * @param taskId the pool-assigned id of the task that was running
+     * @param taskId the pool-assigned id the running task was sent under for this attempt (each
+ *     attempt is sent under a fresh one, as its {@link TaskContext#taskId()} shows)
      * @param taskClass the task's class name, not null
      * @param attempt which attempt of the task this was, from 1
      * @param workerId the worker's id within the pool

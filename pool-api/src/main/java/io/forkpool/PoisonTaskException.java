@@ -48,7 +48,7 @@ public final class PoisonTaskException extends ForkPoolException {
         return sb.toString();
     }
 
-    /** @return the task's id */
+    /** @return the id its last attempt was sent under; {@link #attempts()} name each attempt's own */
     public long taskId() {
         return taskId;
     }

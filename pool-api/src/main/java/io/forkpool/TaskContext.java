@@ -21,7 +21,16 @@ import java.util.Optional;
  */
 public interface TaskContext {
 
-    /** @return the pool-assigned id of the task, unique within its pool */
+    /**
+     * The id this run of the task was sent under, unique within its pool: a task sent again (a
+     * retry after its worker died under it, or a re-send of a task whose worker died before it
+     * started) gets a fresh id each time, so an id never names two sends. The exceptions and
+     * reports about a run ({@link TaskFailedException}, {@link TaskDataException},
+     * {@link TaskTimeoutException}, {@link WorkerCrashedException}) name the id it ran under, and
+     * a {@link PoisonTaskException} lists every attempt with its own.
+     *
+     * @return the pool-assigned id of this run of the task
+     */
     long taskId();
 
     /** @return which attempt this is, from 1; above 1 only when an earlier worker died running it */

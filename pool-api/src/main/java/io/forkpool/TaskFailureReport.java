@@ -5,7 +5,8 @@ import java.util.Objects;
 /**
  * What a worker reported when a task's own code threw: the fields of a {@link TaskFailedException}.
  *
- * @param taskId the pool-assigned id of the task (or chunk of inputs) that failed
+ * @param taskId the pool-assigned id the failing task (or chunk of inputs) was sent under: the id
+ *     its {@link TaskContext#taskId()} showed; a task sent again gets a fresh one each time
  * @param taskClass the task's class name
  * @param inputIndex for a task of {@link WorkerPool#submitAll}, the position of the failing input in
  *     the list of inputs; -1 for a task submitted alone
@@ -21,7 +22,8 @@ public record TaskFailureReport(long taskId, String taskClass, int inputIndex, i
     /**
      * Checks the fields that may not be null.
      *
-     * @param taskId the pool-assigned id of the task (or chunk of inputs) that failed
+     * @param taskId the pool-assigned id the failing task (or chunk of inputs) was sent under: the id
+ *     its {@link TaskContext#taskId()} showed; a task sent again gets a fresh one each time
      * @param taskClass the task's class name, not null
      * @param inputIndex the position of the failing input in its batch, or -1
      * @param workerId the worker's id within the pool

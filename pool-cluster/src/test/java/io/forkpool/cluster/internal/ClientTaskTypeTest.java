@@ -12,6 +12,7 @@ import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.annotation.JsonDeserialize;
 import tools.jackson.databind.exc.InvalidDefinitionException;
+import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
 
 /** A cluster client checks, as a local pool does, that the first input of each class decodes before sending it. */
@@ -106,5 +107,21 @@ class ClientTaskTypeTest {
         counteds.encode(new Counted());
         counteds.encode(null);
         assertThat(Counting.CALLS).hasValue(1);
+    }
+
+    @Test
+    void anOutputDecodesStrictlyAsItsDeclaredTypeAsInALocalPool() {
+        ClientTaskType longs = type(NoCreators.class); // its output type is Long
+        assertThatThrownBy(() -> longs.decode(bytes("\"25\""))).isInstanceOf(MismatchedInputException.class)
+                .hasMessageStartingWith("Cannot coerce String value (\"25\") to `java.lang.Long` value");
+        assertThatThrownBy(() -> longs.decode(bytes("1.5"))).isInstanceOf(InvalidFormatException.class)
+                .hasMessageStartingWith("Cannot coerce Floating-point value (1.5) to `java.lang.Long` value");
+        assertThatThrownBy(() -> longs.decode(bytes("true"))).isInstanceOf(MismatchedInputException.class)
+                .hasMessageStartingWith("Cannot deserialize value of type `java.lang.Long` from Boolean value");
+        assertThat(longs.decode(bytes("25"))).isEqualTo(25L);
+    }
+
+    private static byte[] bytes(String json) {
+        return json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -11,7 +11,11 @@ import tools.jackson.core.TokenStreamFactory;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.cfg.EnumFeature;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.type.LogicalType;
 
 /**
  * The JSON-encoded control messages of the protocol and the two Jackson configurations for
@@ -222,11 +226,18 @@ public final class Messages {
     }
 
     /**
-     * Creates the mapper for task inputs and outputs: any string and the whole document at most a
-     * frame, nesting at most {@link #MAX_NESTING_DEPTH} on read and write (so a hostile or
-     * accidental 100,000-deep document fails fast instead of overflowing the stack), exactly one
-     * document per payload, and unknown properties rejected: a task's declared type decides what
-     * its data may contain.
+     * Creates the mapper for task inputs and outputs, in the worker and in the supervisor alike:
+     * any string and the whole document at most a frame, nesting at most {@link #MAX_NESTING_DEPTH}
+     * on read and write (so a hostile or accidental 100,000-deep document fails fast instead of
+     * overflowing the stack), exactly one document per payload, and unknown properties rejected: a
+     * task's declared type decides what its data may contain.
+     *
+     * <p>A value decodes only from the JSON it is written as, with no coercion (PROTOCOL.md 5): not
+     * a number from a string ({@code "25"} as a {@code Long}), an integer type from a number with a
+     * fraction or exponent ({@code 1.5}, even {@code 1.0}, as a {@code Long}), a boolean from a
+     * number or a string, a string from a number or a boolean, an enum from its index, nor anything
+     * but a string from {@code ""}. An integer is a valid floating-point number ({@code 25} as a
+     * {@code Double}). NaN and the infinities are neither written nor read ({@link FiniteNumbers}).
      *
      * @param maxFrameLength the frame cap, which also caps any string and the document
      * @return a new mapper
@@ -235,9 +246,23 @@ public final class Messages {
         return JsonMapper.builder(JsonFactory.builder()
                         .streamReadConstraints(limits(maxFrameLength, maxFrameLength))
                         .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+                        .addDecorator(FiniteNumbers.REFUSE_ON_WRITE)
                         .build())
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                // Strict, as the inputs and outputs of a task in another language must be too.
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                .withCoercionConfigDefaults(c -> c.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
+                .withCoercionConfig(LogicalType.Textual, c -> c
+                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .withCoercionConfig(LogicalType.Boolean, c -> c
+                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail))
+                .addModule(FiniteNumbers.module())
                 .build();
     }
 

@@ -18,7 +18,9 @@ public final class WorkerExitCodes {
     public static final int BAD_BOOTSTRAP = 64;
     /**
      * It could not connect to the supervisor's socket, or the socket failed (a read or write error,
-     * its descriptor closed under it), or the worker's own code failed.
+     * its descriptor closed under it), or the worker's own code failed while it served (never a
+     * task's exception, which is answered). Before its hello only the first two can happen, so
+     * {@link #describe(int, boolean, boolean, boolean)} tells the two cases apart by the hello.
      */
     public static final int CHANNEL_FAILED = 65;
     /** The supervisor broke the protocol (corrupt frame, unexpected message). */
@@ -30,17 +32,24 @@ public final class WorkerExitCodes {
     }
 
     /**
-     * Describes an exit code in words.
+     * Describes an exit code in words, as far as what the supervisor saw of the worker tells.
      *
      * @param code the exit code as the JDK reports it
      * @param outOfMemory whether the worker is known to have run out of memory
      * @param jvmWorker whether it is the Java worker, whose out-of-memory exit is the JVM's flag
+     * @param saidHello whether the supervisor accepted its hello: a worker that did had connected,
+     *     so its 65 is a failed socket or its own code's failure, never "could not connect"
      * @return e.g. "killed by signal 9 (SIGKILL)" or "exited with code 66 (protocol error)"
      */
-    public static String describe(int code, boolean outOfMemory, boolean jvmWorker) {
+    public static String describe(int code, boolean outOfMemory, boolean jvmWorker, boolean saidHello) {
         if (code == OUT_OF_MEMORY) {
             return "exited with code 3" + (!outOfMemory ? ""
                     : jvmWorker ? " (out of memory: -XX:+ExitOnOutOfMemoryError)" : " (out of memory)");
+        }
+        if (code == CHANNEL_FAILED) {
+            return "exited with code 65 (" + (saidHello
+                    ? "its socket to the supervisor failed, or the worker's own code failed; its output says which"
+                    : "could not connect to the supervisor, or its socket failed before its hello") + ")";
         }
         return describe(code);
     }
@@ -60,7 +69,7 @@ public final class WorkerExitCodes {
         switch (code) {
             case NORMAL: meaning = " (normal exit)"; break;
             case BAD_BOOTSTRAP: meaning = " (invalid bootstrap line on stdin)"; break;
-            case CHANNEL_FAILED: meaning = " (could not connect to the supervisor, or its socket failed)"; break;
+            case CHANNEL_FAILED: meaning = " (could not connect to the supervisor, its socket failed, or the worker's own code failed)"; break;
             case PROTOCOL_ERROR: meaning = " (the worker saw a protocol error)"; break;
             case LIFELINE_LOST: meaning = " (its lifeline to the supervisor closed)"; break;
             default: meaning = "";

@@ -161,12 +161,22 @@ class MessagesTest {
         assertThat(WorkerExitCodes.describe(137)).isEqualTo("killed by signal 9 (SIGKILL) (exit code 137)");
         assertThat(WorkerExitCodes.describe(143)).isEqualTo("killed by signal 15 (SIGTERM) (exit code 143)");
         assertThat(WorkerExitCodes.describe(3)).isEqualTo("exited with code 3");
-        assertThat(WorkerExitCodes.describe(3, false, true)).isEqualTo("exited with code 3");
-        assertThat(WorkerExitCodes.describe(3, true, true))
+        assertThat(WorkerExitCodes.describe(3, false, true, true)).isEqualTo("exited with code 3");
+        assertThat(WorkerExitCodes.describe(3, true, true, true))
                 .isEqualTo("exited with code 3 (out of memory: -XX:+ExitOnOutOfMemoryError)");
-        assertThat(WorkerExitCodes.describe(3, true, false)).isEqualTo("exited with code 3 (out of memory)");
-        assertThat(WorkerExitCodes.describe(42, false, false)).isEqualTo("exited with code 42");
+        assertThat(WorkerExitCodes.describe(3, true, false, true)).isEqualTo("exited with code 3 (out of memory)");
+        assertThat(WorkerExitCodes.describe(42, false, false, true)).isEqualTo("exited with code 42");
         assertThat(WorkerExitCodes.describe(67)).contains("lifeline");
         assertThat(WorkerExitCodes.describe(42)).isEqualTo("exited with code 42");
+    }
+
+    @Test
+    void describesExitCode65ByWhetherTheWorkerHadSaidHello() {
+        assertThat(WorkerExitCodes.describe(65, false, true, false))
+                .isEqualTo("exited with code 65 (could not connect to the supervisor, or its socket failed before its hello)");
+        assertThat(WorkerExitCodes.describe(65, false, false, true)).isEqualTo("exited with code 65 (its socket to the "
+                + "supervisor failed, or the worker's own code failed; its output says which)");
+        assertThat(WorkerExitCodes.describe(65)).isEqualTo("exited with code 65 (could not connect to the supervisor, "
+                + "its socket failed, or the worker's own code failed)");
     }
 }

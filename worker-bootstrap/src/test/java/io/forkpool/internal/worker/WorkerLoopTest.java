@@ -491,6 +491,45 @@ class WorkerLoopTest {
     }
 
     @Test
+    void anInputDecodesOnlyFromTheJsonItIsWrittenAs() throws Exception {
+        sendTask(40, Divide.class.getName(), "{\"a\":\"25\",\"b\":5}");
+        Messages.TaskFailure fromString = readFailure(40);
+        assertThat(fromString.exceptionClass()).isEqualTo("tools.jackson.databind.exc.MismatchedInputException");
+        assertThat(fromString.message()).startsWith("Cannot coerce String value (\"25\") to `long` value");
+        assertThat(fromString.stage()).isEqualTo(Messages.STAGE_INPUT);
+
+        sendTask(41, Divide.class.getName(), "{\"a\":1.5,\"b\":5}");
+        Messages.TaskFailure fromFraction = readFailure(41);
+        assertThat(fromFraction.exceptionClass()).isEqualTo("tools.jackson.databind.exc.InvalidFormatException");
+        assertThat(fromFraction.message()).startsWith("Cannot coerce Floating-point value (1.5) to `long` value");
+        assertThat(fromFraction.stage()).isEqualTo(Messages.STAGE_INPUT);
+
+        sendTask(42, Divide.class.getName(), "{\"a\":1,\"b\":4}"); // and what is written as its type runs
+        Frame quarter = readReply();
+        assertThat(quarter.type()).isEqualTo(FrameType.RESULT);
+        assertThat(new String(quarter.payload(), StandardCharsets.UTF_8)).isEqualTo("0.25");
+    }
+
+    @Test
+    void nanAndTheInfinitiesAreNotSentButFailTheTaskAtTheOutputStage() throws Exception {
+        String[][] cases = {{"0", "NaN"}, {"1", "Infinity"}, {"-1", "-Infinity"}};
+        for (int i = 0; i < cases.length; i++) {
+            sendTask(50 + i, Divide.class.getName(), "{\"a\":" + cases[i][0] + ",\"b\":0}");
+            Messages.TaskFailure failure = readFailure(50 + i);
+            assertThat(failure.exceptionClass()).isEqualTo("tools.jackson.core.exc.StreamWriteException");
+            assertThat(failure.message()).startsWith("not a finite number: " + cases[i][1]
+                    + " (JSON has no NaN or Infinity)");
+            assertThat(failure.stage()).isEqualTo(Messages.STAGE_OUTPUT);
+            assertThat(failure.index()).isNull();
+        }
+        sendBatch(53, Divide.class.getName(), "[{\"a\":1,\"b\":2},{\"a\":0,\"b\":0},{\"a\":3,\"b\":4}]");
+        Messages.TaskFailure inBatch = readFailure(53);
+        assertThat(inBatch.index()).isEqualTo(1);
+        assertThat(inBatch.message()).startsWith("not a finite number: NaN (JSON has no NaN or Infinity)");
+        assertThat(inBatch.stage()).isEqualTo(Messages.STAGE_OUTPUT);
+    }
+
+    @Test
     void aCancelForATaskNeverReceivedIsForgotten() throws Exception {
         supervisorWriter.append(FrameType.CANCEL, 30, Frame.EMPTY);
         supervisorWriter.flush();

@@ -246,6 +246,11 @@ public final class TaskLedger implements TaskSource {
     }
 
     @Override
+    public long newTaskId() {
+        return taskIds.incrementAndGet();
+    }
+
+    @Override
     public void cut(TaskRecord span, int inputs) {
         TaskRecord rest;
         synchronized (span) { // against its completion, which counts its size (TaskFuture)
@@ -298,7 +303,7 @@ public final class TaskLedger implements TaskSource {
                     LOG.warn("pool {}: {} failed: its worker died on each of its {} attempt(s)", poolName, task,
                             task.maxAttempts);
                     task.future.fail(fates.get(i) == OrphanFates.Fate.FAIL_CRASHED
-                            ? task.crashes.get(0) : new PoisonTaskException(task.id, task.type.name(), task.crashes));
+                            ? task.crashes.get(0) : new PoisonTaskException(task.id(), task.type.name(), task.crashes));
                     break;
                 default:
                     throw new AssertionError(fates.get(i));

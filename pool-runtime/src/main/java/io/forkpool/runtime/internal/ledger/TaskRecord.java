@@ -24,8 +24,17 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  */
 public final class TaskRecord {
 
-    /** Its id on the wire; a split or cut gives the new part an id of its own. */
-    public final long id;
+    /**
+     * Its id on the wire: the correlation id of its current (or next) send, never the id of an
+     * earlier send (PROTOCOL.md 4.1). It is drawn from the pool's one counter when the task is made
+     * (a split or cut gives the new part an id of its own) and drawn again for every later send, a
+     * retry or a re-send from a dead worker ({@link #prepareSend}). What a run of the task reports
+     * (its {@code TaskContext}, its failure, its crash) names the id it ran under. Written by the
+     * sender about to write it, before any other thread can find it there; volatile for those.
+     */
+    private volatile long id;
+    /** Whether it has been handed to a worker before; senders only, handed on with the task through the queue. */
+    private boolean sent;
     /** What it runs. */
     public final TaskType type;
     /** The encoded input of a single task; {@code null} for a span. */
@@ -106,6 +115,25 @@ public final class TaskRecord {
         this.maxAttempts = batch.maxAttempts;
         this.timeout = batch.timeout;
         this.queuedNanos = batch.startNanos;
+    }
+
+    /** @return its id on the wire for its current or next send */
+    public long id() {
+        return id;
+    }
+
+    /**
+     * Called by the sender about to hand it to a worker, before anything else can find it there:
+     * its first send keeps the id it was made with; every later one takes a fresh id, so that no id
+     * is ever sent twice in the pool's lifetime (an id is skipped when a send is given up).
+     *
+     * @param ids where fresh ids come from
+     */
+    public void prepareSend(TaskSource ids) {
+        if (sent) {
+            id = ids.newTaskId();
+        }
+        sent = true;
     }
 
     /** @return how many inputs it carries: 1 unless it is a span of several */

@@ -37,4 +37,12 @@ public interface TaskSource {
      * @param inputs how many it keeps
      */
     void cut(TaskRecord span, int inputs);
+
+    /**
+     * Draws a task id never used before in the pool's lifetime, for a task about to be sent again
+     * ({@link TaskRecord#prepareSend}).
+     *
+     * @return the id
+     */
+    long newTaskId();
 }

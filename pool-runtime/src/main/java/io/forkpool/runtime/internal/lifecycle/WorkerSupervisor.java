@@ -259,7 +259,7 @@ public final class WorkerSupervisor {
     }
 
     private static Function<TaskRecord, WorkerCrashedException> crashReport(WorkerExit exit) {
-        return task -> new WorkerCrashedException(new CrashReport(task.id, task.type.name(), task.attempt,
+        return task -> new WorkerCrashedException(new CrashReport(task.id(), task.type.name(), task.attempt,
                 exit.driver().slot(), exit.driver().pid(), exit.cause(), exit.exitCode(), exit.description(),
                 exit.uptimeMillis(), exit.served(), exit.outputTail()));
     }

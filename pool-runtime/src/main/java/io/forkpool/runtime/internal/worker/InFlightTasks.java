@@ -73,7 +73,7 @@ final class InFlightTasks {
                 break;
             }
             task.startedNanos = 0;
-            tasks.put(task.id, task);
+            tasks.put(task.id(), task);
             admitted++;
             admittedNow.add(task);
         }
@@ -131,7 +131,7 @@ final class InFlightTasks {
     }
 
     synchronized boolean holds(TaskRecord task) {
-        return tasks.containsKey(task.id);
+        return tasks.get(task.id()) == task;
     }
 
     /** @return how long the task has been running, or -1 if it is not the running one */

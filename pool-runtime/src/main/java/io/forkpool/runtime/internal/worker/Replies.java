@@ -111,7 +111,7 @@ final class Replies {
         if (failure != null) {
             int index = task.batch == null ? -1
                     : task.from + (task.isChunk() && failure.index() != null ? failure.index() : 0);
-            task.future.fail(failed(task, failure, new TaskFailureReport(task.id, task.type.name(),
+            task.future.fail(failed(task, failure, new TaskFailureReport(task.id(), task.type.name(),
                     index, workerId.getAsInt(), pid, String.valueOf(failure.exceptionClass()), failure.message(),
                     failure.stackTrace())));
         } else {
@@ -172,7 +172,7 @@ final class Replies {
             why = e.getOriginalMessage();
         }
         TaskDataException undecodable = new TaskDataException(TaskDataException.Direction.OUTPUT,
-                task.type.declaredOutputType(), new TaskFailureReport(task.id, task.type.name(), index, -1, -1,
+                task.type.declaredOutputType(), new TaskFailureReport(task.id(), task.type.name(), index, -1, -1,
                         error.getClass().getName(), why, ""));
         undecodable.initCause(error);
         return undecodable;

@@ -206,6 +206,7 @@ final class Sender implements Runnable, IdleWorker {
                     source.cut(task, chunk);
                 }
             }
+            task.prepareSend(source); // a fresh id if it was sent before: ids are never reused (PROTOCOL.md 4.1)
             task.owner = owner; // so a cancellation finds it from now on
             task.sentNanos = now;
         }

@@ -48,7 +48,7 @@ final class TaskWatch {
     }
 
     private void onTimeout(TaskRecord task) {
-        if (inFlight.holds(task) && task.future.fail(new TaskTimeoutException(task.id,
+        if (inFlight.holds(task) && task.future.fail(new TaskTimeoutException(task.id(),
                 task.type.name(), task.timeout, driver.slot(), pid))) {
             requestCancel(task, "timed out after " + task.timeout);
         }
@@ -65,7 +65,7 @@ final class TaskWatch {
     private void requestCancel(TaskRecord task, String why) {
         Sender s = driver.sender();
         if (s != null) {
-            s.control(FrameType.CANCEL, task.id);
+            s.control(FrameType.CANCEL, task.id());
         }
         scheduler.schedule(() -> enforceCancel(task, why), CANCEL_GRACE_NANOS);
     }

@@ -368,7 +368,8 @@ public final class WorkerDriver implements TaskOwner {
         String tail = output.finish(link::killOutputHolders).text(); // its last lines, for the report
         int exitCode = link.exitValue();
         ExitCause cause = ExitClassifier.classify(exitCode, endedBy, readyNanos == 0, tail, config.jvmWorkers());
-        String code = WorkerExitCodes.describe(exitCode, cause == ExitCause.OUT_OF_MEMORY, config.jvmWorkers());
+        String code = WorkerExitCodes.describe(exitCode, cause == ExitCause.OUT_OF_MEMORY, config.jvmWorkers(),
+                readyNanos != 0);
         String description = endReason == null ? code : endReason + "; " + code;
         long now = scheduler.nanoTime();
         Replies r = replies;

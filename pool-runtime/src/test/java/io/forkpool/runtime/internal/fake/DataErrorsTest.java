@@ -124,4 +124,32 @@ class DataErrorsTest {
             assertThat(await(fake.pool.submit(FakeTasks.Echo.class, "after"))).isEqualTo("after");
         }
     }
+
+    @Test
+    void anOutputIsDecodedStrictlyAsItsDeclaredTypeWithoutCoercion() throws Exception {
+        String claimed = FakeTasks.Claimed.class.getName();
+        String[][] cases = {
+            {"string", "tools.jackson.databind.exc.MismatchedInputException", "Cannot coerce String value (\"25\") to `long` value"},
+            {"fraction", "tools.jackson.databind.exc.InvalidFormatException", "Cannot coerce Floating-point value (1.5) to `long` value"},
+            {"boolean", "tools.jackson.databind.exc.MismatchedInputException", "Cannot deserialize value of type `long` from Boolean value"},
+        };
+        try (FakePool fake = FakePool.start(1, b -> b)) {
+            for (String[] c : cases) {
+                assertThatThrownBy(() -> await(fake.pool.submit(FakeTasks.Claims.class, c[0]))).as(c[0]).cause()
+                        .isInstanceOfSatisfying(TaskDataException.class, e -> {
+                            assertThat(e.direction()).isEqualTo(Direction.OUTPUT);
+                            assertThat(e.declaredType()).isEqualTo(claimed);
+                            assertThat(e.workerId()).as("found by the pool").isEqualTo(-1);
+                            assertThat(e.workerPid()).isEqualTo(-1);
+                            assertThat(e.remoteExceptionClass()).isEqualTo(c[1]);
+                            assertThat(e.remoteMessage()).startsWith(c[2]);
+                            assertThat(e.getMessage()).startsWith("the output of task ").contains(" ("
+                                    + FakeTasks.Claims.class.getName() + ") could not be decoded as " + claimed
+                                    + " by the pool: " + c[1] + ": " + c[2]);
+                        });
+            }
+            assertThat(await(fake.pool.submit(FakeTasks.Claims.class, "number")).getValue()).isEqualTo(25L);
+            assertThat(fake.spawner.all).as("a data error is not a crash").hasSize(1);
+        }
+    }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Exit code 3 alone is not out of memory for a Java worker ({@code System.exit(3)} gives it too):
  * only HotSpot's line says so. A foreign worker's exit 3 is out of memory, told without JVM flags.
+ * And exit 65 is described by what the pool saw: after a hello, never as "could not connect".
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class ExitCodeThreeTest {
@@ -60,5 +61,19 @@ class ExitCodeThreeTest {
 
         assertThat(e.exitCause()).isEqualTo(ExitCause.OUT_OF_MEMORY);
         assertThat(e.exitDescription()).isEqualTo("exited with code 3 (out of memory)").doesNotContain("-XX");
+    }
+
+    /** Exit 65 after a hello is never "could not connect" (PROTOCOL.md 7, 9): the worker had connected and served. */
+    @Test
+    void aWorkerThatExitsWith65AfterItsHelloIsNotSaidToHaveFailedToConnect() throws Exception {
+        try (FakePool fake = FakePool.start(1, b -> b.maxAttempts(1))) {
+            ExecutionException failed = assertThrows(ExecutionException.class,
+                    () -> fake.awaitAdvancing(fake.pool.submit(FakeTasks.HaltWithCode.class, 65)));
+            WorkerCrashedException e = (WorkerCrashedException) failed.getCause();
+
+            assertThat(e.exitCause()).isEqualTo(ExitCause.EXIT_CODE);
+            assertThat(e.exitDescription()).isEqualTo("exited with code 65 (its socket to the supervisor failed, "
+                    + "or the worker's own code failed; its output says which)").doesNotContain("connect");
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.forkpool.runtime.internal.fake;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.forkpool.Task;
 import io.forkpool.TaskContext;
 import io.forkpool.runtime.internal.ledger.CodecTasks;
@@ -74,6 +76,15 @@ public final class FakeTasks {
         }
     }
 
+    /** Halts its worker at once with its input as the exit code, as a worker whose own code failed does (65). */
+    public static final class HaltWithCode implements Task<Integer, Integer> {
+        @Override
+        public Integer execute(Integer code) throws Exception {
+            haltNow(code, "halting with " + code);
+            return code;
+        }
+    }
+
     /** Returns its input, unless it is negative: then it halts its worker with exit 99. */
     public static final class HaltOnNegative implements Task<Integer, Integer> {
         @Override
@@ -82,6 +93,17 @@ public final class FakeTasks {
                 haltNow(99, "halting on " + input);
             }
             return input;
+        }
+    }
+
+    /** Returns its input's absolute value; for a negative one it first halts its worker with exit 99 on attempt 1. */
+    public static final class HaltOnNegativeOnce implements Task<Integer, Integer> {
+        @Override
+        public Integer execute(Integer input) throws Exception {
+            if (input < 0 && TaskContext.current().orElseThrow().attempt() == 1) {
+                haltNow(99, "halting on " + input + " on attempt 1");
+            }
+            return Math.abs(input);
         }
     }
 
@@ -108,6 +130,43 @@ public final class FakeTasks {
                 case "cracked" -> new CodecTasks.Cracked();
                 default -> new CodecTasks.Circle();
             };
+        }
+    }
+
+    /**
+     * What a worker in another language might answer for a {@code long}: the worker writes
+     * {@code {"value": wire}}, whatever JSON {@code wire} is, and a reader decodes the value only
+     * from a JSON integer.
+     */
+    public static final class Claimed {
+        private final Object wire;
+
+        Claimed(Object wire) {
+            this.wire = wire;
+        }
+
+        /** @return what the worker writes as the value */
+        public Object getValue() {
+            return wire;
+        }
+
+        /** @return the value a reader decodes, from a {@code long} only; @param value the long */
+        @JsonCreator
+        public static Claimed of(@JsonProperty("value") long value) {
+            return new Claimed(value);
+        }
+    }
+
+    /** Answers its input's kind of JSON for a {@link Claimed} long: "string" 25 as "25", "fraction" 1.5, "boolean" true, else 25. */
+    public static final class Claims implements Task<String, Claimed> {
+        @Override
+        public Claimed execute(String input) {
+            return new Claimed(switch (input) {
+                case "string" -> "25";
+                case "fraction" -> 1.5;
+                case "boolean" -> true;
+                default -> 25L;
+            });
         }
     }
 

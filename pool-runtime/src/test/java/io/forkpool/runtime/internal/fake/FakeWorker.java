@@ -48,6 +48,8 @@ public final class FakeWorker implements WorkerLink {
     private final CountDownLatch closed = new CountDownLatch(1);
     /** Signals received, in order, for assertions: "TERM" or "KILL". */
     final List<String> signals = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The TASK and BATCH frames the supervisor wrote to it. */
+    final SentFrames sent = new SentFrames();
     volatile boolean lifelineClosed;
     /** A worker that lives on after SHUTDOWN and its lifeline, as one with a hung shutdown hook does; SIGTERM ends it. */
     volatile boolean stubborn;
@@ -273,8 +275,10 @@ public final class FakeWorker implements WorkerLink {
                 pendingWrite = src.remaining();
                 inWrite = true;
                 try {
+                    ByteBuffer view = src.duplicate();
                     int n = requests.write(src);
                     written.addAndGet(n);
+                    sent.feed(view.limit(view.position() + n));
                     return n;
                 } finally {
                     inWrite = false;

@@ -22,7 +22,7 @@ class InFlightTasksTest {
     }
 
     private InFlightTasks inFlight(long maxTasks) {
-        return new InFlightTasks(maxTasks, task -> started.add(task.id), System::nanoTime);
+        return new InFlightTasks(maxTasks, task -> started.add(task.id()), System::nanoTime);
     }
 
     @Test
@@ -30,16 +30,16 @@ class InFlightTasksTest {
         InFlightTasks tasks = inFlight(0);
         List<TaskRecord> batch = new ArrayList<>(List.of(task(1), task(2)));
         assertThat(tasks.admit(batch, queue::addFirst)).isEqualTo(InFlightTasks.Admission.OPEN);
-        assertThat(batch).extracting(t -> t.id).containsExactly(1L, 2L);
+        assertThat(batch).extracting(TaskRecord::id).containsExactly(1L, 2L);
         assertThat(started).containsExactly(1L);
         assertThat(tasks.runningNanos(batch.get(0), System.nanoTime())).isNotNegative();
         assertThat(tasks.runningNanos(batch.get(1), System.nanoTime())).isEqualTo(-1);
         TaskRecord first = tasks.answer(1);
-        assertThat(first.id).isEqualTo(1);
+        assertThat(first.id()).isEqualTo(1);
         assertThat(first.serviceNanos()).isNotNegative();
         assertThat(started).containsExactly(1L, 2L);
         assertThat(tasks.answer(1)).isNull(); // answered twice: not held any more
-        assertThat(tasks.answer(2).id).isEqualTo(2);
+        assertThat(tasks.answer(2).id()).isEqualTo(2);
         assertThat(tasks.isEmpty()).isTrue();
     }
 
@@ -58,7 +58,7 @@ class InFlightTasksTest {
         cancelled.future.cancel(true);
         List<TaskRecord> batch = new ArrayList<>(List.of(cancelled, task(2)));
         assertThat(tasks.admit(batch, queue::addFirst)).isEqualTo(InFlightTasks.Admission.OPEN);
-        assertThat(batch).extracting(t -> t.id).containsExactly(2L);
+        assertThat(batch).extracting(TaskRecord::id).containsExactly(2L);
         assertThat(tasks.holds(cancelled)).isFalse();
     }
 
@@ -70,8 +70,8 @@ class InFlightTasksTest {
         assertThat(tasks.admit(batch, queue::addFirst)).isEqualTo(InFlightTasks.Admission.OPEN);
         batch = new ArrayList<>(List.of(task(3), task(4), task(5)));
         assertThat(tasks.admit(batch, queue::addFirst)).isEqualTo(InFlightTasks.Admission.FULL);
-        assertThat(batch).extracting(t -> t.id).containsExactly(3L);
-        assertThat(queue).extracting(t -> t.id).containsExactly(4L, 5L, 9L);
+        assertThat(batch).extracting(TaskRecord::id).containsExactly(3L);
+        assertThat(queue).extracting(TaskRecord::id).containsExactly(4L, 5L, 9L);
     }
 
     @Test
@@ -79,10 +79,10 @@ class InFlightTasksTest {
         InFlightTasks tasks = inFlight(0);
         List<TaskRecord> batch = new ArrayList<>(List.of(task(1), task(2)));
         tasks.admit(batch, queue::addFirst);
-        assertThat(tasks.close()).extracting(t -> t.id).containsExactly(1L, 2L);
+        assertThat(tasks.close()).extracting(TaskRecord::id).containsExactly(1L, 2L);
         List<TaskRecord> late = new ArrayList<>(List.of(task(3)));
         assertThat(tasks.admit(late, queue::addFirst)).isEqualTo(InFlightTasks.Admission.CLOSED);
-        assertThat(queue).extracting(t -> t.id).containsExactly(3L);
+        assertThat(queue).extracting(TaskRecord::id).containsExactly(3L);
         assertThat(tasks.isEmpty()).isTrue();
     }
 }

@@ -74,6 +74,11 @@ class SenderOfferTest {
         public void cut(TaskRecord span, int inputs) {
             throw new AssertionError("no spans here");
         }
+
+        @Override
+        public long newTaskId() {
+            throw new AssertionError("no task is sent twice here");
+        }
     }
 
     private final Channel channel = new Channel();
