@@ -80,6 +80,12 @@ public final class Lifeline {
                 || bootstrap.token() == null || bootstrap.token().isEmpty()) {
             throw new IOException("bootstrap line lacks socketPath or token");
         }
+        if (!bootstrap.socketPath().startsWith("/")) { // a relative path would depend on the worker's directory
+            throw new IOException("bootstrap socketPath \"" + bootstrap.socketPath() + "\" is not an absolute path");
+        }
+        if (bootstrap.allowedTasks() != null && bootstrap.allowedTasks().contains(null)) {
+            throw new IOException("bootstrap allowedTasks: an entry is null");
+        }
         if (bootstrap.maxFrameLength() < PoolOptions.MIN_FRAME_LENGTH
                 || bootstrap.maxFrameLength() > PoolOptions.MAX_FRAME_LENGTH_LIMIT) {
             throw new IOException("bootstrap maxFrameLength " + bootstrap.maxFrameLength() + " is outside ["

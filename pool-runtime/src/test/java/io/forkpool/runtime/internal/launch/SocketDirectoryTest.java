@@ -55,4 +55,15 @@ class SocketDirectoryTest {
             Files.delete(dir);
         }
     }
+
+    @Test
+    void theBaseIsAbsoluteEvenWhenTheTemporaryDirectoryIsGivenRelative() {
+        String tmpdir = System.getProperty("java.io.tmpdir");
+        System.setProperty("java.io.tmpdir", "relative-tmp");
+        try {
+            assertThat(SocketDirectory.base()).isEqualTo(Path.of("relative-tmp").toAbsolutePath());
+        } finally {
+            System.setProperty("java.io.tmpdir", tmpdir);
+        }
+    }
 }
