@@ -9,8 +9,7 @@ import java.util.Objects;
  * class names in the payload); its class name, message and printed stack trace do.
  *
  * <p>When the worker could not run the task at all, {@link #remoteExceptionClass()} is one of the
- * names docs/PROTOCOL.md 4.2 recommends for a worker's own failures, which every worker in this
- * repository uses: {@link #UNKNOWN_TASK} when the worker has no task by that name, and
+ * names docs/PROTOCOL.md 4.2 recommends for a worker's own failures, which the Java worker uses: {@link #UNKNOWN_TASK} when the worker has no task by that name, and
  * {@link #TASK_NOT_ALLOWED} when the allow-list refused it. A task's own exception never has them.
  */
 public final class TaskFailedException extends ForkPoolException {
