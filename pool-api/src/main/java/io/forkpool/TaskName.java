@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  * as a {@link TaskDataException}. The pool's allow-list applies to the name as it does to a class's
  * name ({@code submit} refuses a name it does not allow); a name the worker does not know fails its
  * task with a {@link TaskFailedException} whose {@link TaskFailedException#remoteExceptionClass()}
- * is {@link TaskFailedException#UNKNOWN_TASK} (docs/PROTOCOL.md 4.2).
+ * is {@link TaskFailedException#UNKNOWN_TASK} (docs/PROTOCOL.md 4.2). A cluster's nodes run Java
+ * workers only, so there the name must name a task class (or {@code Class::method}) on the nodes'
+ * class path, which a node checks before it runs anything.
  *
  * <p>A name has the form of a binary class name, optionally followed by {@code ::} and a method
  * name: identifiers separated by dots ({@code com.example.CountPrimes}, {@code count_primes},
