@@ -66,7 +66,7 @@ GOLDEN_BATCH_INPUTS = b'[{"from":0,"to":10},{"from":10,"to":20},{"from":20,"to":
 GOLDEN_MESSAGES = {
     "hello.hex": fw.Hello(1, 4242, "9f86d081884c7d659a2feaa0c55ad015", "java 17.0.15"),
     "hello-features.hex": fw.Hello(1, 4242, "9f86d081884c7d659a2feaa0c55ad015", "java 17.0.15", ("batch", "ping")),
-    "task.hex": fw.TaskRequest(7, "com.example.CountPrimes", 1, b'{"from":0,"to":100}'),
+    "task.hex": fw.TaskRequest(7, "io.forkpool.examples.CountPrimes", 1, b'{"from":0,"to":100}'),
     "task-retry.hex": fw.TaskRequest(BIG_ID, "com.example.\u00dcn\u00efcode$Inner", 3, b"null"),
     "result.hex": fw.Result(7, b"25"),
     "failure.hex": fw.Failure(
@@ -84,9 +84,19 @@ GOLDEN_MESSAGES = {
     "cancel.hex": fw.Cancel(9),
     "shutdown.hex": fw.Shutdown(),
     "status.hex": fw.Status(12345678, 268435456),
-    "batch.hex": fw.BatchRequest(10, "com.example.CountPrimes", 1, GOLDEN_BATCH_INPUTS),
+    "batch.hex": fw.BatchRequest(10, "io.forkpool.examples.CountPrimes", 1, GOLDEN_BATCH_INPUTS),
     "batch-result.hex": fw.Result(10, b"[4,4,2]"),
     "batch-failure.hex": fw.Failure(11, "java.lang.IllegalArgumentException", "to < from", "", 1),
+    "batch-failure-whole.hex": fw.Failure(
+        12,
+        "forkpool.TaskNotAllowed",
+        "com.example.Evil is not in the pool's task allow-list [io.forkpool.examples.*]",
+        "",
+        0,
+    ),
+    "batch-cancelled.hex": fw.Failure(
+        13, "java.util.concurrent.CancellationException", "batch 13 was cancelled while input 2 ran", "", 2
+    ),
     "ping.hex": fw.Ping(BIG_ID),
     "pong.hex": fw.Pong(BIG_ID),
 }

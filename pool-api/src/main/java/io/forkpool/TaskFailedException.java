@@ -7,10 +7,24 @@ import java.util.Objects;
  *
  * <p>The remote exception object itself does not cross the process boundary (that would need
  * class names in the payload); its class name, message and printed stack trace do.
+ *
+ * <p>When the worker could not run the task at all, {@link #remoteExceptionClass()} is one of the
+ * names docs/PROTOCOL.md 4.2 recommends for a worker's own failures, which the Java worker uses: {@link #UNKNOWN_TASK} when the worker has no task by that name, and
+ * {@link #TASK_NOT_ALLOWED} when the allow-list refused it. A task's own exception never has them.
  */
 public final class TaskFailedException extends ForkPoolException {
 
     private static final long serialVersionUID = 1L;
+
+    /**
+     * The {@link #remoteExceptionClass()} of a task the worker does not have: no task is
+     * registered under its name (for the Java worker: no such class or method, or one that cannot
+     * run as a task).
+     */
+    public static final String UNKNOWN_TASK = "forkpool.UnknownTask";
+
+    /** The {@link #remoteExceptionClass()} of a task whose name the worker's allow-list refused; nothing was loaded. */
+    public static final String TASK_NOT_ALLOWED = "forkpool.TaskNotAllowed";
 
     /** The pool-assigned id of the task. */
     private final long taskId;

@@ -23,7 +23,8 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>A task is either a {@link Task} class, passed as {@code CountPrimes.class}, or a reference to
  * a public static one-parameter method, such as {@code Primes::count} ({@link TaskFunction} says
  * which references work and why lambdas do not). Either way only a name and the JSON input cross
- * to the worker.
+ * to the worker. A task of a worker in another language, which has no Java class, is named by a
+ * {@link TaskName}, which states its input and output types.
  *
  * <p><b>Every future completes</b>: with the task's output; with a {@link TaskFailedException}
  * when the task threw; with a {@link WorkerCrashedException} when the worker process running it
@@ -427,6 +428,165 @@ public interface WorkerPool extends AutoCloseable {
     default <I, O> List<O> invokeAll(TaskFunction<I, O> function, List<? extends I> inputs, TaskOptions options,
             ProgressListener progress) throws InterruptedException {
         return await(submitAll(function, inputs, options, progress));
+    }
+
+    // ---- tasks named by a string, with explicit types: tasks of workers in other languages ------
+
+    /**
+     * Queues one task known by name only, such as a task of a worker in another language that has
+     * no Java class: {@code pool.submit(TaskName.of("com.example.count_primes", Range.class,
+     * Long.class), range)}. The input is encoded as the name's input type and the output decoded
+     * strictly as its output type; otherwise as {@link #submit(Class, Object)}.
+     *
+     * @param task the task's name and its input and output types
+     * @param input its input, encoded with Jackson on this thread
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return a future completed with the output, or exceptionally as described on {@link WorkerPool}
+     * @throws IllegalArgumentException if the allow-list refuses the name, or the input cannot be
+     *     encoded, or is the first of its class and does not decode as the input type
+     * @throws RejectedExecutionException as for {@link #submit(Class, Object)}
+     */
+    default <I, O> CompletableFuture<O> submit(TaskName<I, O> task, I input) {
+        return submit(task, input, TaskOptions.DEFAULT);
+    }
+
+    /**
+     * Queues one task known by name only, with its own settings; as {@link #submit(Class, Object, TaskOptions)}.
+     *
+     * @param task the task's name and its input and output types
+     * @param input its input
+     * @param options overrides of the pool's settings for this task
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return a future completed with the output, or exceptionally as described on {@link WorkerPool}
+     * @throws IllegalArgumentException as for {@link #submit(TaskName, Object)}
+     * @throws RejectedExecutionException as for {@link #submit(Class, Object)}
+     */
+    <I, O> CompletableFuture<O> submit(TaskName<I, O> task, I input, TaskOptions options);
+
+    /**
+     * Queues one task per input for a task known by name only; as {@link #submitAll(Class, List)}.
+     *
+     * @param task the task's name and its input and output types
+     * @param inputs the inputs, one task each
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return a future of the outputs, in the order of {@code inputs}
+     * @throws IllegalArgumentException as for {@link #submit(TaskName, Object)}, for any input
+     * @throws RejectedExecutionException as for {@link #submit(Class, Object)}
+     */
+    default <I, O> CompletableFuture<List<O>> submitAll(TaskName<I, O> task, List<? extends I> inputs) {
+        return submitAll(task, inputs, TaskOptions.DEFAULT);
+    }
+
+    /**
+     * Queues one task per input for a task known by name only, with the given settings; as
+     * {@link #submitAll(Class, List, TaskOptions)}.
+     *
+     * @param task the task's name and its input and output types
+     * @param inputs the inputs, one task each
+     * @param options overrides of the pool's settings for every task of the batch
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return a future of the outputs, in the order of {@code inputs}
+     * @throws IllegalArgumentException as for {@link #submitAll(TaskName, List)}
+     * @throws RejectedExecutionException as for {@link #submit(Class, Object)}
+     */
+    default <I, O> CompletableFuture<List<O>> submitAll(TaskName<I, O> task, List<? extends I> inputs,
+            TaskOptions options) {
+        return submitAll(task, inputs, options, ProgressListener.NONE);
+    }
+
+    /**
+     * Queues one task per input for a task known by name only and reports progress; as
+     * {@link #submitAll(Class, List, TaskOptions, ProgressListener)}.
+     *
+     * @param task the task's name and its input and output types
+     * @param inputs the inputs, one task each
+     * @param options overrides of the pool's settings for every task of the batch
+     * @param progress receives the batch's progress; {@link ProgressListener#NONE} for none
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return a future of the outputs, in the order of {@code inputs}
+     * @throws IllegalArgumentException as for {@link #submitAll(TaskName, List)}
+     * @throws RejectedExecutionException as for {@link #submit(Class, Object)}
+     */
+    <I, O> CompletableFuture<List<O>> submitAll(TaskName<I, O> task, List<? extends I> inputs,
+            TaskOptions options, ProgressListener progress);
+
+    /**
+     * The streaming batch call for a task known by name only; as
+     * {@link #submitAllStreaming(Class, List, TaskOptions, ProgressListener, OutputHandler)}.
+     *
+     * @param task the task's name and its input and output types
+     * @param inputs the inputs, one task each
+     * @param options overrides of the pool's settings for every task of the batch
+     * @param progress receives the batch's progress; {@link ProgressListener#NONE} for none
+     * @param handler receives each output with its input's index; must be thread-safe
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return a future completed, with {@code null}, once every output has been handed over
+     * @throws IllegalArgumentException as for {@link #submitAll(TaskName, List)}
+     * @throws RejectedExecutionException as for {@link #submit(Class, Object)}
+     */
+    <I, O> CompletableFuture<Void> submitAllStreaming(TaskName<I, O> task, List<? extends I> inputs,
+            TaskOptions options, ProgressListener progress, OutputHandler<? super O> handler);
+
+    /**
+     * Runs one task per input for a task known by name only and waits for all outputs, in input
+     * order; as {@link #invokeAll(Class, List)}. Blocks.
+     *
+     * @param task the task's name and its input and output types
+     * @param inputs the inputs, one task each
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return the outputs, in the order of {@code inputs}
+     * @throws InterruptedException if the calling thread is interrupted while waiting; the
+     *     remaining tasks are then cancelled
+     * @throws ForkPoolException the first failure, as for {@link #invokeAll(Class, List)}
+     */
+    default <I, O> List<O> invokeAll(TaskName<I, O> task, List<? extends I> inputs) throws InterruptedException {
+        return invokeAll(task, inputs, TaskOptions.DEFAULT);
+    }
+
+    /**
+     * Runs one task per input for a task known by name only, with the given settings, and waits;
+     * as {@link #invokeAll(Class, List, TaskOptions)}.
+     *
+     * @param task the task's name and its input and output types
+     * @param inputs the inputs, one task each
+     * @param options overrides of the pool's settings for every task of the batch
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return the outputs, in the order of {@code inputs}
+     * @throws InterruptedException if the calling thread is interrupted while waiting; the
+     *     remaining tasks are then cancelled
+     * @throws ForkPoolException the first failure, as for {@link #invokeAll(Class, List)}
+     */
+    default <I, O> List<O> invokeAll(TaskName<I, O> task, List<? extends I> inputs, TaskOptions options)
+            throws InterruptedException {
+        return invokeAll(task, inputs, options, ProgressListener.NONE);
+    }
+
+    /**
+     * Runs one task per input for a task known by name only, reports progress, and waits; as
+     * {@link #invokeAll(Class, List, TaskOptions, ProgressListener)}.
+     *
+     * @param task the task's name and its input and output types
+     * @param inputs the inputs, one task each
+     * @param options overrides of the pool's settings for every task of the batch
+     * @param progress receives the batch's progress; {@link ProgressListener#NONE} for none
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return the outputs, in the order of {@code inputs}
+     * @throws InterruptedException if the calling thread is interrupted while waiting; the
+     *     remaining tasks are then cancelled
+     * @throws ForkPoolException the first failure, as for {@link #invokeAll(Class, List)}
+     */
+    default <I, O> List<O> invokeAll(TaskName<I, O> task, List<? extends I> inputs, TaskOptions options,
+            ProgressListener progress) throws InterruptedException {
+        return await(submitAll(task, inputs, options, progress));
     }
 
     /** Waits for a batch: cancels it if interrupted, and throws its failure unwrapped. */

@@ -5,6 +5,7 @@ import io.forkpool.PoolStats;
 import io.forkpool.ProgressListener;
 import io.forkpool.Task;
 import io.forkpool.TaskFunction;
+import io.forkpool.TaskName;
 import io.forkpool.TaskOptions;
 import io.forkpool.WorkerPool;
 import java.util.List;
@@ -65,6 +66,23 @@ final class StubPool implements WorkerPool {
 
     @Override
     public <I, O> CompletableFuture<Void> submitAllStreaming(TaskFunction<I, O> function, List<? extends I> inputs,
+            TaskOptions options, ProgressListener progress, OutputHandler<? super O> handler) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public <I, O> CompletableFuture<O> submit(TaskName<I, O> task, I input, TaskOptions options) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public <I, O> CompletableFuture<List<O>> submitAll(TaskName<I, O> task, List<? extends I> inputs,
+            TaskOptions options, ProgressListener progress) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public <I, O> CompletableFuture<Void> submitAllStreaming(TaskName<I, O> task, List<? extends I> inputs,
             TaskOptions options, ProgressListener progress, OutputHandler<? super O> handler) {
         throw new UnsupportedOperationException();
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.forkpool.ExitCause;
 import io.forkpool.TaskFailedException;
+import io.forkpool.TaskName;
 import io.forkpool.TaskOptions;
 import io.forkpool.TaskTimeoutException;
 import io.forkpool.WorkerCrashedException;
@@ -50,6 +51,16 @@ class PythonWorkerIT {
         List<Long> counts = pool.invokeAll(CountPrimes.class, Range.chunks(2_000_000, 100_000));
         assertThat(counts).hasSize(20);
         // pi(2,000,000) = 148,933, also checked with an independent sieve.
+        assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(148_933L);
+    }
+
+    @Test
+    void aTaskNamedByAStringWithStatedTypesRunsThePythonBuiltIn() throws Exception {
+        // No Java class is involved: the name and the types say everything the pool needs.
+        TaskName<Range, Long> countPrimes = TaskName.of("io.forkpool.examples.CountPrimes", Range.class, Long.class);
+        // pi(1,000,000) = 78,498
+        assertThat(pool.submit(countPrimes, new Range(0, 1_000_000)).get(60, TimeUnit.SECONDS)).isEqualTo(78_498L);
+        List<Long> counts = pool.invokeAll(countPrimes, Range.chunks(2_000_000, 100_000));
         assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(148_933L);
     }
 

@@ -20,6 +20,7 @@ import io.forkpool.Task;
 import io.forkpool.TaskDataException;
 import io.forkpool.TaskFailureReport;
 import io.forkpool.TaskFunction;
+import io.forkpool.TaskName;
 import io.forkpool.TaskOptions;
 import io.forkpool.cluster.ClusterPool;
 import io.forkpool.cluster.MemberStats;
@@ -179,6 +180,23 @@ public final class ClusterWorkerPool implements ClusterPool, Dispatcher.Transpor
     public <I, O> CompletableFuture<Void> submitAllStreaming(TaskFunction<I, O> function, List<? extends I> inputs,
             TaskOptions options, ProgressListener progress, OutputHandler<? super O> handler) {
         return batch(types.of(function), inputs, options, progress, Objects.requireNonNull(handler, "handler"));
+    }
+
+    @Override
+    public <I, O> CompletableFuture<O> submit(TaskName<I, O> task, I input, TaskOptions options) {
+        return single(types.of(task), input, options);
+    }
+
+    @Override
+    public <I, O> CompletableFuture<List<O>> submitAll(TaskName<I, O> task, List<? extends I> inputs,
+            TaskOptions options, ProgressListener progress) {
+        return batch(types.of(task), inputs, options, progress, null);
+    }
+
+    @Override
+    public <I, O> CompletableFuture<Void> submitAllStreaming(TaskName<I, O> task, List<? extends I> inputs,
+            TaskOptions options, ProgressListener progress, OutputHandler<? super O> handler) {
+        return batch(types.of(task), inputs, options, progress, Objects.requireNonNull(handler, "handler"));
     }
 
     @SuppressWarnings("unchecked") // the outputs are decoded as the task's declared output type

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.forkpool.TaskFunction;
+import io.forkpool.TaskName;
+import io.forkpool.TypeRef;
 import io.forkpool.examples.CountPrimes;
 import io.forkpool.examples.Primes;
 import io.forkpool.examples.Range;
@@ -37,5 +39,17 @@ class ClientTaskTypesTest {
         assertThatThrownBy(() -> types.of((TaskFunction<Range, Long>) r -> Primes.count(r) + offset))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("captures 1 value: pass it in the input");
+    }
+
+    @Test
+    void aTaskNameIsSentAsItIsAndTypedByTheStatedTypes() {
+        ClientTaskType type = types.of(TaskName.of("com.example.squares", TypeRef.of(Integer.class),
+                new TypeRef<java.util.List<Long>>() { }));
+        assertThat(type.name).isEqualTo("com.example.squares");
+        assertThat(type.inputType).isEqualTo("java.lang.Integer");
+        assertThat(type.outputType).isEqualTo("java.util.List<java.lang.Long>");
+        assertThat(type.decode("[0,1,4]".getBytes(StandardCharsets.UTF_8))).isEqualTo(java.util.List.of(0L, 1L, 4L));
+        assertThat(types.of(TaskName.of("com.example.squares", TypeRef.of(Integer.class),
+                new TypeRef<java.util.List<Long>>() { }))).as("one type per name and types").isSameAs(type);
     }
 }

@@ -7,6 +7,7 @@ import io.forkpool.PoolStats;
 import io.forkpool.ProgressListener;
 import io.forkpool.Task;
 import io.forkpool.TaskFunction;
+import io.forkpool.TaskName;
 import io.forkpool.TaskOptions;
 import io.forkpool.internal.protocol.Messages;
 import io.forkpool.runtime.DocumentPool;
@@ -211,6 +212,23 @@ public final class ProcessPool implements DocumentPool {
     public <I, O> CompletableFuture<Void> submitAllStreaming(TaskFunction<I, O> function, List<? extends I> inputs,
             TaskOptions options, ProgressListener progress, OutputHandler<? super O> handler) {
         return submitAllStreaming(types.of(function), inputs, options, progress, handler);
+    }
+
+    @Override
+    public <I, O> CompletableFuture<O> submit(TaskName<I, O> task, I input, TaskOptions options) {
+        return submit(types.of(task), input, options);
+    }
+
+    @Override
+    public <I, O> CompletableFuture<List<O>> submitAll(TaskName<I, O> task, List<? extends I> inputs,
+            TaskOptions options, ProgressListener progress) {
+        return submitAll(types.of(task), inputs, options, progress);
+    }
+
+    @Override
+    public <I, O> CompletableFuture<Void> submitAllStreaming(TaskName<I, O> task, List<? extends I> inputs,
+            TaskOptions options, ProgressListener progress, OutputHandler<? super O> handler) {
+        return submitAllStreaming(types.of(task), inputs, options, progress, handler);
     }
 
     @Override

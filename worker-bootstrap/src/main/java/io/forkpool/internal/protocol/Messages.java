@@ -129,6 +129,17 @@ public final class Messages {
     public static final String STAGE_OUTPUT = "output";
 
     /**
+     * The {@link TaskFailure#exceptionClass()} PROTOCOL.md 4.2 recommends for an input that did not
+     * decode, when the worker's decoder has no more specific type (the Java worker sends Jackson's).
+     */
+    public static final String INPUT_NOT_DECODABLE = "forkpool.InputNotDecodable";
+    /**
+     * The {@link TaskFailure#exceptionClass()} PROTOCOL.md 4.2 recommends for an output that could
+     * not be encoded or did not fit a frame; the Java worker sends it for one that did not fit.
+     */
+    public static final String OUTPUT_NOT_ENCODABLE = "forkpool.OutputNotEncodable";
+
+    /**
      * What a worker reports when a task throws, or when its data could not cross (PROTOCOL.md 4.2).
      *
      * @param exceptionClass the exception's class name

@@ -1,6 +1,7 @@
 package io.forkpool.internal.protocol;
 
 import io.forkpool.Task;
+import io.forkpool.TaskName;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
@@ -19,9 +20,11 @@ public final class TaskTypes {
     /**
      * A task class or task method that passed the checks.
      *
-     * @param name the task's name on the wire: the class's binary name, or {@code Class::method}
-     * @param taskClass the task class, or the class declaring the method
-     * @param method the task method, or {@code null} for a task class
+     * @param name the task's name on the wire: the class's binary name, {@code Class::method}, or
+     *     a {@link TaskName}'s name
+     * @param taskClass the task class, or the class declaring the method; {@code null} for a task
+     *     known by name only
+     * @param method the task method, or {@code null} for a task class or a task known by name only
      * @param inputType the resolved {@code I}
      * @param outputType the resolved {@code O}
      */
@@ -59,6 +62,19 @@ public final class TaskTypes {
         return name.contains(TaskMethods.SEPARATOR)
                 ? resolve(typeFactory, TaskMethods.find(owner, name.substring(name.indexOf(TaskMethods.SEPARATOR) + 2)))
                 : resolve(typeFactory, owner);
+    }
+
+    /**
+     * Resolves a task known by name only, whose types the caller stated: nothing is loaded, and
+     * nothing about the task is checked but its name's form ({@link TaskName}).
+     *
+     * @param typeFactory the mapper's type factory
+     * @param task the task's name and types
+     * @return its resolved types
+     */
+    public static Resolved resolve(TypeFactory typeFactory, TaskName<?, ?> task) {
+        return new Resolved(task.name(), null, null, typeFactory.constructType(task.inputType()),
+                typeFactory.constructType(task.outputType()));
     }
 
     /**

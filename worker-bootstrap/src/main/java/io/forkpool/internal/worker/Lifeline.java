@@ -80,6 +80,12 @@ public final class Lifeline {
                 || bootstrap.token() == null || bootstrap.token().isEmpty()) {
             throw new IOException("bootstrap line lacks socketPath or token");
         }
+        if (!bootstrap.socketPath().startsWith("/")) { // a relative path would depend on the worker's directory
+            throw new IOException("bootstrap socketPath \"" + bootstrap.socketPath() + "\" is not an absolute path");
+        }
+        if (bootstrap.allowedTasks() != null && bootstrap.allowedTasks().contains(null)) {
+            throw new IOException("bootstrap allowedTasks: an entry is null");
+        }
         if (bootstrap.maxFrameLength() < PoolOptions.MIN_FRAME_LENGTH
                 || bootstrap.maxFrameLength() > PoolOptions.MAX_FRAME_LENGTH_LIMIT) {
             throw new IOException("bootstrap maxFrameLength " + bootstrap.maxFrameLength() + " is outside ["
@@ -115,12 +121,13 @@ public final class Lifeline {
      * the primary signal; this covers a supervisor whose stdin pipe was inherited by another
      * process that keeps it open.
      *
-     * @param supervisorPid the supervisor's pid, or 0 to skip the watch
+     * @param supervisorPid the supervisor's pid, or 0 to skip the watch (skipped too when this
+     *     process's parent is outside its pid namespace, {@link #watchApplies})
      * @param supervisorStartMillis its start time in epoch millis, or 0 if unknown
      * @param workerId for the thread name
      */
     public static void watchSupervisor(long supervisorPid, long supervisorStartMillis, int workerId) {
-        if (supervisorPid <= 0) {
+        if (!watchApplies(supervisorPid, ProcessHandle.current().parent().isPresent())) {
             return;
         }
         Thread watcher = new Thread(() -> {
@@ -136,6 +143,20 @@ public final class Lifeline {
         }, "forkpool-worker-" + workerId + "-supervisor-watch");
         watcher.setDaemon(true);
         watcher.start();
+    }
+
+    /**
+     * Whether the backup watch can work (PROTOCOL.md 2.4): the supervisor sent its pid, and this
+     * process has a parent it can see. A parent pid of 0 (no parent, to the JDK) means the parent
+     * is outside this process's pid namespace (a worker started in a container, say), where the
+     * supervisor's pid names another process or none, and only the lifeline can tell.
+     *
+     * @param supervisorPid the supervisor's pid from the bootstrap line, 0 if unknown
+     * @param parentVisible whether this process's parent is visible (its parent pid is not 0)
+     * @return whether to start the watch
+     */
+    static boolean watchApplies(long supervisorPid, boolean parentVisible) {
+        return supervisorPid > 0 && parentVisible;
     }
 
     private static boolean isSame(long pid, long startMillis) {

@@ -1,6 +1,7 @@
 package io.forkpool.internal.worker;
 
 import io.forkpool.Task;
+import io.forkpool.internal.protocol.Messages;
 import io.forkpool.internal.protocol.TaskRequest;
 import io.forkpool.internal.protocol.TaskTypes;
 import java.io.ByteArrayOutputStream;
@@ -206,8 +207,8 @@ final class LoadedTask {
                 outputWriter.writeValue(generator, outputs[index]);
                 generator.flush();
                 if (out.size() + 1 > maxFrameLength) { // the closing bracket must fit too
-                    throw new IllegalStateException("outputs of " + (out.size() + 1) + " bytes up to input " + index
-                            + " exceed maxFrameLength " + maxFrameLength);
+                    throw new OwnFailure(Messages.OUTPUT_NOT_ENCODABLE, "outputs of " + (out.size() + 1)
+                            + " bytes up to input " + index + " exceed maxFrameLength " + maxFrameLength, null);
                 }
             }
             generator.writeEndArray();

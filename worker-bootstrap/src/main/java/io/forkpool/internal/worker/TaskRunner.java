@@ -2,6 +2,7 @@ package io.forkpool.internal.worker;
 
 import io.forkpool.Task;
 import io.forkpool.TaskContext;
+import io.forkpool.TaskFailedException;
 import io.forkpool.internal.protocol.Frame;
 import io.forkpool.internal.protocol.FrameType;
 import io.forkpool.internal.protocol.Messages;
@@ -200,8 +201,8 @@ final class TaskRunner {
         try {
             byte[] encoded = task.writeOutput(output);
             if (encoded.length > maxFrameLength) {
-                throw new IllegalStateException("output of " + encoded.length + " bytes exceeds maxFrameLength "
-                        + maxFrameLength);
+                throw new OwnFailure(Messages.OUTPUT_NOT_ENCODABLE, "output of " + encoded.length
+                        + " bytes exceeds maxFrameLength " + maxFrameLength, null);
             }
             return new Frame(FrameType.RESULT, id, encoded);
         } catch (Throwable t) {
@@ -264,14 +265,23 @@ final class TaskRunner {
         return failure(id, failed, index, stage);
     }
 
-    private LoadedTask load(String className) throws ReflectiveOperationException {
+    private LoadedTask load(String className) throws ReflectiveOperationException, OwnFailure {
         LoadedTask task = loaded.get(className);
         if (task == null) {
             // The name is checked before anything is loaded: a refused name never reaches a class loader.
             if (!allowedTasks.allows(className)) {
-                throw allowedTasks.refusal(className);
+                IllegalArgumentException refusal = allowedTasks.refusal(className);
+                throw new OwnFailure(TaskFailedException.TASK_NOT_ALLOWED, refusal.getMessage(), null);
             }
-            TaskTypes.Resolved types = TaskTypes.resolve(mapper.getTypeFactory(), className, loader);
+            TaskTypes.Resolved types;
+            try {
+                types = TaskTypes.resolve(mapper.getTypeFactory(), className, loader);
+            } catch (ClassNotFoundException e) {
+                throw new OwnFailure(TaskFailedException.UNKNOWN_TASK, "no task named " + className
+                        + " in this worker: class " + e.getMessage() + " not found", e);
+            } catch (IllegalArgumentException e) { // a class or method that can never run as a task
+                throw new OwnFailure(TaskFailedException.UNKNOWN_TASK, e.getMessage(), e);
+            }
             @SuppressWarnings("unchecked")
             Task<Object, Object> instance = types.method() != null
                     ? TaskMethods.invoker(types.method())
@@ -297,6 +307,7 @@ final class TaskRunner {
      *     task's data, {@code null} when the task threw or could not be loaded
      */
     private Frame failure(long id, Throwable t, Integer batchIndex, String stage) {
+        String exceptionClass = t instanceof OwnFailure own ? own.protocolName : t.getClass().getName();
         String message;
         try {
             message = t.getMessage() == null ? null : truncate(t.getMessage());
@@ -313,7 +324,7 @@ final class TaskRunner {
                     + e.getClass().getName() + ")";
         }
         byte[] payload = Messages.encode(
-                new Messages.TaskFailure(t.getClass().getName(), message, stack, batchIndex, stage));
+                new Messages.TaskFailure(exceptionClass, message, stack, batchIndex, stage));
         return new Frame(FrameType.FAILURE, id, payload);
     }
 }

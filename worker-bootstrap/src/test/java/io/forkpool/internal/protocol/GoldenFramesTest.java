@@ -25,6 +25,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GoldenFramesTest {
 
+    /** The real example task: golden files name it, so a worker that runs it can answer them. */
+    private static final String EXAMPLE = "io.forkpool.examples.CountPrimes";
+    private static final Messages.TaskFailure BATCH_FAILURE_WHOLE = new Messages.TaskFailure(
+            "forkpool.TaskNotAllowed", "com.example.Evil is not in the pool's task allow-list [io.forkpool.examples.*]",
+            "", 0);
+    private static final Messages.TaskFailure BATCH_CANCELLED = new Messages.TaskFailure(
+            "java.util.concurrent.CancellationException", "batch 13 was cancelled while input 2 ran", "", 2);
     private static final long BIG_ID = 0x0000_0102_0304_0506L; // above 2^32: catches a u32 or unsigned codec
     private static final String UNICODE_TASK = "com.example.\u00dcn\u00efcode$Inner";
     private static final Messages.TaskFailure PYTHON_FAILURE = new Messages.TaskFailure("ValueError", null,
@@ -53,7 +60,7 @@ class GoldenFramesTest {
                 Arguments.of("hello", (Encoder) w -> w.append(FrameType.HELLO, 0,
                         Messages.encode(new Messages.Hello(1, 4242, "9f86d081884c7d659a2feaa0c55ad015",
                                 "java 17.0.15")))),
-                Arguments.of("task", (Encoder) w -> w.appendTask(7, TaskRequest.encodeName("com.example.CountPrimes"), 1,
+                Arguments.of("task", (Encoder) w -> w.appendTask(7, TaskRequest.encodeName(EXAMPLE), 1,
                         "{\"from\":0,\"to\":100}".getBytes(StandardCharsets.UTF_8))),
                 Arguments.of("result", (Encoder) w -> w.append(FrameType.RESULT, 7, "25".getBytes(StandardCharsets.UTF_8))),
                 Arguments.of("failure", (Encoder) w -> w.append(FrameType.FAILURE, 8, Messages.encode(
@@ -69,14 +76,28 @@ class GoldenFramesTest {
                         Messages.encode(new Messages.Status(12_345_678, 268_435_456)))),
                 Arguments.of("hello-features", (Encoder) w -> w.append(FrameType.HELLO, 0,
                         Messages.encode(HELLO_WITH_FEATURES))),
-                Arguments.of("batch", (Encoder) w -> w.appendBatch(10, TaskRequest.encodeName("com.example.CountPrimes"), 1,
+                Arguments.of("batch", (Encoder) w -> w.appendBatch(10, TaskRequest.encodeName(EXAMPLE), 1,
                         BATCH_INPUTS, BATCH_FROM, BATCH_TO - BATCH_FROM, 3)),
                 Arguments.of("batch-result", (Encoder) w -> w.append(FrameType.RESULT, 10,
                         "[4,4,2]".getBytes(StandardCharsets.UTF_8))),
                 Arguments.of("batch-failure", (Encoder) w -> w.append(FrameType.FAILURE, 11,
                         Messages.encode(BATCH_FAILURE))),
+                Arguments.of("batch-failure-whole", (Encoder) w -> w.append(FrameType.FAILURE, 12,
+                        Messages.encode(BATCH_FAILURE_WHOLE))),
+                Arguments.of("batch-cancelled", (Encoder) w -> w.append(FrameType.FAILURE, 13,
+                        Messages.encode(BATCH_CANCELLED))),
                 Arguments.of("ping", (Encoder) w -> w.append(FrameType.PING, BIG_ID, Frame.EMPTY)),
                 Arguments.of("pong", (Encoder) w -> w.append(FrameType.PONG, BIG_ID, Frame.EMPTY)));
+    }
+
+    @Test
+    void everyGoldenFileHasItsCase() throws Exception {
+        List<String> cases = new java.util.ArrayList<>(frames().map(a -> a.get()[0] + ".hex").toList());
+        cases.add("bootstrap.json");
+        try (Stream<java.nio.file.Path> files = java.nio.file.Files.list(
+                java.nio.file.Path.of(GoldenFramesTest.class.getResource("/golden").toURI()))) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactlyInAnyOrderElementsOf(cases);
+        }
     }
 
     private static int indexOf(byte[] bytes, String part) {
@@ -154,7 +175,7 @@ class GoldenFramesTest {
                 assertThat(hello.answersPings()).as("a hello without features").isFalse();
             }
             case "task" -> assertThat(TaskRequest.parse(frame.payload()))
-                    .isEqualTo(new TaskRequest("com.example.CountPrimes", 1, 26));
+                    .isEqualTo(new TaskRequest(EXAMPLE, 1, 35));
             case "task-retry" -> assertThat(TaskRequest.parse(frame.payload()))
                     .isEqualTo(new TaskRequest(UNICODE_TASK, 3, 30));
             case "failure-null-message" -> assertThat(Messages.decode(frame.payload(), Messages.TaskFailure.class))
@@ -169,10 +190,14 @@ class GoldenFramesTest {
             }
             case "batch" -> {
                 assertThat(frame.type()).isEqualTo(FrameType.BATCH);
-                assertThat(TaskRequest.parse(frame.payload())).isEqualTo(new TaskRequest("com.example.CountPrimes", 1, 26));
+                assertThat(TaskRequest.parse(frame.payload())).isEqualTo(new TaskRequest(EXAMPLE, 1, 35));
             }
             case "batch-failure" -> assertThat(Messages.decode(frame.payload(), Messages.TaskFailure.class))
                     .isEqualTo(BATCH_FAILURE);
+            case "batch-failure-whole" -> assertThat(Messages.decode(frame.payload(), Messages.TaskFailure.class))
+                    .isEqualTo(BATCH_FAILURE_WHOLE);
+            case "batch-cancelled" -> assertThat(Messages.decode(frame.payload(), Messages.TaskFailure.class))
+                    .isEqualTo(BATCH_CANCELLED);
             case "ping", "pong" -> {
                 assertThat(FrameType.name(frame.type())).isEqualTo(name.toUpperCase(java.util.Locale.ROOT));
                 assertThat(frame.correlationId()).as("a probe number above 2^32").isEqualTo(BIG_ID);

@@ -60,4 +60,12 @@ class LifelineTest {
         assertThatThrownBy(() -> Lifeline.readBootstrap(stdin("x".repeat(Lifeline.MAX_BOOTSTRAP_LINE + 1))))
                 .hasMessageContaining("longer than");
     }
+
+    @Test
+    void theBackupWatchIsOffWithoutASupervisorPidOrAVisibleParent() {
+        assertThat(Lifeline.watchApplies(4242, true)).isTrue();
+        assertThat(Lifeline.watchApplies(0, true)).as("supervisorPid 0: the watch is off").isFalse();
+        assertThat(Lifeline.watchApplies(4242, false)).as("parent pid 0: another pid namespace").isFalse();
+        assertThat(ProcessHandle.current().parent()).as("a test JVM has a visible parent").isPresent();
+    }
 }

@@ -141,7 +141,8 @@ class LoadedTaskTest {
         LoadedTask.ElementFailure failure = catchThrowableOfType(
                 () -> emit.writeOutputs(new Object[] {"x".repeat(17)}, 20), LoadedTask.ElementFailure.class);
         assertThat(failure.index).isZero();
-        assertThat(failure.getCause()).isInstanceOf(IllegalStateException.class)
+        assertThat(failure.getCause()).isInstanceOfSatisfying(OwnFailure.class,
+                own -> assertThat(own.protocolName).isEqualTo(io.forkpool.internal.protocol.Messages.OUTPUT_NOT_ENCODABLE))
                 .hasMessage("outputs of 21 bytes up to input 0 exceed maxFrameLength 20");
 
         failure = catchThrowableOfType(() -> emit.writeOutputs(new Object[] {"a", "x".repeat(30), "b"}, 20),

@@ -2,6 +2,7 @@ package io.forkpool.internal.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.forkpool.TaskFailedException;
 import io.forkpool.internal.protocol.Frame;
 import io.forkpool.internal.protocol.FrameReader;
 import io.forkpool.internal.protocol.FrameType;
@@ -288,7 +289,7 @@ class WorkerLoopTest {
         sendBatch(14, Emit.class.getName(), "[10,600000,600000]");
         Messages.TaskFailure tooLong = readFailure(14);
         assertThat(tooLong.index()).isEqualTo(2);
-        assertThat(tooLong.exceptionClass()).isEqualTo(IllegalStateException.class.getName());
+        assertThat(tooLong.exceptionClass()).isEqualTo(Messages.OUTPUT_NOT_ENCODABLE);
         assertThat(tooLong.message()).isEqualTo("outputs of 1200020 bytes up to input 2 exceed maxFrameLength " + MAX);
         assertThat(tooLong.stage()).isEqualTo(Messages.STAGE_OUTPUT);
 
@@ -352,8 +353,10 @@ class WorkerLoopTest {
         sendTask(8, NotATask.class.getName(), "{}");
         Frame failure = readReply();
         Messages.TaskFailure report = Messages.decode(failure.payload(), Messages.TaskFailure.class);
-        assertThat(report.exceptionClass()).isEqualTo(IllegalArgumentException.class.getName());
+        assertThat(report.exceptionClass()).isEqualTo(TaskFailedException.UNKNOWN_TASK);
         assertThat(report.message()).isEqualTo(NotATask.class.getName() + " does not implement io.forkpool.Task");
+        assertThat(report.stackTrace()).startsWith(TaskFailedException.UNKNOWN_TASK + ": " + NotATask.class.getName())
+                .contains("Caused by: java.lang.IllegalArgumentException: ");
         assertThat(NOT_A_TASK_INITIALIZED).isFalse();
     }
 
@@ -362,7 +365,10 @@ class WorkerLoopTest {
         sendTask(9, "io.forkpool.internal.worker.NoSuchTask", "1");
         Messages.TaskFailure report = Messages.decode(readReply().payload(),
                 Messages.TaskFailure.class);
-        assertThat(report.exceptionClass()).isEqualTo(ClassNotFoundException.class.getName());
+        assertThat(report.exceptionClass()).isEqualTo(TaskFailedException.UNKNOWN_TASK);
+        assertThat(report.message()).isEqualTo("no task named io.forkpool.internal.worker.NoSuchTask in this worker:"
+                + " class io.forkpool.internal.worker.NoSuchTask not found");
+        assertThat(report.stackTrace()).contains("Caused by: java.lang.ClassNotFoundException: ");
         assertThat(report.stage()).isNull();
     }
 
@@ -372,7 +378,7 @@ class WorkerLoopTest {
         sendTask(12, "com.sun.rowset.JdbcRowSetImpl", "{\"dataSourceName\":\"ldap://127.0.0.1:1/x\",\"autoCommit\":true}");
         for (String refused : List.of("io.forkpool.internal.other.Evil", "com.sun.rowset.JdbcRowSetImpl")) {
             Messages.TaskFailure report = Messages.decode(readReply().payload(), Messages.TaskFailure.class);
-            assertThat(report.exceptionClass()).isEqualTo(IllegalArgumentException.class.getName());
+            assertThat(report.exceptionClass()).isEqualTo(TaskFailedException.TASK_NOT_ALLOWED);
             assertThat(report.message()).isEqualTo(refused
                     + " is not in the pool's task allow-list [io.forkpool.internal.worker.*]");
         }
@@ -408,7 +414,7 @@ class WorkerLoopTest {
         sendTask(25, "java.lang.System::exit", "3");
         for (String refused : List.of("io.forkpool.internal.other.Evil::run", "java.lang.System::exit")) {
             Messages.TaskFailure report = Messages.decode(readReply().payload(), Messages.TaskFailure.class);
-            assertThat(report.exceptionClass()).isEqualTo(IllegalArgumentException.class.getName());
+            assertThat(report.exceptionClass()).isEqualTo(TaskFailedException.TASK_NOT_ALLOWED);
             assertThat(report.message()).isEqualTo(refused
                     + " is not in the pool's task allow-list [io.forkpool.internal.worker.*]");
         }
@@ -485,7 +491,7 @@ class WorkerLoopTest {
 
         sendTask(19, Emit.class.getName(), String.valueOf(MAX));
         Messages.TaskFailure tooLong = readFailure(19);
-        assertThat(tooLong.exceptionClass()).isEqualTo(IllegalStateException.class.getName());
+        assertThat(tooLong.exceptionClass()).isEqualTo(Messages.OUTPUT_NOT_ENCODABLE);
         assertThat(tooLong.message()).isEqualTo("output of " + (MAX + 2) + " bytes exceeds maxFrameLength " + MAX);
         assertThat(tooLong.stage()).isEqualTo(Messages.STAGE_OUTPUT);
     }

@@ -33,9 +33,10 @@ final class SocketDirectory {
     private SocketDirectory() {
     }
 
-    /** @return the temporary directory sockets go under: {@code java.io.tmpdir}, or {@code /tmp} if that is too long a path */
+    /** @return the temporary directory sockets go under: {@code java.io.tmpdir} made absolute, or {@code /tmp} if that is too long a path */
     static Path base() {
-        Path base = Path.of(System.getProperty("java.io.tmpdir"));
+        // Absolute: a worker refuses a relative socketPath (PROTOCOL.md 2.2), which would depend on its directory.
+        Path base = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
         // Leave room for "/forkpool-<pid>-<start>-<random>/w<id>-<n>.sock".
         if (base.toString().length() > MAX_SOCKET_PATH - 64 && Files.isDirectory(Path.of("/tmp"))) {
             base = Path.of("/tmp");

@@ -131,7 +131,15 @@ public final class TaskType {
         return of(TaskTypes.resolve(mapper.getTypeFactory(), method), mapper);
     }
 
-    private static TaskType of(TaskTypes.Resolved resolved, JsonMapper mapper) {
+    /**
+     * Prepares the codecs of a resolved task: a class, a method, or a task known by name only
+     * with the types its caller stated.
+     *
+     * @param resolved the task's name and types
+     * @param mapper the pool's data mapper
+     * @return its type
+     */
+    public static TaskType of(TaskTypes.Resolved resolved, JsonMapper mapper) {
         return new TaskType(resolved.name(), resolved.inputType(), resolved.outputType(), mapper);
     }
 

@@ -1,6 +1,7 @@
 package io.forkpool.runtime.internal.ledger;
 
 import io.forkpool.TaskFunction;
+import io.forkpool.TaskName;
 import io.forkpool.internal.protocol.TaskMethods;
 import io.forkpool.spi.TaskAllowList;
 import java.lang.reflect.Method;
@@ -12,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The pool's task types, resolved once per task class or task method (checked against the
- * allow-list first),
+ * The pool's task types, resolved once per task class, task method or {@link TaskName} (checked
+ * against the allow-list first),
  * and the encoding of inputs, each checked against the frame limit before anything is queued.
  * Thread-safe.
  */
@@ -30,6 +31,8 @@ public final class TaskTypes {
     private final ConcurrentHashMap<Class<?>, TaskType> byFunction = new ConcurrentHashMap<>();
     /** Task methods by name: every call site of {@code Primes::count} shares one type and its chunk sizing. */
     private final ConcurrentHashMap<String, TaskType> byMethod = new ConcurrentHashMap<>();
+    /** Tasks known by name only, with the types the caller stated ({@link TaskName}). */
+    private final ConcurrentHashMap<TaskName<?, ?>, TaskType> byTaskName = new ConcurrentHashMap<>();
     /** Task classes known by name only, whose inputs and outputs stay JSON documents. */
     private final ConcurrentHashMap<String, TaskType> byName = new ConcurrentHashMap<>();
 
@@ -83,6 +86,20 @@ public final class TaskTypes {
                 throw allowedTasks.refusal(name);
             }
             return byMethod.computeIfAbsent(name, n -> TaskType.of(method, mapper()));
+        });
+    }
+
+    /**
+     * @param task a task known by name only, with its input and output types
+     * @return its type
+     * @throws IllegalArgumentException if the allow-list refuses its name
+     */
+    public TaskType of(TaskName<?, ?> task) {
+        return byTaskName.computeIfAbsent(Objects.requireNonNull(task, "task"), t -> {
+            if (!allowedTasks.allows(t.name())) {
+                throw allowedTasks.refusal(t.name());
+            }
+            return TaskType.of(io.forkpool.internal.protocol.TaskTypes.resolve(mapper().getTypeFactory(), t), mapper());
         });
     }
 

@@ -55,4 +55,17 @@ class SocketDirectoryTest {
             Files.delete(dir);
         }
     }
+
+    @Test
+    void theBaseIsAbsoluteEvenWhenTheTemporaryDirectoryIsGivenRelative() {
+        String tmpdir = System.getProperty("java.io.tmpdir");
+        System.setProperty("java.io.tmpdir", "t");
+        try {
+            Path base = SocketDirectory.base();
+            assertThat(base.isAbsolute()).as(base.toString()).isTrue();
+            assertThat(base).isIn(Path.of("t").toAbsolutePath(), Path.of("/tmp")); // /tmp if the working directory is deep
+        } finally {
+            System.setProperty("java.io.tmpdir", tmpdir);
+        }
+    }
 }
