@@ -36,11 +36,7 @@ class ConformanceKitIT {
      * Java worker. The kit reports them as KNOWN, and fails the run once one of them passes, so
      * that the entry is removed with the fix.
      */
-    private static final List<String> JAVA_KNOWN_FAILURES = List.of(
-            // A number as the token is taken as its text, not refused as a field of the wrong type (2.2).
-            "bad bootstrap line exits 64: token a number",
-            // A FAILURE longer than maxFrameLength ends the worker (65) instead of being cut to fit (4.2).
-            "maxFrameLength 1,024");
+    private static final List<String> JAVA_KNOWN_FAILURES = List.of();
 
     @Test
     @Timeout(value = 600, unit = TimeUnit.SECONDS)

@@ -229,9 +229,14 @@ public final class Messages {
                         .build())
                 // Later protocol versions may add fields; an older receiver ignores them.
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                // An integer field must be a JSON integer: not "1", 1.0 or true.
+                // An integer field must be a JSON integer: not "1", 1.0 or true; a string field a
+                // JSON string: not 7 or true (PROTOCOL.md 2.2).
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .withCoercionConfig(LogicalType.Textual, c -> c
+                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
     }

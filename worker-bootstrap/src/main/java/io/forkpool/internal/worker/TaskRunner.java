@@ -323,8 +323,23 @@ final class TaskRunner {
             stack = t.getClass().getName() + " (its stack trace cannot be printed: printing it threw "
                     + e.getClass().getName() + ")";
         }
-        byte[] payload = Messages.encode(
-                new Messages.TaskFailure(exceptionClass, message, stack, batchIndex, stage));
-        return new Frame(FrameType.FAILURE, id, payload);
+        return new Frame(FrameType.FAILURE, id, fitted(exceptionClass, message, stack, batchIndex, stage));
+    }
+
+    /**
+     * Encodes a failure cut to fit a frame and the control-message limit (PROTOCOL.md 4.2): the
+     * message and the stack trace are halved, each keeping its start, until the whole fits.
+     */
+    private byte[] fitted(String exceptionClass, String message, String stack, Integer batchIndex, String stage) {
+        int limit = Math.min(maxFrameLength, Messages.MAX_CONTROL_MESSAGE_LENGTH);
+        String shortMessage = message;
+        String shortStack = stack;
+        byte[] payload = Messages.encode(new Messages.TaskFailure(exceptionClass, message, stack, batchIndex, stage));
+        while (payload.length > limit && (shortMessage != null && !shortMessage.isEmpty() || !shortStack.isEmpty())) {
+            shortMessage = shortMessage == null ? null : shortMessage.substring(0, shortMessage.length() / 2);
+            shortStack = shortStack.substring(0, shortStack.length() / 2);
+            payload = Messages.encode(new Messages.TaskFailure(exceptionClass, shortMessage, shortStack, batchIndex, stage));
+        }
+        return payload;
     }
 }
