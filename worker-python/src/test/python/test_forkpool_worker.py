@@ -602,26 +602,17 @@ class CountPrimesTest(unittest.TestCase):
             with self.subTest(start=start, end=end):
                 self.assertEqual(expected, fw.count_primes(start, end))
 
-    def test_input_decoding_matches_jackson_3_defaults(self):
-        # Outputs observed with jackson-databind 3.3.0 (default JsonMapper) and the Java task.
+    def test_input_decoding_is_strict_as_the_java_workers(self):
+        # As the Java worker's data mapper reads a Range (spec section 5): JSON integers only,
+        # missing fields 0, unknown fields refused, no coercion from floats or strings.
         ok = {
             '{"from":0,"to":100}': 25,
             '{"from":-10,"to":3}': 1,
             '{"from":5,"to":5}': 0,
-            '{"from":1.9,"to":100.7}': 25,
-            '{"from":"0","to":"100"}': 25,
             '{"to":100}': 25,
             "{}": 0,
-            '{"from":0,"to":100,"x":1}': 25,
-            '{"from":0,"to":1e2}': 25,
             '{"from":0,"from":50,"to":100}': 10,
-            '{"from":0,"to":" 100"}': 25,
-            '{"from":0,"to":"+100"}': 25,
-            '{"from":0,"to":"\\u0661\\u0662"}': 5,  # Arabic-Indic digits: 12
-            '{"from":0,"to":-0.5}': 0,
-            '{"from":0,"to":1e-400}': 0,
             '{"from":9223372036854775800,"to":9223372036854775807}': 0,
-            '{"from":9223372036854775800,"to":9223372036854775807.0}': 0,
             '{"from":-9223372036854775808,"to":-9223372036854775807}': 0,
         }
         for text, expected in ok.items():
@@ -631,12 +622,16 @@ class CountPrimesTest(unittest.TestCase):
             '{"from":5,"to":4}',
             '{"from":true,"to":100}',
             '{"from":null,"to":100}',
+            '{"from":1.9,"to":100.7}',
+            '{"from":"0","to":"100"}',
+            '{"from":0,"to":100,"x":1}',
+            '{"from":0,"to":1e2}',
+            '{"from":0,"to":100.0}',
+            '{"from":0,"to":" 100"}',
             '{"from":0,"to":9223372036854775808}',
             '{"from":0,"to":1e30}',
             '{"from":0,"to":"1e2"}',
-            '{"from":0,"to":"1_000"}',
             '{"from":0,"to":""}',
-            '{"from":0,"to":"0x10"}',
             '{"from":0,"to":[1]}',
             '{"from":0,"to":{}}',
             "[0,100]",
@@ -893,7 +888,7 @@ class WorkerProcessTest(unittest.TestCase):
         self.assertEqual(1, s.result(2, COUNT_PRIMES, {"from": -10, "to": 3}))
         self.assertEqual(0, s.result(3, COUNT_PRIMES, {"from": -(2**63), "to": -(2**63) + 100}))
         self.assertEqual(2, s.result(4, COUNT_PRIMES, {"from": 2**63 - 207, "to": 2**63 - 1}))
-        self.assertEqual(25, s.result(5, COUNT_PRIMES, {"from": 0, "to": 100, "unknown": 1}))
+        self.assertEqual("ValueError", s.failure(5, COUNT_PRIMES, {"from": 0, "to": 100, "unknown": 1}).exception_class)
         failure = s.failure(6, COUNT_PRIMES, {"from": 5, "to": 4})
         self.assertEqual("ValueError", failure.exception_class)
         self.assertEqual("range ends before it starts: [5, 4)", failure.message)
