@@ -427,6 +427,12 @@ class BootstrapTest(unittest.TestCase):
             with self.subTest(name), self.assertRaisesRegex(fw.BootstrapError, f"{name}.*{value}"):
                 self.parse(**{name: value})
 
+    def test_a_relative_socket_path_is_refused(self):
+        self.assertEqual("/tmp/forkpool-1/w0.sock", self.parse(socketPath="/tmp/forkpool-1/w0.sock").socket_path)
+        for path in ("w0.sock", "tmp/w0.sock", "./w0.sock"):
+            with self.subTest(path), self.assertRaisesRegex(fw.BootstrapError, "socketPath.*absolute"):
+                self.parse(socketPath=path)
+
     def test_allowed_tasks(self):
         entries = ["com.example.*", "org.acme.Outer$Inner", "*", "\u00fcber.T\u00e2che", "_.$"]
         self.assertEqual(tuple(entries), self.parse(allowedTasks=entries).allowed_tasks)

@@ -212,6 +212,8 @@ class Bootstrap:
                 f"this worker speaks version {PROTOCOL_VERSION}"
             )
         socket_path = text("socketPath")
+        if not socket_path.startswith("/"):
+            raise BootstrapError(f"bootstrap field 'socketPath' is not an absolute path: {shown(socket_path)}")
         token = text("token")
         max_frame_length = integer("maxFrameLength", MIN_FRAME_LENGTH, MAX_FRAME_LENGTH)
         worker_id = integer("workerId", 0, 2**31 - 1, default=0)
