@@ -111,8 +111,10 @@ class BatchIT {
                     assertThat(e.attempts()).hasSize(3);
                     assertThat(e.attempts()).extracting(WorkerCrashedException::attempt).containsExactly(1, 2, 3);
                     assertThat(e.attempts()).allSatisfy(crash -> assertThat(crash.exitCode()).hasValue(42));
-                    // After the first crash the culprit ran alone: the last two reports name one task.
-                    assertThat(e.attempts().get(1).taskId()).isEqualTo(e.attempts().get(2).taskId());
+                    // Each attempt is a send of its own, under a fresh id (PROTOCOL.md 4.1), and the
+                    // exception names the last.
+                    assertThat(e.attempts()).extracting(WorkerCrashedException::taskId).doesNotHaveDuplicates();
+                    assertThat(e.taskId()).isEqualTo(e.attempts().get(2).taskId());
                 });
     }
 
