@@ -114,11 +114,15 @@ public final class WorkerClasspath {
             }
         }
         // A Spring Boot jar stands for what it holds: its classes and libraries, unpacked; not itself.
+        // Each URL's outer jar, parsed once; indexed as urls (a URL is no map key: its equals resolves hosts).
+        List<Path> outerJars = new ArrayList<>();
         Map<Path, List<Path>> unpacked = new LinkedHashMap<>();
         for (URL url : urls) {
-            BootJars.outerJar(url).map(jar -> jar.toAbsolutePath().normalize())
-                    .filter(jar -> !unpacked.containsKey(jar))
-                    .ifPresent(jar -> unpacked.put(jar, unpack(bootJars, jar)));
+            Path jar = BootJars.outerJar(url).map(outer -> outer.toAbsolutePath().normalize()).orElse(null);
+            outerJars.add(jar);
+            if (jar != null) {
+                unpacked.computeIfAbsent(jar, outer -> unpack(bootJars, outer));
+            }
         }
         Set<String> entries = new LinkedHashSet<>();
         for (String entry : classPath) {
@@ -135,10 +139,12 @@ public final class WorkerClasspath {
                 add(entries, module, jdk);
             }
         }
-        for (URL url : urls) {
-            addUrl(entries, url, jdk);
-            BootJars.outerJar(url).ifPresent(jar -> unpacked.get(jar.toAbsolutePath().normalize())
-                    .forEach(content -> add(entries, content, jdk)));
+        for (int i = 0; i < urls.size(); i++) {
+            addUrl(entries, urls.get(i), jdk);
+            Path outer = outerJars.get(i);
+            if (outer != null) {
+                unpacked.get(outer).forEach(content -> add(entries, content, jdk));
+            }
         }
         return List.copyOf(entries);
     }
